@@ -1,0 +1,354 @@
+package dev.dve.engine;
+
+import dev.dve.auth.CallerContext;
+import dev.dve.engine.clock.EmulatorClock;
+import dev.dve.fault.DataverseFault;
+import dev.dve.fault.ErrorCode;
+import dev.dve.metadata.AttributeMetadata;
+import dev.dve.metadata.EntityMetadata;
+import dev.dve.metadata.MetadataCatalog;
+import dev.dve.payload.Payload;
+import dev.dve.query.QueryExpression;
+import dev.dve.record.Entity;
+import dev.dve.record.EntityReference;
+import dev.dve.store.Database;
+import dev.dve.store.RecordStore;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The organization service: Create, Retrieve, RetrieveMultiple, Update, Delete and Upsert. Every way in (Web API,
+ * $batch, fixtures, workflow steps, the console) calls it, so validation, the platform-maintained attributes and
+ * transactions are the same whoever asks. Each call runs in one transaction, or joins the caller's.
+ */
+public final class OrganizationService {
+    private static final int MAX_COUNT = 5000;
+    private final MetadataCatalog catalog;
+    private final Database database;
+    private final RecordStore store;
+    private final EmulatorClock clock;
+    private volatile UUID organizationId;
+
+    public OrganizationService(MetadataCatalog catalog, Database database, RecordStore store, EmulatorClock clock) {
+        this.catalog = catalog;
+        this.database = database;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    public MetadataCatalog catalog() {
+        return catalog;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public EmulatorClock clock() {
+        return clock;
+    }
+
+    /** Creates a record and the related records of a deep insert; returns the new record's id. */
+    public UUID create(CallerContext caller, Payload payload) {
+        return database.inTransaction(c -> createInTransaction(c, caller, payload));
+    }
+
+    public UUID create(CallerContext caller, Entity entity) {
+        return create(caller, new Payload(entity));
+    }
+
+    private UUID createInTransaction(Connection c, CallerContext caller, Payload payload) throws SQLException {
+        Entity entity = payload.entity();
+        for (Payload.BoundInsert b : payload.before()) {
+            UUID relatedId = createInTransaction(c, caller, b.related());
+            entity.set(b.lookupAttribute(), new EntityReference(b.related().entity().logicalName(), relatedId));
+        }
+        EntityMetadata e = entity(entity.logicalName());
+        Entity row = prepareCreate(c, caller, e, entity);
+        store.insert(c, row);
+        for (Payload.RelatedInsert r : payload.after()) {
+            r.related().entity().set(r.lookupAttribute(), new EntityReference(e.logicalName(), row.id()));
+            createInTransaction(c, caller, r.related());
+        }
+        return row.id();
+    }
+
+    private Entity prepareCreate(Connection c, CallerContext caller, EntityMetadata e, Entity input) throws SQLException {
+        Entity row = new Entity(e.logicalName(), input.id() != null ? input.id() : UUID.randomUUID());
+        for (Map.Entry<String, Object> v : input.attributes().entrySet()) {
+            AttributeMetadata a = attribute(e, v.getKey());
+            if (a.logicalName().equals(e.primaryIdAttribute())) {
+                continue;
+            }
+            if (!a.validForCreate()) {
+                throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "The '" + a.logicalName() + "' attribute of the '" + e.logicalName()
+                        + "' entity is read-only and cannot be set on create.");
+            }
+            row.set(a.logicalName(), AttributeRules.check(e, a, v.getValue()));
+        }
+        for (AttributeMetadata a : e.attributes()) {
+            if (a.defaultValue() != null && row.get(a.logicalName()) == null && !row.contains(a.logicalName())) {
+                row.set(a.logicalName(), defaultValue(a));
+            }
+        }
+        AttributeRules.resolveState(e, row, null);
+        Instant now = clock.now();
+        Object overridden = row.remove("overriddencreatedon");
+        setIfPresent(e, row, "createdon", overridden != null ? overridden : now);
+        setIfPresent(e, row, "modifiedon", now);
+        EntityReference user = new EntityReference("systemuser", caller.userId());
+        setIfPresent(e, row, "createdby", user);
+        setIfPresent(e, row, "modifiedby", user);
+        if (caller.onBehalfOf() != null) {
+            EntityReference real = new EntityReference("systemuser", caller.onBehalfOf());
+            setIfPresent(e, row, "createdonbehalfby", real);
+            setIfPresent(e, row, "modifiedonbehalfby", real);
+        }
+        if (e.hasAttribute("overriddencreatedon") && overridden != null) {
+            row.set("overriddencreatedon", now);
+        }
+        if (e.hasAttribute("ownerid")) {
+            EntityReference owner = (EntityReference) row.get("ownerid");
+            setOwner(c, e, row, owner != null ? owner : user);
+        }
+        if (e.hasAttribute("organizationid") && e.attribute("organizationid").get().type() == dev.dve.metadata.AttributeType.UNIQUEIDENTIFIER
+                && !e.primaryIdAttribute().equals("organizationid")) {
+            row.set("organizationid", organizationId(c));
+        }
+        computeFormulas(e, row, row.attributes());
+        for (AttributeMetadata a : e.attributes()) {
+            if (a.required() == dev.dve.metadata.RequiredLevel.SYSTEMREQUIRED && !a.logicalName().equals(e.primaryIdAttribute())
+                    && a.validForCreate() && row.get(a.logicalName()) == null) {
+                throw requiredMissing(e, a);
+            }
+        }
+        checkLookupsExist(c, e, row);
+        setIfPresent(e, row, "versionnumber", store.nextVersion(c));
+        return row;
+    }
+
+    /** Retrieves one record; columns null means all. */
+    public Entity retrieve(CallerContext caller, String entityName, UUID id, List<String> columns, boolean lookupNames) {
+        EntityMetadata e = entity(entityName);
+        return database.inTransaction(c -> store.retrieve(c, e.logicalName(), id, columns, lookupNames)
+                .orElseThrow(() -> DataverseFault.notFound(e.logicalName(), id)));
+    }
+
+    public Optional<Entity> find(CallerContext caller, String entityName, UUID id) {
+        EntityMetadata e = entity(entityName);
+        return database.inTransaction(c -> store.retrieve(c, e.logicalName(), id, null, false));
+    }
+
+    /** Runs a query; with {@code count} the total (at most 5000) comes back too. */
+    public EntityCollection retrieveMultiple(CallerContext caller, QueryExpression query, boolean count) {
+        entity(query.entityName());
+        return database.inTransaction(c -> {
+            List<Entity> rows = store.retrieveMultiple(c, query);
+            long total = count ? Math.min(store.count(c, query), MAX_COUNT) : -1;
+            return new EntityCollection(rows, total);
+        });
+    }
+
+    public long count(CallerContext caller, QueryExpression query) {
+        entity(query.entityName());
+        return database.inTransaction(c -> store.count(c, query));
+    }
+
+    /** Updates the given attributes; with {@code expectedVersion} only if the row still has that version. */
+    public void update(CallerContext caller, Entity changes, Long expectedVersion) {
+        database.inTransaction(c -> {
+            updateInTransaction(c, caller, changes, expectedVersion);
+            return null;
+        });
+    }
+
+    private void updateInTransaction(Connection c, CallerContext caller, Entity changes, Long expectedVersion) throws SQLException {
+        EntityMetadata e = entity(changes.logicalName());
+        Entity existing = store.retrieve(c, e.logicalName(), changes.id(), null, false)
+                .orElseThrow(() -> DataverseFault.notFound(e.logicalName(), changes.id()));
+        Long currentVersion = (Long) existing.get("versionnumber");
+        if (expectedVersion != null && !expectedVersion.equals(currentVersion)) {
+            throw versionMismatch();
+        }
+        Entity row = new Entity(e.logicalName(), changes.id());
+        for (Map.Entry<String, Object> v : changes.attributes().entrySet()) {
+            AttributeMetadata a = attribute(e, v.getKey());
+            if (a.logicalName().equals(e.primaryIdAttribute())) {
+                if (v.getValue() != null && !v.getValue().equals(changes.id())) {
+                    throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "The primary key '" + a.logicalName() + "' cannot be changed.");
+                }
+                continue;
+            }
+            if (!a.validForUpdate()) {
+                throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "The '" + a.logicalName() + "' attribute of the '" + e.logicalName()
+                        + "' entity is read-only and cannot be changed.");
+            }
+            Object value = AttributeRules.check(e, a, v.getValue());
+            if (value == null && a.required() == dev.dve.metadata.RequiredLevel.SYSTEMREQUIRED) {
+                throw requiredMissing(e, a);
+            }
+            row.set(a.logicalName(), value);
+        }
+        AttributeRules.resolveState(e, row, (Integer) existing.get("statecode"));
+        if (row.contains("ownerid")) {
+            EntityReference owner = (EntityReference) row.get("ownerid");
+            setOwner(c, e, row, owner);
+        }
+        Map<String, Object> merged = new java.util.HashMap<>(existing.attributes());
+        merged.putAll(row.attributes());
+        computeFormulas(e, row, merged);
+        checkLookupsExist(c, e, row);
+        setIfPresent(e, row, "modifiedon", clock.now());
+        setIfPresent(e, row, "modifiedby", new EntityReference("systemuser", caller.userId()));
+        if (caller.onBehalfOf() != null) {
+            setIfPresent(e, row, "modifiedonbehalfby", new EntityReference("systemuser", caller.onBehalfOf()));
+        }
+        setIfPresent(e, row, "versionnumber", store.nextVersion(c));
+        if (!store.update(c, row, currentVersion)) {
+            throw versionMismatch();
+        }
+    }
+
+    /** Deletes a record; with {@code expectedVersion} only if the row still has that version. */
+    public void delete(CallerContext caller, String entityName, UUID id, Long expectedVersion) {
+        EntityMetadata e = entity(entityName);
+        database.inTransaction(c -> {
+            Entity existing = store.retrieve(c, e.logicalName(), id, List.of("versionnumber").stream()
+                    .filter(e::hasAttribute).toList(), false).orElseThrow(() -> DataverseFault.notFound(e.logicalName(), id));
+            Long currentVersion = (Long) existing.get("versionnumber");
+            if (expectedVersion != null && !expectedVersion.equals(currentVersion)) {
+                throw versionMismatch();
+            }
+            if (!store.delete(c, e.logicalName(), id, currentVersion)) {
+                throw versionMismatch();
+            }
+            return null;
+        });
+    }
+
+    /** Creates the record with the payload's id when it does not exist, updates it when it does. */
+    public UpsertResult upsert(CallerContext caller, Payload payload, UpsertMode mode, Long expectedVersion) {
+        Entity entity = payload.entity();
+        EntityMetadata e = entity(entity.logicalName());
+        return database.inTransaction(c -> {
+            boolean exists = store.exists(c, e, entity.id());
+            if (exists) {
+                if (mode == UpsertMode.CREATE_ONLY) {
+                    throw new DataverseFault(ErrorCode.DUPLICATE_RECORD, "A record with matching key values already exists.");
+                }
+                if (!payload.before().isEmpty() || !payload.after().isEmpty()) {
+                    throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "Deep insert is only supported when creating a record.");
+                }
+                updateInTransaction(c, caller, entity, expectedVersion);
+                return new UpsertResult(entity.id(), false);
+            }
+            if (mode == UpsertMode.UPDATE_ONLY || expectedVersion != null) {
+                throw DataverseFault.notFound(e.logicalName(), entity.id());
+            }
+            return new UpsertResult(createInTransaction(c, caller, payload), true);
+        });
+    }
+
+    private void setOwner(Connection c, EntityMetadata e, Entity row, EntityReference owner) throws SQLException {
+        if (owner == null) {
+            throw requiredMissing(e, e.attribute("ownerid").orElseThrow());
+        }
+        Entity principal = store.retrieve(c, owner.logicalName(), owner.id(), List.of("businessunitid"), false)
+                .orElseThrow(() -> DataverseFault.notFound(owner.logicalName(), owner.id()));
+        row.set("ownerid", new EntityReference(owner.logicalName(), owner.id()));
+        setIfPresent(e, row, "owninguser", owner.logicalName().equals("systemuser") ? new EntityReference("systemuser", owner.id()) : null);
+        setIfPresent(e, row, "owningteam", owner.logicalName().equals("team") ? new EntityReference("team", owner.id()) : null);
+        setIfPresent(e, row, "owningbusinessunit", principal.get("businessunitid"));
+    }
+
+    private void checkLookupsExist(Connection c, EntityMetadata e, Entity row) throws SQLException {
+        for (Map.Entry<String, Object> v : row.attributes().entrySet()) {
+            if (v.getValue() instanceof EntityReference r && !isPlatformReference(v.getKey())) {
+                EntityMetadata target = entity(r.logicalName());
+                if (!(target.logicalName().equals(e.logicalName()) && r.id().equals(row.id())) && !store.exists(c, target, r.id())) {
+                    throw DataverseFault.notFound(target.logicalName(), r.id());
+                }
+            }
+        }
+    }
+
+    /** Audit and ownership lookups the platform fills in; the principals they name were already checked. */
+    private static boolean isPlatformReference(String attribute) {
+        return switch (attribute) {
+            case "createdby", "modifiedby", "createdonbehalfby", "modifiedonbehalfby", "owninguser", "owningteam",
+                 "owningbusinessunit", "ownerid" -> true;
+            default -> false;
+        };
+    }
+
+    private void computeFormulas(EntityMetadata e, Entity row, Map<String, Object> values) {
+        for (AttributeMetadata a : e.attributes()) {
+            if (a.isComputed() && a.formula().stream().anyMatch(row::contains)) {
+                row.set(a.logicalName(), AttributeRules.compute(a, values));
+            }
+        }
+    }
+
+    private UUID organizationId(Connection c) throws SQLException {
+        UUID id = organizationId;
+        if (id == null) {
+            List<Entity> orgs = store.retrieveMultiple(c, new QueryExpression("organization").columns(List.of()).top(1));
+            id = orgs.isEmpty() ? null : orgs.get(0).id();
+            organizationId = id;
+        }
+        return id;
+    }
+
+    /** The organization's id, or null before the fixtures are loaded. */
+    public UUID organizationId() {
+        return database.inTransaction(this::organizationId);
+    }
+
+    /** Forgets cached organization facts (after a reset). */
+    public void forgetCaches() {
+        organizationId = null;
+    }
+
+    private static Object defaultValue(AttributeMetadata a) {
+        Object d = a.defaultValue();
+        return switch (a.type()) {
+            case MONEY, DECIMAL -> d instanceof Number n ? new java.math.BigDecimal(n.toString()) : d;
+            case DOUBLE -> d instanceof Number n ? n.doubleValue() : d;
+            case BIGINT -> d instanceof Number n ? n.longValue() : d;
+            case INTEGER, PICKLIST, STATE, STATUS -> d instanceof Number n ? n.intValue() : d;
+            default -> d;
+        };
+    }
+
+    private static void setIfPresent(EntityMetadata e, Entity row, String attribute, Object value) {
+        if (e.hasAttribute(attribute)) {
+            row.set(attribute, value);
+        }
+    }
+
+    private static DataverseFault requiredMissing(EntityMetadata e, AttributeMetadata a) {
+        return new DataverseFault(ErrorCode.REQUIRED_ATTRIBUTE_MISSING, "Attribute '" + a.logicalName() + "' of entity '"
+                + e.logicalName() + "' cannot be NULL.");
+    }
+
+    private static DataverseFault versionMismatch() {
+        return new DataverseFault(ErrorCode.CONCURRENCY_VERSION_MISMATCH,
+                "The version of the existing record doesn't match the RowVersion property provided.");
+    }
+
+    private EntityMetadata entity(String logicalName) {
+        return catalog.entity(logicalName).orElseThrow(() -> new DataverseFault(ErrorCode.INVALID_ARGUMENT,
+                "The entity with a name = '" + logicalName + "' with namemapping = 'Logical' was not found in the MetadataCache."));
+    }
+
+    private static AttributeMetadata attribute(EntityMetadata e, String name) {
+        return e.attribute(name).orElseThrow(() -> new DataverseFault(ErrorCode.INVALID_ARGUMENT,
+                "'" + e.logicalName() + "' entity doesn't contain attribute with Name = '" + name + "'."));
+    }
+}

@@ -1,0 +1,7 @@
+package dev.dve.engine;
+
+import java.util.UUID;
+
+/** What an upsert did: created the row or updated it. */
+public record UpsertResult(UUID id, boolean created) {
+}

@@ -1,0 +1,44 @@
+package dev.dve.fault;
+
+/** Dataverse error codes the emulator raises, with the HTTP status the Web API answers them with. */
+public enum ErrorCode {
+    OBJECT_DOES_NOT_EXIST(0x80040217, 404),
+    INVALID_ARGUMENT(0x80040203, 400),
+    VALIDATION(0x80044331, 400),
+    PAYLOAD_ERROR(0x80048d19, 400),
+    QUERY_ERROR(0x80060888, 400),
+    RESOURCE_NOT_FOUND(0x8006088a, 404),
+    NOT_SUPPORTED(0x8006088a, 501),
+    METHOD_NOT_ALLOWED(0x80060888, 405),
+    DUPLICATE_RECORD(0x80040237, 412),
+    CONCURRENCY_VERSION_MISMATCH(0x80060882, 412),
+    INVALID_STATE_STATUS(0x80048408, 400),
+    OUT_OF_RANGE(0x8004431a, 400),
+    REQUIRED_ATTRIBUTE_MISSING(0x80040200, 400),
+    PRIVILEGE_DENIED(0x80040220, 403),
+    ISV_ABORTED(0x80040265, 400),
+    SQL_ERROR(0x80040216, 500),
+    UNEXPECTED(0x80040216, 500);
+
+    private final int code;
+    private final int httpStatus;
+
+    ErrorCode(int code, int httpStatus) {
+        this.code = code;
+        this.httpStatus = httpStatus;
+    }
+
+    /** The code as Dataverse writes it in JSON: {@code 0x80040217}. */
+    public String hex() {
+        return String.format("0x%08x", code);
+    }
+
+    /** The code as the signed integer stored in {@code errorcode} attributes. */
+    public int signed() {
+        return code;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.dve.metadata;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One attribute of an entity as the metadata files describe it.
+ *
+ * @param logicalName     the attribute's logical name, also its column name
+ * @param type            the attribute type
+ * @param maxLength       for text: the maximum length
+ * @param minValue        for numbers: the smallest accepted value (null = the type's range)
+ * @param maxValue        for numbers: the largest accepted value
+ * @param precision       for decimals and money: digits after the point
+ * @param required        requirement level
+ * @param validForCreate  a client may set it on create
+ * @param validForUpdate  a client may change it on update
+ * @param optionSet       the options of a choice, state, status or boolean attribute
+ * @param targets         the entities a lookup may point at
+ * @param defaultValue    value written on create when the client gives none
+ * @param formula         for platform-computed text: the attributes joined by a space
+ */
+public record AttributeMetadata(
+        String logicalName,
+        AttributeType type,
+        Integer maxLength,
+        Number minValue,
+        Number maxValue,
+        Integer precision,
+        RequiredLevel required,
+        boolean validForCreate,
+        boolean validForUpdate,
+        OptionSetMetadata optionSet,
+        List<LookupTarget> targets,
+        Object defaultValue,
+        List<String> formula) {
+
+    /** The name under which the Web API shows the attribute: {@code _x_value} for lookups. */
+    public String webApiName() {
+        return type.isLookup() ? "_" + logicalName + "_value" : logicalName;
+    }
+
+    public boolean isPolymorphic() {
+        return type.isLookup() && targets.size() > 1;
+    }
+
+    public Optional<LookupTarget> target(String entity) {
+        return targets.stream().filter(t -> t.entity().equals(entity)).findFirst();
+    }
+
+    public boolean isComputed() {
+        return formula != null && !formula.isEmpty();
+    }
+}

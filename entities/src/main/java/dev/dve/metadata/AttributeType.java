@@ -1,0 +1,50 @@
+package dev.dve.metadata;
+
+/** Dataverse attribute types, with the EDM primitive each one surfaces as in the Web API. */
+public enum AttributeType {
+    UNIQUEIDENTIFIER("Edm.Guid"),
+    STRING("Edm.String"),
+    MEMO("Edm.String"),
+    INTEGER("Edm.Int32"),
+    BIGINT("Edm.Int64"),
+    DECIMAL("Edm.Decimal"),
+    DOUBLE("Edm.Double"),
+    MONEY("Edm.Decimal"),
+    BOOLEAN("Edm.Boolean"),
+    DATETIME("Edm.DateTimeOffset"),
+    PICKLIST("Edm.Int32"),
+    STATE("Edm.Int32"),
+    STATUS("Edm.Int32"),
+    LOOKUP("Edm.Guid"),
+    OWNER("Edm.Guid"),
+    CUSTOMER("Edm.Guid"),
+    ENTITYNAME("Edm.String");
+
+    private final String edmType;
+
+    AttributeType(String edmType) {
+        this.edmType = edmType;
+    }
+
+    public String edmType() {
+        return edmType;
+    }
+
+    /** Lookup-like attributes are exposed as {@code _x_value} plus navigation properties. */
+    public boolean isLookup() {
+        return this == LOOKUP || this == OWNER || this == CUSTOMER;
+    }
+
+    /** Attributes whose integer value must be one of an option set's values. */
+    public boolean isOptionSet() {
+        return this == PICKLIST || this == STATE || this == STATUS;
+    }
+
+    public boolean isText() {
+        return this == STRING || this == MEMO || this == ENTITYNAME;
+    }
+
+    public static AttributeType parse(String name) {
+        return valueOf(name.toUpperCase(java.util.Locale.ROOT));
+    }
+}

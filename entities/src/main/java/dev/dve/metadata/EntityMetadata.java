@@ -1,0 +1,79 @@
+package dev.dve.metadata;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** An entity (table) of the catalog: names, keys and attributes, as loaded from its data file. */
+public final class EntityMetadata {
+    private final String logicalName;
+    private final String schemaName;
+    private final String entitySetName;
+    private final String displayName;
+    private final int objectTypeCode;
+    private final String ownership;
+    private final String primaryIdAttribute;
+    private final String primaryNameAttribute;
+    private final Map<String, AttributeMetadata> attributes;
+    private final Map<String, AttributeMetadata> byWebApiName = new LinkedHashMap<>();
+
+    public EntityMetadata(String logicalName, String schemaName, String entitySetName, String displayName,
+                          int objectTypeCode, String ownership, String primaryIdAttribute,
+                          String primaryNameAttribute, List<AttributeMetadata> attributes) {
+        this.logicalName = logicalName;
+        this.schemaName = schemaName;
+        this.entitySetName = entitySetName;
+        this.displayName = displayName;
+        this.objectTypeCode = objectTypeCode;
+        this.ownership = ownership;
+        this.primaryIdAttribute = primaryIdAttribute;
+        this.primaryNameAttribute = primaryNameAttribute;
+        this.attributes = new LinkedHashMap<>();
+        for (AttributeMetadata a : attributes) {
+            this.attributes.put(a.logicalName(), a);
+            this.byWebApiName.put(a.webApiName(), a);
+        }
+    }
+
+    public String logicalName() { return logicalName; }
+    public String schemaName() { return schemaName; }
+    public String entitySetName() { return entitySetName; }
+    public String displayName() { return displayName; }
+    public int objectTypeCode() { return objectTypeCode; }
+    public String ownership() { return ownership; }
+    public String primaryIdAttribute() { return primaryIdAttribute; }
+    public String primaryNameAttribute() { return primaryNameAttribute; }
+
+    public boolean isUserOwned() {
+        return "UserOwned".equalsIgnoreCase(ownership);
+    }
+
+    public Collection<AttributeMetadata> attributes() {
+        return attributes.values();
+    }
+
+    public Optional<AttributeMetadata> attribute(String logicalName) {
+        return Optional.ofNullable(attributes.get(logicalName));
+    }
+
+    /** The attribute a Web API property names: a plain attribute, or a lookup by its {@code _x_value} name. */
+    public Optional<AttributeMetadata> byWebApiName(String name) {
+        return Optional.ofNullable(byWebApiName.get(name));
+    }
+
+    public boolean hasAttribute(String logicalName) {
+        return attributes.containsKey(logicalName);
+    }
+
+    /** Physical table holding the entity's rows. */
+    public String tableName() {
+        return logicalName + "base";
+    }
+
+    @Override
+    public String toString() {
+        return logicalName;
+    }
+}

@@ -1,0 +1,9 @@
+package dev.dve.metadata;
+
+/**
+ * One entity a lookup may point at. {@code relationship} is the schema name of the one-to-many relationship,
+ * which is also the collection-valued navigation property on the target; {@code navigation} is the
+ * single-valued navigation property on the referencing entity.
+ */
+public record LookupTarget(String entity, String relationship, String navigation) {
+}

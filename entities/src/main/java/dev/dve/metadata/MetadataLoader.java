@@ -1,0 +1,189 @@
+package dev.dve.metadata;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Reads entity data files into a {@link MetadataCatalog}. The built-in entities are listed in
+ * {@code metadata/catalog.json} on the class path; any directory given adds (or replaces) entities with its
+ * {@code *.json} files. Traits ({@code metadata/traits.json}) are shared attribute groups an entity file names
+ * in {@code "traits"}; {@code {entity}} in a trait's relationship names becomes the entity's logical name.
+ */
+public final class MetadataLoader {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Map<String, JsonNode> traits = new LinkedHashMap<>();
+
+    public MetadataLoader() {
+        JsonNode t = readResource("metadata/traits.json");
+        t.fields().forEachRemaining(e -> traits.put(e.getKey(), e.getValue()));
+    }
+
+    /** The built-in catalog plus the entity files found in the given directories. */
+    public MetadataCatalog load(List<Path> extraDirectories) {
+        Map<String, EntityMetadata> entities = new LinkedHashMap<>();
+        for (JsonNode name : readResource("metadata/catalog.json").path("entities")) {
+            EntityMetadata e = parseEntity(readResource("metadata/entities/" + name.asText()), name.asText());
+            entities.put(e.logicalName(), e);
+        }
+        for (Path dir : extraDirectories) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+                    EntityMetadata e = parseEntity(JSON.readTree(f.toFile()), f.toString());
+                    entities.put(e.logicalName(), e);
+                }
+            } catch (IOException ex) {
+                throw new MetadataException("Cannot read metadata directory " + dir, ex);
+            }
+        }
+        return new MetadataCatalog(entities.values());
+    }
+
+    private static JsonNode readResource(String name) {
+        try (InputStream in = MetadataLoader.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new MetadataException("Missing metadata resource " + name);
+            }
+            return JSON.readTree(in);
+        } catch (IOException e) {
+            throw new MetadataException("Cannot read metadata resource " + name, e);
+        }
+    }
+
+    EntityMetadata parseEntity(JsonNode n, String source) {
+        String logical = text(n, "logicalName", source);
+        String primaryId = n.path("primaryId").asText(logical + "id");
+        Map<String, AttributeMetadata> attrs = new LinkedHashMap<>();
+        attrs.put(primaryId, new AttributeMetadata(primaryId, AttributeType.UNIQUEIDENTIFIER, null, null, null,
+                null, RequiredLevel.SYSTEMREQUIRED, true, false, null, List.of(), null, null));
+        for (JsonNode trait : n.path("traits")) {
+            JsonNode body = traits.get(trait.asText());
+            if (body == null) {
+                throw new MetadataException(source + ": unknown trait '" + trait.asText() + "'");
+            }
+            body.fields().forEachRemaining(f -> attrs.put(f.getKey(), parseAttribute(logical, f.getKey(), f.getValue(), source)));
+        }
+        n.path("attributes").fields().forEachRemaining(f ->
+                attrs.put(f.getKey(), parseAttribute(logical, f.getKey(), f.getValue(), source)));
+        String primaryName = n.path("primaryName").isMissingNode() ? null : n.path("primaryName").asText();
+        if (primaryName != null && !attrs.containsKey(primaryName)) {
+            throw new MetadataException(source + ": primary name '" + primaryName + "' is not an attribute");
+        }
+        return new EntityMetadata(logical,
+                n.path("schemaName").asText(logical),
+                text(n, "entitySetName", source),
+                n.path("displayName").asText(logical),
+                n.path("objectTypeCode").asInt(0),
+                n.path("ownership").asText("None"),
+                primaryId, primaryName, new ArrayList<>(attrs.values()));
+    }
+
+    private AttributeMetadata parseAttribute(String entity, String name, JsonNode a, String source) {
+        AttributeType type;
+        try {
+            type = AttributeType.parse(text(a, "type", source + ": " + name));
+        } catch (IllegalArgumentException e) {
+            throw new MetadataException(source + ": attribute '" + name + "' has unknown type " + a.path("type").asText());
+        }
+        OptionSetMetadata options = null;
+        if (a.has("options") || type == AttributeType.BOOLEAN) {
+            options = parseOptions(a.path("optionSetName").asText(entity + "_" + name), a.path("options"), type);
+        } else if (type.isOptionSet()) {
+            throw new MetadataException(source + ": choice attribute '" + name + "' has no options");
+        }
+        List<LookupTarget> targets = new ArrayList<>();
+        if (type.isLookup()) {
+            JsonNode t = a.path("targets");
+            if (!t.isObject() || t.isEmpty()) {
+                throw new MetadataException(source + ": lookup '" + name + "' has no targets");
+            }
+            boolean polymorphic = t.size() > 1;
+            for (Iterator<Map.Entry<String, JsonNode>> it = t.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String relationship = e.getValue().isTextual() ? e.getValue().asText() : e.getValue().path("relationship").asText();
+                String navigation = e.getValue().path("navigation").asText(polymorphic ? name + "_" + e.getKey() : name);
+                targets.add(new LookupTarget(e.getKey(), relationship.replace("{entity}", entity), navigation));
+            }
+        }
+        boolean readOnly = a.path("readOnly").asBoolean(false);
+        boolean createOnly = a.path("createOnly").asBoolean(false);
+        List<String> formula = null;
+        if (a.has("formula")) {
+            formula = new ArrayList<>();
+            for (JsonNode f : a.path("formula")) {
+                formula.add(f.asText());
+            }
+            readOnly = true;
+        }
+        Integer maxLength = a.has("maxLength") ? a.get("maxLength").asInt() : (type == AttributeType.STRING ? 100
+                : type == AttributeType.MEMO ? 1048576 : type == AttributeType.ENTITYNAME ? 64 : null);
+        Integer precision = a.has("precision") ? a.get("precision").asInt()
+                : (type == AttributeType.MONEY ? 4 : type == AttributeType.DECIMAL ? 10 : null);
+        RequiredLevel required = RequiredLevel.valueOf(a.path("required").asText("None").toUpperCase(Locale.ROOT));
+        return new AttributeMetadata(name, type, maxLength, number(a.get("min")), number(a.get("max")), precision,
+                required, !readOnly, !readOnly && !createOnly, options, targets, defaultValue(a.get("default")), formula);
+    }
+
+    private static OptionSetMetadata parseOptions(String name, JsonNode n, AttributeType type) {
+        List<OptionMetadata> list = new ArrayList<>();
+        if (type == AttributeType.BOOLEAN && (n.isMissingNode() || n.isEmpty())) {
+            list.add(new OptionMetadata(0, "No", null, null));
+            list.add(new OptionMetadata(1, "Yes", null, null));
+            return new OptionSetMetadata(name, list);
+        }
+        n.fields().forEachRemaining(e -> {
+            int value = Integer.parseInt(e.getKey());
+            JsonNode v = e.getValue();
+            if (v.isTextual()) {
+                list.add(new OptionMetadata(value, v.asText(), null, null));
+            } else {
+                list.add(new OptionMetadata(value, v.path("label").asText(),
+                        v.has("state") ? v.get("state").asInt() : null,
+                        v.has("defaultStatus") ? v.get("defaultStatus").asInt() : null));
+            }
+        });
+        return new OptionSetMetadata(name, list);
+    }
+
+    private static Number number(JsonNode n) {
+        return n == null || n.isNull() ? null : n.numberValue();
+    }
+
+    private static Object defaultValue(JsonNode n) {
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (n.isBoolean()) {
+            return n.asBoolean();
+        }
+        if (n.isInt()) {
+            return n.asInt();
+        }
+        if (n.isNumber()) {
+            return n.decimalValue();
+        }
+        return n.asText();
+    }
+
+    private static String text(JsonNode n, String field, String where) {
+        JsonNode v = n.get(field);
+        if (v == null || !v.isTextual()) {
+            throw new MetadataException(where + ": missing '" + field + "'");
+        }
+        return v.asText();
+    }
+}

@@ -1,0 +1,14 @@
+package dev.dve.metadata;
+
+/**
+ * A one-to-many relationship: rows of {@code referencingEntity} point at a {@code referencedEntity} row through
+ * {@code referencingAttribute}. Its schema name is the collection-valued navigation property on the referenced
+ * entity; {@code referencingNavigation} is the single-valued one on the referencing entity.
+ */
+public record OneToManyRelationship(
+        String schemaName,
+        String referencedEntity,
+        String referencingEntity,
+        String referencingAttribute,
+        String referencingNavigation) {
+}

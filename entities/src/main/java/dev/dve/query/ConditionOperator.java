@@ -1,0 +1,8 @@
+package dev.dve.query;
+
+/** Condition operators of the query model, named after the SDK's {@code ConditionOperator}. */
+public enum ConditionOperator {
+    EQUAL, NOT_EQUAL, GREATER_THAN, GREATER_EQUAL, LESS_THAN, LESS_EQUAL,
+    LIKE, NOT_LIKE, BEGINS_WITH, NOT_BEGIN_WITH, ENDS_WITH, NOT_END_WITH,
+    IN, NOT_IN, NULL, NOT_NULL, BETWEEN, NOT_BETWEEN
+}

@@ -1,0 +1,5 @@
+package dev.dve.query;
+
+/** One sort key. */
+public record Order(String attribute, boolean descending) {
+}

@@ -1,0 +1,77 @@
+package dev.dve.query;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The query model every way of asking for rows ends in (OData options, FetchXML, saved views): one entity, the
+ * columns wanted, a filter tree, sort keys and a row limit. It is translated to SQL, never evaluated in memory.
+ */
+public final class QueryExpression {
+    private final String entityName;
+    private List<String> columns;
+    private FilterExpression criteria = new FilterExpression(LogicalOperator.AND, List.of());
+    private final List<Order> orders = new ArrayList<>();
+    private Integer top;
+    private boolean lookupNames;
+
+    public QueryExpression(String entityName) {
+        this.entityName = entityName;
+    }
+
+    public String entityName() {
+        return entityName;
+    }
+
+    /** The attributes to return (logical names), or null for all. */
+    public List<String> columns() {
+        return columns;
+    }
+
+    public QueryExpression columns(List<String> cols) {
+        this.columns = cols == null ? null : new ArrayList<>(cols);
+        return this;
+    }
+
+    public FilterExpression criteria() {
+        return criteria;
+    }
+
+    public QueryExpression criteria(FilterExpression f) {
+        this.criteria = f;
+        return this;
+    }
+
+    public QueryExpression where(Criterion c) {
+        criteria.add(c);
+        return this;
+    }
+
+    public List<Order> orders() {
+        return orders;
+    }
+
+    public QueryExpression orderBy(String attribute, boolean descending) {
+        orders.add(new Order(attribute, descending));
+        return this;
+    }
+
+    public Integer top() {
+        return top;
+    }
+
+    public QueryExpression top(Integer n) {
+        this.top = n;
+        return this;
+    }
+
+    /** Whether lookups come back with their target's primary name (for formatted values). */
+    public boolean lookupNames() {
+        return lookupNames;
+    }
+
+    public QueryExpression lookupNames(boolean on) {
+        this.lookupNames = on;
+        return this;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.dve.store;
+
+import dev.dve.metadata.AttributeMetadata;
+
+import java.sql.SQLException;
+
+/** H2 2.x, the embedded default. Text columns are case-insensitive, as Dataverse's are. */
+public final class H2Dialect implements SqlDialect {
+    @Override
+    public String name() {
+        return "H2";
+    }
+
+    @Override
+    public String quote(String identifier) {
+        return '"' + identifier + '"';
+    }
+
+    @Override
+    public String columnType(AttributeMetadata a) {
+        return switch (a.type()) {
+            case UNIQUEIDENTIFIER, LOOKUP, OWNER, CUSTOMER -> guidType();
+            case STRING, ENTITYNAME -> "VARCHAR_IGNORECASE(" + a.maxLength() + ")";
+            case MEMO -> "VARCHAR_IGNORECASE(1000000000)";
+            case INTEGER, PICKLIST, STATE, STATUS -> "INTEGER";
+            case BIGINT -> "BIGINT";
+            case DOUBLE -> "DOUBLE PRECISION";
+            case DECIMAL, MONEY -> "DECIMAL(38," + a.precision() + ")";
+            case BOOLEAN -> "BOOLEAN";
+            case DATETIME -> timestampType();
+        };
+    }
+
+    @Override
+    public String largeTextType() {
+        return "VARCHAR(1000000000)";
+    }
+
+    @Override
+    public String timestampType() {
+        return "TIMESTAMP(3)";
+    }
+
+    @Override
+    public boolean isDuplicateKey(SQLException e) {
+        return "23505".equals(e.getSQLState());
+    }
+}

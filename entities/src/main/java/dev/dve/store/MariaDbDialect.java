@@ -1,0 +1,61 @@
+package dev.dve.store;
+
+import dev.dve.metadata.AttributeMetadata;
+
+import java.sql.SQLException;
+
+/** MariaDB 10.6 or later, the shared multi-node store. Tables use a case-insensitive collation. */
+public final class MariaDbDialect implements SqlDialect {
+    private static final int LONGEST_VARCHAR = 4000;
+
+    @Override
+    public String name() {
+        return "MariaDB";
+    }
+
+    @Override
+    public String quote(String identifier) {
+        return '`' + identifier + '`';
+    }
+
+    @Override
+    public String columnType(AttributeMetadata a) {
+        return switch (a.type()) {
+            case UNIQUEIDENTIFIER, LOOKUP, OWNER, CUSTOMER -> guidType();
+            case STRING, ENTITYNAME -> a.maxLength() <= LONGEST_VARCHAR ? "VARCHAR(" + a.maxLength() + ")" : "LONGTEXT";
+            case MEMO -> "LONGTEXT";
+            case INTEGER, PICKLIST, STATE, STATUS -> "INT";
+            case BIGINT -> "BIGINT";
+            case DOUBLE -> "DOUBLE";
+            case DECIMAL, MONEY -> "DECIMAL(38," + a.precision() + ")";
+            case BOOLEAN -> "BOOLEAN";
+            case DATETIME -> timestampType();
+        };
+    }
+
+    @Override
+    public String guidType() {
+        return "CHAR(36) CHARACTER SET ascii COLLATE ascii_general_ci";
+    }
+
+    @Override
+    public String largeTextType() {
+        return "LONGTEXT";
+    }
+
+    @Override
+    public String timestampType() {
+        // DATETIME, not TIMESTAMP: TIMESTAMP ends in 2038 and postponeuntil is 9999-12-30.
+        return "DATETIME(3)";
+    }
+
+    @Override
+    public String tableOptions() {
+        return " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci";
+    }
+
+    @Override
+    public boolean isDuplicateKey(SQLException e) {
+        return e.getErrorCode() == 1062;
+    }
+}

@@ -1,0 +1,189 @@
+package dev.dve.store;
+
+import dev.dve.metadata.AttributeMetadata;
+import dev.dve.metadata.EntityMetadata;
+import dev.dve.metadata.MetadataCatalog;
+import dev.dve.query.Condition;
+import dev.dve.query.ConditionOperator;
+import dev.dve.query.QueryExpression;
+import dev.dve.record.Entity;
+import dev.dve.record.EntityReference;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Rows of every entity over JDBC: one table per entity, one column per attribute. It checks nothing about
+ * the values (the organization service does) and always runs inside the caller's transaction.
+ */
+public final class RecordStore {
+    private final MetadataCatalog catalog;
+    private final SqlDialect dialect;
+    private final QueryTranslator translator;
+
+    public RecordStore(MetadataCatalog catalog, SqlDialect dialect) {
+        this.catalog = catalog;
+        this.dialect = dialect;
+        this.translator = new QueryTranslator(catalog, dialect);
+    }
+
+    public MetadataCatalog catalog() {
+        return catalog;
+    }
+
+    public QueryTranslator translator() {
+        return translator;
+    }
+
+    /** The next row version: one sequence for the whole organization, as Dataverse's versionnumber is. */
+    public long nextVersion(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(dialect.nextValue(SchemaBuilder.VERSION_SEQUENCE));
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    public void insert(Connection c, Entity row) throws SQLException {
+        EntityMetadata e = catalog.require(row.logicalName());
+        List<String> cols = new ArrayList<>();
+        List<Object> params = new ArrayList<>();
+        cols.add(e.primaryIdAttribute());
+        params.add(JdbcValues.toJdbc(row.id()));
+        for (Map.Entry<String, Object> v : row.attributes().entrySet()) {
+            if (v.getKey().equals(e.primaryIdAttribute())) {
+                continue;
+            }
+            addColumn(e, v.getKey(), v.getValue(), cols, params);
+        }
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(dialect.quote(e.tableName())).append(" (");
+        StringBuilder marks = new StringBuilder();
+        for (int i = 0; i < cols.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(dialect.quote(cols.get(i)));
+            marks.append(i == 0 ? "?" : ", ?");
+        }
+        sql.append(") VALUES (").append(marks).append(')');
+        try (PreparedStatement ps = new SqlStatement(sql.toString(), params).prepare(c)) {
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Writes the given attributes of a row. With {@code expectedVersion} the write happens only if the row still
+     * has that version. Returns whether a row was written.
+     */
+    public boolean update(Connection c, Entity row, Long expectedVersion) throws SQLException {
+        EntityMetadata e = catalog.require(row.logicalName());
+        List<String> cols = new ArrayList<>();
+        List<Object> params = new ArrayList<>();
+        for (Map.Entry<String, Object> v : row.attributes().entrySet()) {
+            if (!v.getKey().equals(e.primaryIdAttribute())) {
+                addColumn(e, v.getKey(), v.getValue(), cols, params);
+            }
+        }
+        if (cols.isEmpty()) {
+            return exists(c, e, row.id());
+        }
+        StringBuilder sql = new StringBuilder("UPDATE ").append(dialect.quote(e.tableName())).append(" SET ");
+        for (int i = 0; i < cols.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(dialect.quote(cols.get(i))).append(" = ?");
+        }
+        sql.append(" WHERE ").append(dialect.quote(e.primaryIdAttribute())).append(" = ?");
+        params.add(row.id().toString());
+        if (expectedVersion != null) {
+            sql.append(" AND ").append(dialect.quote("versionnumber")).append(" = ?");
+            params.add(expectedVersion);
+        }
+        try (PreparedStatement ps = new SqlStatement(sql.toString(), params).prepare(c)) {
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    public boolean delete(Connection c, String entity, UUID id, Long expectedVersion) throws SQLException {
+        EntityMetadata e = catalog.require(entity);
+        String sql = "DELETE FROM " + dialect.quote(e.tableName()) + " WHERE " + dialect.quote(e.primaryIdAttribute()) + " = ?"
+                + (expectedVersion != null ? " AND " + dialect.quote("versionnumber") + " = ?" : "");
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, id.toString());
+            if (expectedVersion != null) {
+                ps.setLong(2, expectedVersion);
+            }
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    public boolean exists(Connection c, EntityMetadata e, UUID id) throws SQLException {
+        String sql = "SELECT 1 FROM " + dialect.quote(e.tableName()) + " WHERE " + dialect.quote(e.primaryIdAttribute()) + " = ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, id.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** One row with the given columns (all when null), or empty when it does not exist. */
+    public Optional<Entity> retrieve(Connection c, String entity, UUID id, List<String> columns, boolean lookupNames)
+            throws SQLException {
+        EntityMetadata e = catalog.require(entity);
+        QueryExpression q = new QueryExpression(entity).columns(columns).lookupNames(lookupNames)
+                .where(Condition.of(e.primaryIdAttribute(), ConditionOperator.EQUAL, id));
+        List<Entity> rows = retrieveMultiple(c, q);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    public List<Entity> retrieveMultiple(Connection c, QueryExpression q) throws SQLException {
+        EntityMetadata e = catalog.require(q.entityName());
+        List<AttributeMetadata> attrs = translator.selectedAttributes(q);
+        List<Entity> out = new ArrayList<>();
+        try (PreparedStatement ps = translator.select(q).prepare(c); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Entity row = new Entity(e.logicalName());
+                for (AttributeMetadata a : attrs) {
+                    String defaultTarget = a.type().isLookup() ? a.targets().get(0).entity() : null;
+                    Object v = JdbcValues.read(rs, a, a.logicalName(), defaultTarget, q.lookupNames());
+                    if (a.logicalName().equals(e.primaryIdAttribute())) {
+                        row.setId((UUID) v);
+                    }
+                    row.set(a.logicalName(), v);
+                }
+                out.add(row);
+            }
+        }
+        return out;
+    }
+
+    public long count(Connection c, QueryExpression q) throws SQLException {
+        try (PreparedStatement ps = translator.count(q).prepare(c); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Deletes every row of every entity (used by reset to fixtures). */
+    public void deleteAll(Connection c) throws SQLException {
+        for (EntityMetadata e : catalog.entities()) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + dialect.quote(e.tableName()))) {
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private void addColumn(EntityMetadata e, String attribute, Object value, List<String> cols, List<Object> params) {
+        AttributeMetadata a = e.attribute(attribute).orElseThrow(
+                () -> new IllegalArgumentException(e.logicalName() + " has no attribute " + attribute));
+        cols.add(a.logicalName());
+        params.add(JdbcValues.toJdbc(value));
+        if (a.isPolymorphic()) {
+            cols.add(Columns.lookupType(a));
+            params.add(value instanceof EntityReference r ? r.logicalName() : null);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.dve.store;
+
+import dev.dve.metadata.AttributeMetadata;
+import dev.dve.metadata.EntityMetadata;
+import dev.dve.metadata.MetadataCatalog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Creates the tables and columns the catalog needs and adds any that are missing, so a new entity or attribute
+ * data file takes effect at the next start. It never drops anything.
+ */
+public final class SchemaBuilder {
+    public static final String VERSION_SEQUENCE = "dve_versionnumber";
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaBuilder.class);
+    private final MetadataCatalog catalog;
+    private final Database database;
+
+    public SchemaBuilder(MetadataCatalog catalog, Database database) {
+        this.catalog = catalog;
+        this.database = database;
+    }
+
+    public void apply() {
+        database.inTransaction(c -> {
+            SqlDialect d = database.dialect();
+            try (Statement s = c.createStatement()) {
+                s.execute(d.createSequence(VERSION_SEQUENCE));
+            }
+            for (EntityMetadata e : catalog.entities()) {
+                Map<String, String> wanted = columns(e, d);
+                Set<String> existing = existingColumns(c, e.tableName());
+                if (existing.isEmpty()) {
+                    createTable(c, e, wanted, d);
+                } else {
+                    for (Map.Entry<String, String> col : wanted.entrySet()) {
+                        if (!existing.contains(col.getKey().toLowerCase(Locale.ROOT))) {
+                            LOG.info("Adding column {}.{}", e.tableName(), col.getKey());
+                            try (Statement s = c.createStatement()) {
+                                s.execute("ALTER TABLE " + d.quote(e.tableName()) + " ADD COLUMN " + d.quote(col.getKey()) + " " + col.getValue());
+                            }
+                        }
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Extra tables the platform keeps for itself (settings, clock); created like entity tables. */
+    public void ensureTable(String table, Map<String, String> columns, String primaryKey) {
+        database.inTransaction(c -> {
+            if (existingColumns(c, table).isEmpty()) {
+                StringBuilder sql = new StringBuilder("CREATE TABLE ").append(database.dialect().quote(table)).append(" (");
+                for (Map.Entry<String, String> col : columns.entrySet()) {
+                    sql.append(database.dialect().quote(col.getKey())).append(' ').append(col.getValue()).append(", ");
+                }
+                sql.append("PRIMARY KEY (").append(database.dialect().quote(primaryKey)).append("))").append(database.dialect().tableOptions());
+                try (Statement s = c.createStatement()) {
+                    s.execute(sql.toString());
+                }
+            }
+            return null;
+        });
+    }
+
+    private static Map<String, String> columns(EntityMetadata e, SqlDialect d) {
+        Map<String, String> cols = new LinkedHashMap<>();
+        for (AttributeMetadata a : e.attributes()) {
+            cols.put(a.logicalName(), d.columnType(a));
+            if (a.isPolymorphic()) {
+                cols.put(Columns.lookupType(a), d.shortTextType());
+            }
+        }
+        return cols;
+    }
+
+    private static void createTable(Connection c, EntityMetadata e, Map<String, String> cols, SqlDialect d) throws SQLException {
+        StringBuilder sql = new StringBuilder("CREATE TABLE ").append(d.quote(e.tableName())).append(" (");
+        for (Map.Entry<String, String> col : cols.entrySet()) {
+            sql.append(d.quote(col.getKey())).append(' ').append(col.getValue());
+            if (col.getKey().equals(e.primaryIdAttribute())) {
+                sql.append(" NOT NULL");
+            }
+            sql.append(", ");
+        }
+        sql.append("PRIMARY KEY (").append(d.quote(e.primaryIdAttribute())).append("))").append(d.tableOptions());
+        try (Statement s = c.createStatement()) {
+            s.execute(sql.toString());
+            for (AttributeMetadata a : e.attributes()) {
+                if (a.type().isLookup()) {
+                    s.execute("CREATE INDEX " + d.quote("ix_" + e.tableName() + "_" + a.logicalName()) + " ON "
+                            + d.quote(e.tableName()) + " (" + d.quote(a.logicalName()) + ")");
+                }
+            }
+        }
+    }
+
+    private static Set<String> existingColumns(Connection c, String table) throws SQLException {
+        Set<String> cols = new TreeSet<>();
+        DatabaseMetaData md = c.getMetaData();
+        for (String candidate : new String[]{table, table.toUpperCase(Locale.ROOT)}) {
+            try (ResultSet rs = md.getColumns(c.getCatalog(), null, candidate, null)) {
+                while (rs.next()) {
+                    cols.add(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
+                }
+            }
+            if (!cols.isEmpty()) {
+                break;
+            }
+        }
+        return cols;
+    }
+}

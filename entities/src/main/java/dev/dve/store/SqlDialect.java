@@ -1,0 +1,69 @@
+package dev.dve.store;
+
+import dev.dve.metadata.AttributeMetadata;
+
+import java.sql.SQLException;
+
+/** Everything that differs between the databases the emulator runs on. Every other class writes portable SQL. */
+public interface SqlDialect {
+    String name();
+
+    /** Quotes an identifier (table or column name) so reserved words are safe. */
+    String quote(String identifier);
+
+    /** Column type for an attribute's value column. */
+    String columnType(AttributeMetadata attribute);
+
+    /** Column type for a GUID. */
+    default String guidType() {
+        return "CHAR(36)";
+    }
+
+    /** Column type for short internal text such as a lookup's target entity. */
+    default String shortTextType() {
+        return "VARCHAR(128)";
+    }
+
+    /** Column type for internal JSON or large text. */
+    String largeTextType();
+
+    /** Column type for a timestamp stored in UTC. */
+    String timestampType();
+
+    /** Suffix of a CREATE TABLE statement (engine, character set). */
+    default String tableOptions() {
+        return "";
+    }
+
+    /** A statement that returns the next value of a sequence as its single column. */
+    default String nextValue(String sequence) {
+        return "SELECT NEXT VALUE FOR " + quote(sequence);
+    }
+
+    default String createSequence(String sequence) {
+        return "CREATE SEQUENCE IF NOT EXISTS " + quote(sequence) + " START WITH 1000 INCREMENT BY 1";
+    }
+
+    /** Row-lock clause that skips rows other transactions hold. */
+    default String forUpdateSkipLocked() {
+        return " FOR UPDATE SKIP LOCKED";
+    }
+
+    /** Whether the exception reports a unique-key violation. */
+    boolean isDuplicateKey(SQLException e);
+
+    /** How table names read back from JDBC metadata compare with the names we create. */
+    default String metadataName(String identifier) {
+        return identifier;
+    }
+
+    static SqlDialect forJdbcUrl(String url) {
+        if (url.startsWith("jdbc:h2:")) {
+            return new H2Dialect();
+        }
+        if (url.startsWith("jdbc:mariadb:") || url.startsWith("jdbc:mysql:")) {
+            return new MariaDbDialect();
+        }
+        throw new IllegalArgumentException("Unsupported database URL " + url + " (use jdbc:h2: or jdbc:mariadb:)");
+    }
+}
