@@ -67,6 +67,34 @@ public final class EntityMetadata {
         return attributes.containsKey(logicalName);
     }
 
+    /**
+     * The attributes a retrieve returns for the given logical names: the primary id first, then the named ones
+     * in order (all attributes when names is null). Unknown names are refused.
+     */
+    public List<AttributeMetadata> columns(List<String> names) {
+        List<AttributeMetadata> out = new java.util.ArrayList<>();
+        out.add(attributes.get(primaryIdAttribute));
+        if (names == null) {
+            for (AttributeMetadata a : attributes.values()) {
+                if (!a.logicalName().equals(primaryIdAttribute)) {
+                    out.add(a);
+                }
+            }
+            return out;
+        }
+        for (String n : names) {
+            AttributeMetadata a = attributes.get(n);
+            if (a == null) {
+                throw new dev.dve.fault.DataverseFault(dev.dve.fault.ErrorCode.QUERY_ERROR,
+                        "'" + logicalName + "' entity doesn't contain attribute with Name = '" + n + "'.");
+            }
+            if (!out.contains(a)) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
     /** Physical table holding the entity's rows. */
     public String tableName() {
         return logicalName + "base";

@@ -129,13 +129,28 @@ public final class MetadataLoader {
             }
             readOnly = true;
         }
-        Integer maxLength = a.has("maxLength") ? a.get("maxLength").asInt() : (type == AttributeType.STRING ? 100
-                : type == AttributeType.MEMO ? 1048576 : type == AttributeType.ENTITYNAME ? 64 : null);
-        Integer precision = a.has("precision") ? a.get("precision").asInt()
-                : (type == AttributeType.MONEY ? 4 : type == AttributeType.DECIMAL ? 10 : null);
+        Integer maxLength = a.has("maxLength") ? Integer.valueOf(a.get("maxLength").asInt()) : defaultLength(type);
+        Integer precision = a.has("precision") ? Integer.valueOf(a.get("precision").asInt()) : defaultPrecision(type);
         RequiredLevel required = RequiredLevel.valueOf(a.path("required").asText("None").toUpperCase(Locale.ROOT));
         return new AttributeMetadata(name, type, maxLength, number(a.get("min")), number(a.get("max")), precision,
                 required, !readOnly, !readOnly && !createOnly, options, targets, defaultValue(a.get("default")), formula);
+    }
+
+    private static Integer defaultLength(AttributeType type) {
+        return switch (type) {
+            case STRING -> 100;
+            case MEMO -> 1048576;
+            case ENTITYNAME -> 64;
+            default -> null;
+        };
+    }
+
+    private static Integer defaultPrecision(AttributeType type) {
+        return switch (type) {
+            case MONEY -> 4;
+            case DECIMAL -> 10;
+            default -> null;
+        };
     }
 
     private static OptionSetMetadata parseOptions(String name, JsonNode n, AttributeType type) {

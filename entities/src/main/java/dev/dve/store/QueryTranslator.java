@@ -31,24 +31,7 @@ public final class QueryTranslator {
 
     /** The attributes a query returns: the primary id first, then the requested ones (all when none are named). */
     public List<AttributeMetadata> selectedAttributes(QueryExpression q) {
-        EntityMetadata e = catalog.require(q.entityName());
-        List<AttributeMetadata> out = new ArrayList<>();
-        out.add(e.attribute(e.primaryIdAttribute()).orElseThrow());
-        if (q.columns() == null) {
-            for (AttributeMetadata a : e.attributes()) {
-                if (!a.logicalName().equals(e.primaryIdAttribute())) {
-                    out.add(a);
-                }
-            }
-        } else {
-            for (String c : q.columns()) {
-                AttributeMetadata a = attribute(e, c);
-                if (!out.contains(a)) {
-                    out.add(a);
-                }
-            }
-        }
-        return out;
+        return catalog.require(q.entityName()).columns(q.columns());
     }
 
     public SqlStatement select(QueryExpression q) {

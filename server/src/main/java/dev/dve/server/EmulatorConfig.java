@@ -1,0 +1,72 @@
+package dev.dve.server;
+
+import dev.dve.engine.RuntimeConfig;
+import dev.dve.store.DatabaseConfig;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The options of one emulator node, the same for the command line and for embedding.
+ *
+ * @param host       the interface to listen on
+ * @param port       the HTTP port (0 picks a free one)
+ * @param url        the organization URL (token audience); null means {@code http://localhost:<port>}
+ * @param db         a JDBC URL; null means embedded H2
+ * @param dbUser     database user
+ * @param dbPassword database password
+ * @param dataDir    directory for an on-disk H2 database; null keeps H2 in memory
+ * @param fixtures   directory of fixture documents (and an {@code entities/} folder of extra metadata); null means the built-in ones
+ * @param nodeId     this node's name among several on one database
+ * @param workers    async-service workers on this node
+ */
+public record EmulatorConfig(String host, int port, String url, String db, String dbUser, String dbPassword,
+                             Path dataDir, Path fixtures, String nodeId, int workers) {
+
+    public static EmulatorConfig defaults() {
+        return new EmulatorConfig("0.0.0.0", 5555, null, null, null, null, null, null, null, 4);
+    }
+
+    /** Embedded use: a private in-memory H2 on a free loopback port. */
+    public static EmulatorConfig embedded() {
+        return new EmulatorConfig("127.0.0.1", 0, null, null, null, null, null, null, null, 2);
+    }
+
+    public EmulatorConfig withPort(int p) {
+        return new EmulatorConfig(host, p, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers);
+    }
+
+    public EmulatorConfig withDatabase(String jdbcUrl, String user, String password) {
+        return new EmulatorConfig(host, port, url, jdbcUrl, user, password, dataDir, fixtures, nodeId, workers);
+    }
+
+    public EmulatorConfig withFixtures(Path dir) {
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, dir, nodeId, workers);
+    }
+
+    public EmulatorConfig withNodeId(String id) {
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, id, workers);
+    }
+
+    public String effectiveNodeId() {
+        return nodeId != null ? nodeId : "node-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    RuntimeConfig runtimeConfig(String node) {
+        DatabaseConfig database;
+        if (db != null) {
+            database = new DatabaseConfig(db, dbUser == null ? "" : dbUser, dbPassword == null ? "" : dbPassword, Math.max(10, workers + 8));
+        } else if (dataDir != null) {
+            database = DatabaseConfig.h2File(dataDir.toAbsolutePath().toString());
+        } else {
+            database = DatabaseConfig.inMemoryH2("dve-" + UUID.randomUUID());
+        }
+        List<Path> metadata = new ArrayList<>();
+        if (fixtures != null) {
+            metadata.add(fixtures.resolve("entities"));
+        }
+        return new RuntimeConfig(database, metadata, fixtures, node, workers);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.dve.server;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** The command line: {@code java -jar dataverse-emulator.jar [options]}; every option also reads a DVE_ variable. */
+@Command(name = "dataverse-emulator", mixinStandardHelpOptions = true, version = "Dataverse Emulator 0.1",
+        description = "Runs a Dataverse / Dynamics 365 Web API emulator with its workflow engine.")
+public final class EmulatorMain implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "${env:DVE_PORT:-5555}", description = "HTTP port (default ${DEFAULT-VALUE}).")
+    int port;
+    @Option(names = "--host", defaultValue = "${env:DVE_HOST:-0.0.0.0}", description = "Interface to listen on (default ${DEFAULT-VALUE}).")
+    String host;
+    @Option(names = "--url", defaultValue = "${env:DVE_URL}", description = "Organization URL (default http://localhost:<port>).")
+    String url;
+    @Option(names = "--db", defaultValue = "${env:DVE_DB}", description = "JDBC URL, e.g. jdbc:mariadb://host:3306/db (default: embedded H2).")
+    String db;
+    @Option(names = "--db-user", defaultValue = "${env:DVE_DB_USER}", description = "Database user.")
+    String dbUser;
+    @Option(names = "--db-password", defaultValue = "${env:DVE_DB_PASSWORD}", description = "Database password.")
+    String dbPassword;
+    @Option(names = "--data-dir", defaultValue = "${env:DVE_DATA_DIR}", description = "Keep the H2 database on disk in this directory.")
+    Path dataDir;
+    @Option(names = "--fixtures", defaultValue = "${env:DVE_FIXTURES}", description = "Directory of fixture documents (default: built-in).")
+    Path fixtures;
+    @Option(names = "--node-id", defaultValue = "${env:DVE_NODE_ID}", description = "This node's id among nodes sharing a database.")
+    String nodeId;
+    @Option(names = "--workers", defaultValue = "${env:DVE_WORKERS:-4}", description = "Async-service workers on this node (default ${DEFAULT-VALUE}).")
+    int workers;
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new EmulatorMain()).execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        EmulatorConfig config = new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers);
+        EmulatorServer server = new EmulatorServer(config).start();
+        System.out.println("Dataverse Emulator listening on " + server.baseUrl() + " (Web API " + server.baseUrl()
+                + "/api/data/v9.2/, node " + server.nodeId() + ", " + server.runtime().database().dialect().name() + ")");
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (Exception ignored) {
+                // exiting anyway
+            } finally {
+                stopped.countDown();
+            }
+        }));
+        stopped.await();
+        return 0;
+    }
+}

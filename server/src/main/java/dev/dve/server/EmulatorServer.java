@@ -1,0 +1,82 @@
+package dev.dve.server;
+
+import dev.dve.auth.CallerContext;
+import dev.dve.auth.WellKnownPrincipals;
+import dev.dve.engine.OrganizationRuntime;
+import dev.dve.server.admin.AdminRoutes;
+import dev.dve.server.odata.ODataServlet;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * One emulator node: the organization runtime behind Jetty, with the Web API at {@code /api/data/} and the
+ * admin API at {@code /admin/}. Start it from the command line ({@link EmulatorMain}) or embed it in tests.
+ */
+public final class EmulatorServer implements AutoCloseable {
+    private final EmulatorConfig config;
+    private final String nodeId;
+    private OrganizationRuntime runtime;
+    private Server jetty;
+    private ServerConnector connector;
+
+    public EmulatorServer(EmulatorConfig config) {
+        this.config = config;
+        this.nodeId = config.effectiveNodeId();
+    }
+
+    public EmulatorServer start() throws Exception {
+        runtime = new OrganizationRuntime(config.runtimeConfig(nodeId));
+        jetty = new Server();
+        connector = new ServerConnector(jetty);
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        jetty.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler("/");
+        // Until bearer tokens land, every Web API call runs as the default System Administrator.
+        CallerResolver callers = request -> new CallerContext(WellKnownPrincipals.ADMIN_USER, WellKnownPrincipals.ROOT_BUSINESS_UNIT);
+        context.addServlet(new ServletHolder("odata", new ODataServlet(runtime, callers)), "/api/data/*");
+        context.addServlet(new ServletHolder("admin", AdminRoutes.servlet(runtime, nodeId)), "/admin/*");
+        jetty.setHandler(context);
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            runtime.close();
+            throw e;
+        }
+        return this;
+    }
+
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** The base URL clients use, e.g. {@code http://localhost:5555}. */
+    public String baseUrl() {
+        return "http://localhost:" + port();
+    }
+
+    /** The organization URL: {@code --url}, or the base URL. */
+    public String organizationUrl() {
+        return config.url() != null ? config.url() : baseUrl();
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    public OrganizationRuntime runtime() {
+        return runtime;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (jetty != null) {
+            jetty.stop();
+        }
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+}

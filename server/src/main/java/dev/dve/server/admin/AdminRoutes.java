@@ -1,0 +1,77 @@
+package dev.dve.server.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dve.engine.OrganizationRuntime;
+import dev.dve.fault.DataverseFault;
+import dev.dve.fault.ErrorCode;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The admin tasks of the contract: health, reset to fixtures, and the clock. */
+public final class AdminRoutes {
+    private AdminRoutes() {
+    }
+
+    public static AdminServlet servlet(OrganizationRuntime runtime, String nodeId) {
+        return new AdminServlet()
+                .add("GET", "/health", body -> health(runtime, nodeId))
+                .add("POST", "/reset", body -> AdminResponse.ok(Map.of("records", runtime.reset(), "now", runtime.now().toString())))
+                .add("GET", "/clock", body -> AdminResponse.ok(clock(runtime)))
+                .add("POST", "/clock", body -> setClock(runtime, body));
+    }
+
+    private static AdminResponse health(OrganizationRuntime runtime, String nodeId) {
+        boolean ok = runtime.healthy();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", ok ? "Healthy" : "Unhealthy");
+        m.put("nodeId", nodeId);
+        m.put("database", runtime.database().dialect().name());
+        m.put("now", runtime.now().toString());
+        return new AdminResponse(ok ? 200 : 503, m);
+    }
+
+    private static Map<String, Object> clock(OrganizationRuntime runtime) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("now", runtime.now().toString());
+        m.put("frozen", runtime.clock().isFrozen());
+        return m;
+    }
+
+    private static AdminResponse setClock(OrganizationRuntime runtime, JsonNode body) {
+        if (!body.isObject() || !(body.has("freeze") || body.has("set") || body.has("advance"))) {
+            throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "Give at least one of \"freeze\" (true|false), \"set\" (an instant) or \"advance\" (an ISO-8601 duration).");
+        }
+        Instant set = null;
+        Duration advance = null;
+        try {
+            if (body.has("set")) {
+                set = Instant.parse(body.get("set").asText());
+            }
+            if (body.has("advance")) {
+                advance = Duration.parse(body.get("advance").asText());
+                if (advance.isNegative()) {
+                    throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "The clock cannot be advanced by a negative duration.");
+                }
+            }
+        } catch (DateTimeParseException e) {
+            throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "Cannot parse clock value: " + e.getParsedString());
+        }
+        if (body.has("freeze")) {
+            if (!body.get("freeze").isBoolean()) {
+                throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "\"freeze\" must be true or false.");
+            }
+            runtime.freezeClock(body.get("freeze").asBoolean());
+        }
+        if (set != null) {
+            runtime.setClock(set);
+        }
+        if (advance != null) {
+            runtime.advanceClock(advance);
+        }
+        return AdminResponse.ok(clock(runtime));
+    }
+}

@@ -1,0 +1,214 @@
+package dev.dve.server.odata;
+
+import dev.dve.metadata.AttributeMetadata;
+import dev.dve.metadata.AttributeType;
+import dev.dve.metadata.EntityMetadata;
+import dev.dve.metadata.LookupTarget;
+import dev.dve.metadata.MetadataCatalog;
+import dev.dve.metadata.OneToManyRelationship;
+import dev.dve.metadata.OptionMetadata;
+import org.apache.olingo.commons.api.edm.EdmPrimitiveTypeKind;
+import org.apache.olingo.commons.api.edm.FullQualifiedName;
+import org.apache.olingo.commons.api.edm.provider.CsdlAbstractEdmProvider;
+import org.apache.olingo.commons.api.edm.provider.CsdlAnnotation;
+import org.apache.olingo.commons.api.edm.provider.CsdlComplexType;
+import org.apache.olingo.commons.api.edm.provider.CsdlEntityContainer;
+import org.apache.olingo.commons.api.edm.provider.CsdlEntityContainerInfo;
+import org.apache.olingo.commons.api.edm.provider.CsdlEntitySet;
+import org.apache.olingo.commons.api.edm.provider.CsdlEntityType;
+import org.apache.olingo.commons.api.edm.provider.CsdlFunction;
+import org.apache.olingo.commons.api.edm.provider.CsdlFunctionImport;
+import org.apache.olingo.commons.api.edm.provider.CsdlNavigationProperty;
+import org.apache.olingo.commons.api.edm.provider.CsdlNavigationPropertyBinding;
+import org.apache.olingo.commons.api.edm.provider.CsdlProperty;
+import org.apache.olingo.commons.api.edm.provider.CsdlPropertyRef;
+import org.apache.olingo.commons.api.edm.provider.CsdlReturnType;
+import org.apache.olingo.commons.api.edm.provider.CsdlSchema;
+import org.apache.olingo.commons.api.edm.provider.CsdlTerm;
+import org.apache.olingo.commons.api.edm.provider.annotation.CsdlCollection;
+import org.apache.olingo.commons.api.edm.provider.annotation.CsdlConstantExpression;
+import org.apache.olingo.commons.api.edm.provider.annotation.CsdlExpression;
+import org.apache.olingo.commons.api.edm.provider.annotation.CsdlPropertyValue;
+import org.apache.olingo.commons.api.edm.provider.annotation.CsdlRecord;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The CSDL of the Web API, built once from the metadata catalog: one entity type and set per entity in namespace
+ * {@code Microsoft.Dynamics.CRM}, lookups as {@code _x_value} plus navigation properties, option-set values and
+ * labels as annotations, and the functions of the platform (WhoAmI).
+ */
+public final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
+    public static final String NAMESPACE = "Microsoft.Dynamics.CRM";
+    public static final String CONTAINER_NAME = "System";
+    public static final FullQualifiedName CONTAINER = new FullQualifiedName(NAMESPACE, CONTAINER_NAME);
+    public static final FullQualifiedName WHOAMI_RESPONSE = new FullQualifiedName(NAMESPACE, "WhoAmIResponse");
+    public static final String WHOAMI = "WhoAmI";
+    private static final FullQualifiedName OPTION = new FullQualifiedName(NAMESPACE, "OptionSetOption");
+    private static final String OPTION_TERM = "OptionSet";
+
+    private final MetadataCatalog catalog;
+    private final Map<String, CsdlEntityType> types = new LinkedHashMap<>();
+    private final Map<String, CsdlEntitySet> sets = new LinkedHashMap<>();
+    private final List<CsdlComplexType> complexTypes = new ArrayList<>();
+    private final List<CsdlFunction> functions = new ArrayList<>();
+    private final List<CsdlFunctionImport> functionImports = new ArrayList<>();
+    private final CsdlSchema schema;
+
+    public CatalogEdmProvider(MetadataCatalog catalog) {
+        this.catalog = catalog;
+        for (EntityMetadata e : catalog.entities()) {
+            types.put(e.logicalName(), entityType(e));
+            sets.put(e.entitySetName(), entitySet(e));
+        }
+        complexTypes.add(new CsdlComplexType().setName(OPTION.getName()).setProperties(List.of(
+                property("Value", EdmPrimitiveTypeKind.Int32), property("Label", EdmPrimitiveTypeKind.String),
+                property("State", EdmPrimitiveTypeKind.Int32), property("DefaultStatus", EdmPrimitiveTypeKind.Int32))));
+        complexTypes.add(new CsdlComplexType().setName(WHOAMI_RESPONSE.getName()).setProperties(List.of(
+                property("BusinessUnitId", EdmPrimitiveTypeKind.Guid).setNullable(false),
+                property("UserId", EdmPrimitiveTypeKind.Guid).setNullable(false),
+                property("OrganizationId", EdmPrimitiveTypeKind.Guid).setNullable(false))));
+        functions.add(new CsdlFunction().setName(WHOAMI).setBound(false).setComposable(false)
+                .setReturnType(new CsdlReturnType().setType(WHOAMI_RESPONSE).setNullable(false)));
+        functionImports.add(new CsdlFunctionImport().setName(WHOAMI).setFunction(new FullQualifiedName(NAMESPACE, WHOAMI))
+                .setIncludeInServiceDocument(false));
+        CsdlTerm term = new CsdlTerm().setName(OPTION_TERM).setType("Collection(" + OPTION.getFullQualifiedNameAsString() + ")")
+                .setAppliesTo(List.of("Property"));
+        schema = new CsdlSchema().setNamespace(NAMESPACE).setAlias("mscrm")
+                .setEntityTypes(new ArrayList<>(types.values()))
+                .setComplexTypes(complexTypes)
+                .setFunctions(functions)
+                .setTerms(List.of(term))
+                .setEntityContainer(getEntityContainer());
+    }
+
+    public static FullQualifiedName typeName(String logicalName) {
+        return new FullQualifiedName(NAMESPACE, logicalName);
+    }
+
+    private CsdlEntityType entityType(EntityMetadata e) {
+        List<CsdlProperty> props = new ArrayList<>();
+        for (AttributeMetadata a : e.attributes()) {
+            CsdlProperty p = new CsdlProperty().setName(a.webApiName())
+                    .setType(EdmPrimitiveTypeKind.valueOfFQN(a.type().edmType()).getFullQualifiedName());
+            if (a.logicalName().equals(e.primaryIdAttribute())) {
+                p.setNullable(false);
+            }
+            if (a.type().isText() && a.maxLength() != null) {
+                p.setMaxLength(a.maxLength());
+            }
+            if (a.type() == AttributeType.MONEY || a.type() == AttributeType.DECIMAL) {
+                p.setPrecision(38).setScale(a.precision());
+            }
+            if (a.optionSet() != null && a.type() != AttributeType.BOOLEAN) {
+                p.setAnnotations(List.of(optionAnnotation(a)));
+            }
+            props.add(p);
+        }
+        List<CsdlNavigationProperty> navs = new ArrayList<>();
+        for (OneToManyRelationship r : catalog.manyToOne(e.logicalName())) {
+            navs.add(new CsdlNavigationProperty().setName(r.referencingNavigation()).setType(typeName(r.referencedEntity()))
+                    .setNullable(true));
+        }
+        for (OneToManyRelationship r : catalog.oneToMany(e.logicalName())) {
+            navs.add(new CsdlNavigationProperty().setName(r.schemaName()).setType(typeName(r.referencingEntity()))
+                    .setCollection(true));
+        }
+        return new CsdlEntityType().setName(e.logicalName()).setProperties(props).setNavigationProperties(navs)
+                .setKey(List.of(new CsdlPropertyRef().setName(e.primaryIdAttribute())));
+    }
+
+    private static CsdlAnnotation optionAnnotation(AttributeMetadata a) {
+        List<CsdlExpression> items = new ArrayList<>();
+        for (OptionMetadata o : a.optionSet().options()) {
+            List<CsdlPropertyValue> values = new ArrayList<>();
+            values.add(value("Value", String.valueOf(o.value()), CsdlConstantExpression.ConstantExpressionType.Int));
+            values.add(value("Label", o.label(), CsdlConstantExpression.ConstantExpressionType.String));
+            if (o.state() != null) {
+                values.add(value("State", String.valueOf(o.state()), CsdlConstantExpression.ConstantExpressionType.Int));
+            }
+            if (o.defaultStatus() != null) {
+                values.add(value("DefaultStatus", String.valueOf(o.defaultStatus()), CsdlConstantExpression.ConstantExpressionType.Int));
+            }
+            items.add(new CsdlRecord().setType(OPTION.getFullQualifiedNameAsString()).setPropertyValues(values));
+        }
+        return new CsdlAnnotation().setTerm(NAMESPACE + "." + OPTION_TERM).setQualifier(a.optionSet().name())
+                .setExpression(new CsdlCollection().setItems(items));
+    }
+
+    private static CsdlPropertyValue value(String name, String v, CsdlConstantExpression.ConstantExpressionType type) {
+        return new CsdlPropertyValue().setProperty(name).setValue(new CsdlConstantExpression(type, v));
+    }
+
+    private CsdlEntitySet entitySet(EntityMetadata e) {
+        List<CsdlNavigationPropertyBinding> bindings = new ArrayList<>();
+        for (AttributeMetadata a : e.attributes()) {
+            if (a.type().isLookup()) {
+                for (LookupTarget t : a.targets()) {
+                    bindings.add(new CsdlNavigationPropertyBinding().setPath(t.navigation())
+                            .setTarget(catalog.require(t.entity()).entitySetName()));
+                }
+            }
+        }
+        for (OneToManyRelationship r : catalog.oneToMany(e.logicalName())) {
+            bindings.add(new CsdlNavigationPropertyBinding().setPath(r.schemaName())
+                    .setTarget(catalog.require(r.referencingEntity()).entitySetName()));
+        }
+        return new CsdlEntitySet().setName(e.entitySetName()).setType(typeName(e.logicalName()))
+                .setNavigationPropertyBindings(bindings);
+    }
+
+    private static CsdlProperty property(String name, EdmPrimitiveTypeKind kind) {
+        return new CsdlProperty().setName(name).setType(kind.getFullQualifiedName());
+    }
+
+    @Override
+    public CsdlEntityType getEntityType(FullQualifiedName name) {
+        return NAMESPACE.equals(name.getNamespace()) ? types.get(name.getName()) : null;
+    }
+
+    @Override
+    public CsdlComplexType getComplexType(FullQualifiedName name) {
+        return complexTypes.stream().filter(c -> NAMESPACE.equals(name.getNamespace()) && c.getName().equals(name.getName()))
+                .findFirst().orElse(null);
+    }
+
+    @Override
+    public List<CsdlFunction> getFunctions(FullQualifiedName name) {
+        return functions.stream().filter(f -> NAMESPACE.equals(name.getNamespace()) && f.getName().equals(name.getName())).toList();
+    }
+
+    @Override
+    public CsdlTerm getTerm(FullQualifiedName name) {
+        return NAMESPACE.equals(name.getNamespace()) && OPTION_TERM.equals(name.getName()) ? schema.getTerms().get(0) : null;
+    }
+
+    @Override
+    public CsdlEntitySet getEntitySet(FullQualifiedName container, String name) {
+        return CONTAINER.equals(container) ? sets.get(name) : null;
+    }
+
+    @Override
+    public CsdlFunctionImport getFunctionImport(FullQualifiedName container, String name) {
+        return CONTAINER.equals(container) ? functionImports.stream().filter(f -> f.getName().equals(name)).findFirst().orElse(null) : null;
+    }
+
+    @Override
+    public CsdlEntityContainer getEntityContainer() {
+        return new CsdlEntityContainer().setName(CONTAINER_NAME).setEntitySets(new ArrayList<>(sets.values()))
+                .setFunctionImports(functionImports);
+    }
+
+    @Override
+    public CsdlEntityContainerInfo getEntityContainerInfo(FullQualifiedName name) {
+        return name == null || CONTAINER.equals(name) ? new CsdlEntityContainerInfo().setContainerName(CONTAINER) : null;
+    }
+
+    @Override
+    public List<CsdlSchema> getSchemas() {
+        return List.of(schema);
+    }
+}

@@ -1,0 +1,136 @@
+package dev.dve.server.odata;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.dve.fault.DataverseFault;
+import dev.dve.fault.ErrorCode;
+import org.apache.olingo.commons.api.format.ContentType;
+import org.apache.olingo.commons.api.http.HttpHeader;
+import org.apache.olingo.server.api.OData;
+import org.apache.olingo.server.api.ODataLibraryException;
+import org.apache.olingo.server.api.ODataRequest;
+import org.apache.olingo.server.api.ODataResponse;
+import org.apache.olingo.server.api.ODataServerError;
+import org.apache.olingo.server.api.ServiceMetadata;
+import org.apache.olingo.server.api.processor.ErrorProcessor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Writes every error as Dataverse does: {@code {"error":{"code":"0x…","message":"…"}}} with the HTTP status of
+ * the fault. Olingo's own URI and body errors are mapped onto Dataverse's codes and wording.
+ */
+public final class DataverseErrorProcessor implements ErrorProcessor {
+    private static final Logger LOG = LoggerFactory.getLogger(DataverseErrorProcessor.class);
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final Pattern QUOTED = Pattern.compile("'([^']*)'");
+
+    @Override
+    public void init(OData odata, ServiceMetadata serviceMetadata) {
+        // nothing to keep
+    }
+
+    @Override
+    public void processError(ODataRequest request, ODataResponse response, ODataServerError error, ContentType format) {
+        Mapped m = map(error);
+        write(response, m.status, m.code, m.message);
+    }
+
+    record Mapped(int status, String code, String message) {
+    }
+
+    static Mapped map(ODataServerError error) {
+        Exception ex = error.getException();
+        DataverseFault fault = find(ex);
+        if (fault != null) {
+            if (fault.httpStatus() >= 500) {
+                LOG.error("Request failed", fault);
+            }
+            return new Mapped(fault.httpStatus(), fault.code().hex(), fault.getMessage());
+        }
+        if (ex instanceof ODataLibraryException lib) {
+            String key = lib.getMessageKey() == null ? "" : lib.getMessageKey().getKey();
+            ODataLibraryException.ODataErrorMessage translated = lib.getTranslatedMessage(Locale.ENGLISH);
+            String text = translated != null && translated.getMessage() != null ? translated.getMessage()
+                    : lib.getMessage() == null ? "" : lib.getMessage();
+            String first = firstQuoted(text);
+            if (key.contains("RESOURCE_NOT_FOUND") || key.contains("FUNCTION_NOT_FOUND")) {
+                return new Mapped(404, ErrorCode.RESOURCE_NOT_FOUND.hex(), "Resource not found for the segment '" + first + "'.");
+            }
+            if (key.contains("PROPERTY_NOT_IN_TYPE")) {
+                String type = secondQuoted(text);
+                return new Mapped(400, ErrorCode.QUERY_ERROR.hex(), "Could not find a property named '" + first + "' on type '"
+                        + (type.contains(".") ? type : "Microsoft.Dynamics.CRM." + type) + "'.");
+            }
+            int status = error.getStatusCode() >= 400 ? error.getStatusCode() : 400;
+            if (status == 404) {
+                return new Mapped(404, ErrorCode.RESOURCE_NOT_FOUND.hex(), text);
+            }
+            if (status == 405) {
+                return new Mapped(405, ErrorCode.METHOD_NOT_ALLOWED.hex(), text);
+            }
+            if (status >= 500 && status != 501) {
+                LOG.error("Request failed", ex);
+                return new Mapped(500, ErrorCode.UNEXPECTED.hex(), "An unexpected error occurred.");
+            }
+            return new Mapped(status, ErrorCode.QUERY_ERROR.hex(), text);
+        }
+        if (ex != null) {
+            LOG.error("Request failed", ex);
+            return new Mapped(500, ErrorCode.UNEXPECTED.hex(), "An unexpected error occurred.");
+        }
+        int status = error.getStatusCode() >= 400 ? error.getStatusCode() : 500;
+        return new Mapped(status, status == 404 ? ErrorCode.RESOURCE_NOT_FOUND.hex() : ErrorCode.QUERY_ERROR.hex(),
+                error.getMessage() == null ? "An error occurred." : error.getMessage());
+    }
+
+    private static DataverseFault find(Throwable t) {
+        for (int i = 0; t != null && i < 10; i++, t = t.getCause()) {
+            if (t instanceof DataverseFault f) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    private static String firstQuoted(String s) {
+        Matcher m = QUOTED.matcher(s);
+        return m.find() ? m.group(1) : s;
+    }
+
+    private static String secondQuoted(String s) {
+        Matcher m = QUOTED.matcher(s);
+        return m.find() && m.find() ? m.group(1) : "";
+    }
+
+    /** Writes a Dataverse error body. */
+    public static void write(ODataResponse response, int status, String code, String message) {
+        response.setStatusCode(status);
+        response.setHeader(HttpHeader.CONTENT_TYPE, DataverseProcessor.JSON_CONTENT_TYPE);
+        response.setHeader("OData-Version", "4.0");
+        response.setContent(new ByteArrayInputStream(errorBody(code, message)));
+    }
+
+    /** The JSON bytes of a Dataverse error. */
+    public static byte[] errorBody(String code, String message) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeObjectFieldStart("error");
+            g.writeStringField("code", code.toLowerCase(Locale.ROOT).startsWith("0x") ? code : code);
+            g.writeStringField("message", message);
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,129 @@
+package dev.dve.server.odata;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.dve.engine.OrganizationService;
+import dev.dve.fault.DataverseFault;
+import dev.dve.fault.ErrorCode;
+import dev.dve.metadata.EntityMetadata;
+import dev.dve.payload.PayloadReader;
+import org.apache.olingo.commons.api.http.HttpHeader;
+import org.apache.olingo.server.api.OData;
+import org.apache.olingo.server.api.ODataRequest;
+import org.apache.olingo.server.api.ODataResponse;
+import org.apache.olingo.server.api.ServiceMetadata;
+import org.apache.olingo.server.api.processor.Processor;
+import org.apache.olingo.server.api.uri.UriParameter;
+import org.apache.olingo.server.api.uri.UriResourceEntitySet;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+
+/** The URI and response plumbing the concrete processors share, so they only translate. */
+abstract class DataverseProcessor implements Processor {
+    static final String JSON_CONTENT_TYPE = "application/json; odata.metadata=minimal";
+    private static final JsonFactory JSON = new JsonFactory();
+    protected final RequestScope scope;
+    protected OData odata;
+    protected ServiceMetadata serviceMetadata;
+
+    DataverseProcessor(RequestScope scope) {
+        this.scope = scope;
+    }
+
+    @Override
+    public void init(OData odata, ServiceMetadata serviceMetadata) {
+        this.odata = odata;
+        this.serviceMetadata = serviceMetadata;
+    }
+
+    protected OrganizationService service() {
+        return scope.runtime().service();
+    }
+
+    protected EntityMetadata entity(UriResourceEntitySet set) {
+        String name = set.getEntitySet().getName();
+        return scope.runtime().catalog().byEntitySet(name)
+                .orElseThrow(() -> new DataverseFault(ErrorCode.RESOURCE_NOT_FOUND, "Resource not found for the segment '" + name + "'."));
+    }
+
+    protected EntityMetadata entityByType(String logicalName) {
+        return scope.runtime().catalog().require(logicalName);
+    }
+
+    protected static UUID key(EntityMetadata e, List<UriParameter> keys) {
+        if (keys.size() != 1) {
+            throw DataverseFault.query("Alternate keys are not supported yet by the emulator.");
+        }
+        String text = keys.get(0).getText();
+        try {
+            return PayloadReader.parseGuid(text);
+        } catch (IllegalArgumentException ex) {
+            throw DataverseFault.query("Unrecognized 'Edm.Guid' literal '" + text + "' at '0' in '" + text + "'.");
+        }
+    }
+
+    protected static String body(ODataRequest request) {
+        try (InputStream in = request.getBody()) {
+            return in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    protected static String entityId(ODataRequest request, EntityMetadata e, UUID id) {
+        return request.getRawBaseUri() + "/" + e.entitySetName() + "(" + id + ")";
+    }
+
+    /** Parses {@code If-Match} / {@code If-None-Match} values {@code W/"123"}; null for absent or {@code *}. */
+    protected static Long version(String etag) {
+        if (etag == null || etag.isBlank() || etag.trim().equals("*") || etag.trim().equals("null")) {
+            return null;
+        }
+        String v = etag.trim();
+        if (v.startsWith("W/")) {
+            v = v.substring(2);
+        }
+        v = v.replace("\"", "");
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            return -1L; // matches no row version
+        }
+    }
+
+    @FunctionalInterface
+    interface JsonBody {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    protected static void writeJson(ODataResponse response, int status, JsonBody body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            body.write(g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        response.setStatusCode(status);
+        response.setHeader(HttpHeader.CONTENT_TYPE, JSON_CONTENT_TYPE);
+        response.setHeader("OData-Version", "4.0");
+        response.setContent(new ByteArrayInputStream(out.toByteArray()));
+    }
+
+    protected static void applyPreferences(ODataResponse response, PreferHeader prefer, boolean representation) {
+        if (representation) {
+            response.addHeader("Preference-Applied", "return=representation");
+        }
+        if (prefer.includeAnnotationsRaw() != null) {
+            response.addHeader("Preference-Applied", "odata.include-annotations=" + prefer.includeAnnotationsRaw());
+        }
+    }
+}

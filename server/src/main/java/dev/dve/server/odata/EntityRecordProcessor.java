@@ -1,0 +1,241 @@
+package dev.dve.server.odata;
+
+import dev.dve.engine.EntityCollection;
+import dev.dve.engine.UpsertMode;
+import dev.dve.engine.UpsertResult;
+import dev.dve.fault.DataverseFault;
+import dev.dve.fault.ErrorCode;
+import dev.dve.metadata.AttributeMetadata;
+import dev.dve.metadata.EntityMetadata;
+import dev.dve.metadata.OneToManyRelationship;
+import dev.dve.payload.Payload;
+import dev.dve.query.Condition;
+import dev.dve.query.ConditionOperator;
+import dev.dve.query.QueryExpression;
+import dev.dve.record.Entity;
+import dev.dve.record.EntityReference;
+import org.apache.olingo.commons.api.format.ContentType;
+import org.apache.olingo.commons.api.http.HttpHeader;
+import org.apache.olingo.commons.api.http.HttpMethod;
+import org.apache.olingo.commons.api.http.HttpStatusCode;
+import org.apache.olingo.server.api.ODataRequest;
+import org.apache.olingo.server.api.ODataResponse;
+import org.apache.olingo.server.api.processor.CountEntityCollectionProcessor;
+import org.apache.olingo.server.api.processor.EntityProcessor;
+import org.apache.olingo.server.api.uri.UriInfo;
+import org.apache.olingo.server.api.uri.UriInfoResource;
+import org.apache.olingo.server.api.uri.UriResource;
+import org.apache.olingo.server.api.uri.UriResourceEntitySet;
+import org.apache.olingo.server.api.uri.UriResourceNavigation;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+
+/** Records and record collections: GET, POST, PATCH (update or upsert), DELETE and {@code /$count}. */
+final class EntityRecordProcessor extends DataverseProcessor implements EntityProcessor, CountEntityCollectionProcessor {
+
+    EntityRecordProcessor(RequestScope scope) {
+        super(scope);
+    }
+
+    /** What a resource path addresses: an entity's rows, one row, or the rows related to one row. */
+    private record Target(EntityMetadata entity, UUID id, Condition scope) {
+    }
+
+    private Target resolve(List<UriResource> parts) {
+        UriResourceEntitySet root = (UriResourceEntitySet) parts.get(0);
+        EntityMetadata e = entity(root);
+        UUID id = root.getKeyPredicates().isEmpty() ? null : key(e, root.getKeyPredicates());
+        if (parts.size() == 1) {
+            return new Target(e, id, null);
+        }
+        if (parts.size() > 2 || !(parts.get(1) instanceof UriResourceNavigation nav) || id == null) {
+            throw new DataverseFault(ErrorCode.NOT_SUPPORTED, "This resource path is not supported yet by the emulator.");
+        }
+        String name = nav.getProperty().getName();
+        if (nav.getProperty().isCollection()) {
+            OneToManyRelationship r = scope.runtime().catalog().relationship(name).orElseThrow();
+            service().retrieve(scope.caller(), e.logicalName(), id, List.of(e.primaryIdAttribute()), false);
+            EntityMetadata child = entityByType(r.referencingEntity());
+            UUID childId = nav.getKeyPredicates().isEmpty() ? null : key(child, nav.getKeyPredicates());
+            return new Target(child, childId, Condition.of(r.referencingAttribute(), ConditionOperator.EQUAL, id));
+        }
+        OneToManyRelationship r = scope.runtime().catalog().manyToOne(e.logicalName()).stream()
+                .filter(x -> x.referencingNavigation().equals(name)).findFirst().orElseThrow();
+        Entity parent = service().retrieve(scope.caller(), e.logicalName(), id, List.of(r.referencingAttribute()), false);
+        Object ref = parent.get(r.referencingAttribute());
+        if (!(ref instanceof EntityReference target) || !target.logicalName().equals(r.referencedEntity())) {
+            throw new DataverseFault(ErrorCode.OBJECT_DOES_NOT_EXIST, "No " + r.referencedEntity() + " is related to " + e.logicalName() + " " + id + " through '" + name + "'.");
+        }
+        return new Target(entityByType(r.referencedEntity()), target.id(), null);
+    }
+
+    @Override
+    public void readEntityCollection(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType format) {
+        Target t = resolve(uriInfo.getUriResourceParts());
+        EntityMetadata e = t.entity();
+        PreferHeader prefer = new PreferHeader(request.getHeaders("Prefer"));
+        AnnotationFilter annotations = prefer.annotations();
+        QueryExpression q = QueryOptionTranslator.translate(e, uriInfo);
+        if (t.scope() != null) {
+            q.where(t.scope());
+        }
+        q.lookupNames(annotations.needsLookupNames());
+        if (q.top() == null) {
+            q.top(QueryOptionTranslator.MAX_PAGE);
+        }
+        boolean count = uriInfo.getCountOption() != null && uriInfo.getCountOption().getValue();
+        List<AttributeMetadata> attrs = e.columns(q.columns());
+        q.columns(withVersion(e, q.columns()));
+        EntityCollection rows = service().retrieveMultiple(scope.caller(), q, count);
+        String context = request.getRawBaseUri() + "/$metadata#" + e.entitySetName() + selectSuffix(uriInfo);
+        applyPreferences(response, prefer, false);
+        writeJson(response, HttpStatusCode.OK.getStatusCode(), g -> {
+            g.writeStringField("@odata.context", context);
+            if (count) {
+                g.writeNumberField("@odata.count", rows.totalRecordCount());
+            }
+            g.writeArrayFieldStart("value");
+            for (Entity row : rows.entities()) {
+                g.writeStartObject();
+                scope.writer().writeEntity(g, e, row, attrs, annotations, false);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        });
+    }
+
+    @Override
+    public void countEntityCollection(ODataRequest request, ODataResponse response, UriInfo uriInfo) {
+        Target t = resolve(uriInfo.getUriResourceParts());
+        QueryExpression q = QueryOptionTranslator.translate(t.entity(), uriInfo);
+        if (t.scope() != null) {
+            q.where(t.scope());
+        }
+        long n = Math.min(service().count(scope.caller(), q), QueryOptionTranslator.MAX_PAGE);
+        response.setStatusCode(HttpStatusCode.OK.getStatusCode());
+        response.setHeader(HttpHeader.CONTENT_TYPE, "text/plain");
+        response.setContent(new ByteArrayInputStream(String.valueOf(n).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public void readEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType format) {
+        Target t = resolve(uriInfo.getUriResourceParts());
+        if (t.id() == null) {
+            throw DataverseFault.query("A key is required.");
+        }
+        QueryOptionTranslator.rejectUnsupported(uriInfo);
+        PreferHeader prefer = new PreferHeader(request.getHeaders("Prefer"));
+        AnnotationFilter annotations = prefer.annotations();
+        List<String> columns = QueryOptionTranslator.columns(t.entity(), uriInfo);
+        Entity row = service().retrieve(scope.caller(), t.entity().logicalName(), t.id(), withVersion(t.entity(), columns),
+                annotations.needsLookupNames());
+        Long version = (Long) row.get("versionnumber");
+        String ifNoneMatch = request.getHeader(HttpHeader.IF_NONE_MATCH);
+        if (version != null && annotations.isEmpty() && version.equals(version(ifNoneMatch))) {
+            response.setStatusCode(HttpStatusCode.NOT_MODIFIED.getStatusCode());
+            return;
+        }
+        writeRow(request, response, HttpStatusCode.OK.getStatusCode(), t.entity(), row, columns, uriInfo, prefer, false);
+    }
+
+    @Override
+    public void createEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType requestFormat, ContentType responseFormat) {
+        Target t = resolve(uriInfo.getUriResourceParts());
+        if (t.id() != null) {
+            throw new DataverseFault(ErrorCode.METHOD_NOT_ALLOWED, "POST is not supported on a single record; use PATCH.");
+        }
+        EntityMetadata e = t.entity();
+        Payload payload = scope.payloads().read(e, body(request));
+        if (t.scope() != null) {
+            payload.entity().set(t.scope().attribute(), new EntityReference(uriParentEntity(uriInfo), (UUID) t.scope().values().get(0)));
+        }
+        UUID id = service().create(scope.caller(), payload);
+        respondWritten(request, response, uriInfo, e, id, true);
+    }
+
+    private String uriParentEntity(UriInfo uriInfo) {
+        return entity((UriResourceEntitySet) uriInfo.getUriResourceParts().get(0)).logicalName();
+    }
+
+    @Override
+    public void updateEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType requestFormat, ContentType responseFormat) {
+        if (request.getMethod() == HttpMethod.PUT) {
+            throw new DataverseFault(ErrorCode.METHOD_NOT_ALLOWED, "PUT is supported on single properties only; use PATCH to update a record.");
+        }
+        Target t = resolve(uriInfo.getUriResourceParts());
+        if (t.id() == null) {
+            throw new DataverseFault(ErrorCode.METHOD_NOT_ALLOWED, "PATCH needs a record key.");
+        }
+        EntityMetadata e = t.entity();
+        Payload payload = scope.payloads().read(e, body(request));
+        UUID bodyId = payload.entity().id();
+        if (bodyId != null && !bodyId.equals(t.id())) {
+            throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "The id in the body does not match the id in the URL.");
+        }
+        payload.entity().setId(t.id());
+        payload.entity().remove(e.primaryIdAttribute());
+        String ifMatch = request.getHeader(HttpHeader.IF_MATCH);
+        String ifNoneMatch = request.getHeader(HttpHeader.IF_NONE_MATCH);
+        UpsertMode mode = "*".equals(ifNoneMatch == null ? null : ifNoneMatch.trim()) ? UpsertMode.CREATE_ONLY
+                : ifMatch != null ? UpsertMode.UPDATE_ONLY : UpsertMode.CREATE_OR_UPDATE;
+        UpsertResult result = service().upsert(scope.caller(), payload, mode, version(ifMatch));
+        respondWritten(request, response, uriInfo, e, result.id(), result.created());
+    }
+
+    @Override
+    public void deleteEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo) {
+        Target t = resolve(uriInfo.getUriResourceParts());
+        if (t.id() == null) {
+            throw new DataverseFault(ErrorCode.METHOD_NOT_ALLOWED, "DELETE needs a record key.");
+        }
+        service().delete(scope.caller(), t.entity().logicalName(), t.id(), version(request.getHeader(HttpHeader.IF_MATCH)));
+        response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
+        response.setHeader("OData-Version", "4.0");
+    }
+
+    private void respondWritten(ODataRequest request, ODataResponse response, UriInfoResource uri, EntityMetadata e, UUID id, boolean created) {
+        PreferHeader prefer = new PreferHeader(request.getHeaders("Prefer"));
+        if (prefer.returnRepresentation()) {
+            List<String> columns = QueryOptionTranslator.columns(e, uri);
+            Entity row = service().retrieve(scope.caller(), e.logicalName(), id, withVersion(e, columns), prefer.annotations().needsLookupNames());
+            writeRow(request, response, created ? HttpStatusCode.CREATED.getStatusCode() : HttpStatusCode.OK.getStatusCode(),
+                    e, row, columns, uri, prefer, true);
+            return;
+        }
+        response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
+        response.setHeader("OData-Version", "4.0");
+        response.setHeader("OData-EntityId", entityId(request, e, id));
+    }
+
+    private void writeRow(ODataRequest request, ODataResponse response, int status, EntityMetadata e, Entity row,
+                          List<String> columns, UriInfoResource uri, PreferHeader prefer, boolean representation) {
+        List<AttributeMetadata> attrs = e.columns(columns);
+        String context = request.getRawBaseUri() + "/$metadata#" + e.entitySetName() + selectSuffix(uri) + "/$entity";
+        applyPreferences(response, prefer, representation);
+        Long version = (Long) row.get("versionnumber");
+        if (version != null) {
+            response.setHeader(HttpHeader.ETAG, RecordJsonWriter.etag(version));
+        }
+        writeJson(response, status, g -> {
+            g.writeStringField("@odata.context", context);
+            scope.writer().writeEntity(g, e, row, attrs, prefer.annotations(), false);
+        });
+    }
+
+    private static List<String> withVersion(EntityMetadata e, List<String> columns) {
+        if (columns == null || !e.hasAttribute("versionnumber") || columns.contains("versionnumber")) {
+            return columns;
+        }
+        List<String> c = new java.util.ArrayList<>(columns);
+        c.add("versionnumber");
+        return c;
+    }
+
+    private static String selectSuffix(UriInfoResource uri) {
+        List<String> names = QueryOptionTranslator.selectedNames(uri);
+        return names.isEmpty() ? "" : "(" + String.join(",", names) + ")";
+    }
+}

@@ -1,0 +1,250 @@
+package dev.dve.server.odata;
+
+import dev.dve.fault.DataverseFault;
+import dev.dve.metadata.AttributeMetadata;
+import dev.dve.metadata.EntityMetadata;
+import dev.dve.payload.PayloadReader;
+import dev.dve.query.ColumnComparison;
+import dev.dve.query.Condition;
+import dev.dve.query.ConditionOperator;
+import dev.dve.query.Criterion;
+import dev.dve.query.FilterExpression;
+import dev.dve.query.LogicalOperator;
+import dev.dve.query.Not;
+import org.apache.olingo.commons.api.edm.EdmEnumType;
+import org.apache.olingo.commons.api.edm.EdmType;
+import org.apache.olingo.server.api.uri.UriInfoResource;
+import org.apache.olingo.server.api.uri.UriResource;
+import org.apache.olingo.server.api.uri.UriResourcePrimitiveProperty;
+import org.apache.olingo.server.api.uri.queryoption.expression.BinaryOperatorKind;
+import org.apache.olingo.server.api.uri.queryoption.expression.Expression;
+import org.apache.olingo.server.api.uri.queryoption.expression.ExpressionVisitor;
+import org.apache.olingo.server.api.uri.queryoption.expression.Literal;
+import org.apache.olingo.server.api.uri.queryoption.expression.Member;
+import org.apache.olingo.server.api.uri.queryoption.expression.MethodKind;
+import org.apache.olingo.server.api.uri.queryoption.expression.UnaryOperatorKind;
+
+import java.math.BigDecimal;
+import java.util.List;
+
+/**
+ * Translates an Olingo {@code $filter} expression tree into the query model. Only the shapes Dataverse accepts
+ * become criteria; anything else is a query error, never a filter applied in memory.
+ */
+final class FilterTranslator implements ExpressionVisitor<Object> {
+    private final EntityMetadata entity;
+    private final UriInfoResource uri;
+
+    FilterTranslator(EntityMetadata entity, UriInfoResource uri) {
+        this.entity = entity;
+        this.uri = uri;
+    }
+
+    /** An attribute of the row being filtered. */
+    record AttributeOperand(AttributeMetadata attribute) {
+    }
+
+    /** A literal as written in the URL, with the EDM type Olingo gave it (null for aliases and null). */
+    record LiteralOperand(String text, String edmType) {
+        boolean isNull() {
+            return "null".equals(text) && edmType == null;
+        }
+    }
+
+    Criterion translate(Expression e) {
+        try {
+            Object r = e.accept(this);
+            if (r instanceof Criterion c) {
+                return c;
+            }
+            if (r instanceof AttributeOperand a && a.attribute().type() == dev.dve.metadata.AttributeType.BOOLEAN) {
+                return Condition.of(a.attribute().logicalName(), ConditionOperator.EQUAL, true);
+            }
+            throw DataverseFault.query("The $filter expression must evaluate to a boolean value.");
+        } catch (DataverseFault f) {
+            throw f;
+        } catch (Exception ex) {
+            throw DataverseFault.query("Invalid $filter expression: " + ex.getMessage());
+        }
+    }
+
+    @Override
+    public Object visitBinaryOperator(BinaryOperatorKind op, Object left, Object right) {
+        switch (op) {
+            case AND:
+            case OR:
+                return new FilterExpression(op == BinaryOperatorKind.AND ? LogicalOperator.AND : LogicalOperator.OR,
+                        List.of(criterion(left), criterion(right)));
+            case EQ:
+            case NE:
+            case GT:
+            case GE:
+            case LT:
+            case LE:
+                return comparison(op, left, right);
+            default:
+                throw DataverseFault.query("The binary operator '" + op.toString().toLowerCase() + "' is not supported in $filter.");
+        }
+    }
+
+    private Criterion comparison(BinaryOperatorKind op, Object left, Object right) {
+        ConditionOperator operator = operator(op);
+        if (left instanceof AttributeOperand a && right instanceof AttributeOperand b) {
+            return new ColumnComparison(a.attribute().logicalName(), operator, b.attribute().logicalName());
+        }
+        if (left instanceof LiteralOperand && right instanceof AttributeOperand) {
+            return comparison(flip(op), right, left);
+        }
+        if (left instanceof AttributeOperand a && right instanceof LiteralOperand l) {
+            if (l.isNull()) {
+                if (op != BinaryOperatorKind.EQ && op != BinaryOperatorKind.NE) {
+                    throw DataverseFault.query("The operator '" + op.toString().toLowerCase() + "' cannot compare with null.");
+                }
+                return Condition.of(a.attribute().logicalName(), op == BinaryOperatorKind.EQ ? ConditionOperator.NULL : ConditionOperator.NOT_NULL);
+            }
+            return Condition.of(a.attribute().logicalName(), operator, convert(a.attribute(), l));
+        }
+        throw DataverseFault.query("A comparison in $filter needs a property on at least one side.");
+    }
+
+    private static BinaryOperatorKind flip(BinaryOperatorKind op) {
+        return switch (op) {
+            case GT -> BinaryOperatorKind.LT;
+            case GE -> BinaryOperatorKind.LE;
+            case LT -> BinaryOperatorKind.GT;
+            case LE -> BinaryOperatorKind.GE;
+            default -> op;
+        };
+    }
+
+    private static ConditionOperator operator(BinaryOperatorKind op) {
+        return switch (op) {
+            case EQ -> ConditionOperator.EQUAL;
+            case NE -> ConditionOperator.NOT_EQUAL;
+            case GT -> ConditionOperator.GREATER_THAN;
+            case GE -> ConditionOperator.GREATER_EQUAL;
+            case LT -> ConditionOperator.LESS_THAN;
+            case LE -> ConditionOperator.LESS_EQUAL;
+            default -> throw DataverseFault.query("Unsupported operator " + op);
+        };
+    }
+
+    private Criterion criterion(Object o) {
+        if (o instanceof Criterion c) {
+            return c;
+        }
+        if (o instanceof AttributeOperand a && a.attribute().type() == dev.dve.metadata.AttributeType.BOOLEAN) {
+            return Condition.of(a.attribute().logicalName(), ConditionOperator.EQUAL, true);
+        }
+        throw DataverseFault.query("The operands of 'and', 'or' and 'not' must be boolean expressions.");
+    }
+
+    @Override
+    public Object visitUnaryOperator(UnaryOperatorKind op, Object operand) {
+        if (op == UnaryOperatorKind.NOT) {
+            return new Not(criterion(operand));
+        }
+        throw DataverseFault.query("The unary operator '" + op + "' is not supported in $filter.");
+    }
+
+    @Override
+    public Object visitMethodCall(MethodKind method, List<Object> params) {
+        ConditionOperator op = switch (method) {
+            case CONTAINS -> ConditionOperator.LIKE;
+            case STARTSWITH -> ConditionOperator.BEGINS_WITH;
+            case ENDSWITH -> ConditionOperator.ENDS_WITH;
+            default -> throw DataverseFault.query("The function '" + method.toString().toLowerCase() + "' is not supported in $filter.");
+        };
+        if (params.size() != 2 || !(params.get(0) instanceof AttributeOperand a) || !(params.get(1) instanceof LiteralOperand l)) {
+            throw DataverseFault.query("The function '" + method.toString().toLowerCase() + "' needs a property and a string literal.");
+        }
+        if (!a.attribute().type().isText()) {
+            throw DataverseFault.query("The function '" + method.toString().toLowerCase() + "' applies to string properties only.");
+        }
+        String value = (String) convert(a.attribute(), l);
+        return Condition.of(a.attribute().logicalName(), op, op == ConditionOperator.LIKE ? "%" + value + "%" : value);
+    }
+
+    @Override
+    public Object visitLambdaExpression(String lambdaFunction, String lambdaVariable, Expression expression) {
+        throw DataverseFault.query("Lambda operators are not supported yet.");
+    }
+
+    @Override
+    public Object visitLiteral(Literal literal) {
+        EdmType t = literal.getType();
+        return new LiteralOperand(literal.getText(), t == null ? null : t.getFullQualifiedName().getFullQualifiedNameAsString());
+    }
+
+    @Override
+    public Object visitMember(Member member) {
+        List<UriResource> parts = member.getResourcePath().getUriResourceParts();
+        if (parts.size() != 1 || !(parts.get(0) instanceof UriResourcePrimitiveProperty p)) {
+            throw DataverseFault.query("Only properties of '" + entity.logicalName() + "' can be used in $filter here.");
+        }
+        String name = p.getProperty().getName();
+        return new AttributeOperand(entity.byWebApiName(name).orElseThrow(() -> DataverseFault.query(
+                "Could not find a property named '" + name + "' on type 'Microsoft.Dynamics.CRM." + entity.logicalName() + "'.")));
+    }
+
+    @Override
+    public Object visitAlias(String aliasName) {
+        String value = uri.getValueForAlias(aliasName);
+        return new LiteralOperand(value == null ? "null" : value, null);
+    }
+
+    @Override
+    public Object visitTypeLiteral(EdmType type) {
+        throw DataverseFault.query("Type literals are not supported in $filter.");
+    }
+
+    @Override
+    public Object visitLambdaReference(String variableName) {
+        throw DataverseFault.query("Lambda operators are not supported yet.");
+    }
+
+    @Override
+    public Object visitEnum(EdmEnumType type, List<String> enumValues) {
+        throw DataverseFault.query("Enumeration literals are not supported in $filter.");
+    }
+
+    @Override
+    public Object visitBinaryOperator(BinaryOperatorKind op, Object left, List<Object> right) {
+        throw DataverseFault.query("The 'in' operator is not supported; use Microsoft.Dynamics.CRM.In.");
+    }
+
+    /** Converts a literal to the Java type of the attribute it is compared with. */
+    static Object convert(AttributeMetadata a, LiteralOperand l) {
+        String text = l.text();
+        boolean quoted = text.length() >= 2 && text.startsWith("'") && text.endsWith("'");
+        String unquoted = quoted ? text.substring(1, text.length() - 1).replace("''", "'") : text;
+        try {
+            return switch (a.type()) {
+                case STRING, MEMO, ENTITYNAME -> {
+                    if (!quoted) {
+                        throw new IllegalArgumentException();
+                    }
+                    yield unquoted;
+                }
+                case INTEGER, PICKLIST, STATE, STATUS -> Integer.parseInt(unquoted);
+                case BIGINT -> Long.parseLong(unquoted);
+                case DECIMAL, MONEY -> new BigDecimal(stripSuffix(unquoted));
+                case DOUBLE -> Double.parseDouble(stripSuffix(unquoted));
+                case BOOLEAN -> switch (unquoted) {
+                    case "true" -> Boolean.TRUE;
+                    case "false" -> Boolean.FALSE;
+                    default -> throw new IllegalArgumentException();
+                };
+                case DATETIME -> PayloadReader.parseDateTime(unquoted);
+                case UNIQUEIDENTIFIER, LOOKUP, OWNER, CUSTOMER -> PayloadReader.parseGuid(unquoted);
+            };
+        } catch (RuntimeException e) {
+            throw DataverseFault.query("A binary operator with incompatible types was detected. Found operand types '"
+                    + a.type().edmType() + "' and '" + (l.edmType() == null ? "Edm.String" : l.edmType()) + "' for operator kind 'Equal'.");
+        }
+    }
+
+    private static String stripSuffix(String s) {
+        return s.endsWith("M") || s.endsWith("m") || s.endsWith("d") || s.endsWith("D") || s.endsWith("f") ? s.substring(0, s.length() - 1) : s;
+    }
+}

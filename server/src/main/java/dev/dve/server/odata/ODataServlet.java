@@ -1,0 +1,83 @@
+package dev.dve.server.odata;
+
+import dev.dve.engine.OrganizationRuntime;
+import dev.dve.fault.ErrorCode;
+import dev.dve.payload.PayloadReader;
+import dev.dve.server.CallerResolver;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.olingo.server.api.OData;
+import org.apache.olingo.server.api.ODataHttpHandler;
+import org.apache.olingo.server.api.ServiceMetadata;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The Web API at {@code /api/data/v<version>/}: every version segment is served by the same service. The OData
+ * metadata is built once; each request gets Olingo's handler with processors bound to its caller.
+ */
+public final class ODataServlet extends HttpServlet {
+    private static final Pattern VERSION = Pattern.compile("^/v\\d+(\\.\\d+)*(/.*)?$");
+    private final OrganizationRuntime runtime;
+    private final CallerResolver callers;
+    private final OData odata = OData.newInstance();
+    private final ServiceMetadata metadata;
+    private final PayloadReader payloads;
+    private final RecordJsonWriter writer;
+
+    public ODataServlet(OrganizationRuntime runtime, CallerResolver callers) {
+        this.runtime = runtime;
+        this.callers = callers;
+        this.metadata = odata.createServiceMetadata(new CatalogEdmProvider(runtime.catalog()), List.of());
+        this.payloads = new PayloadReader(runtime.catalog());
+        this.writer = new RecordJsonWriter("$");
+    }
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String path = req.getPathInfo() == null ? "" : req.getPathInfo();
+        if (!VERSION.matcher(path).matches()) {
+            resp.setStatus(404);
+            resp.setContentType(DataverseProcessor.JSON_CONTENT_TYPE);
+            resp.getOutputStream().write(DataverseErrorProcessor.errorBody(ErrorCode.RESOURCE_NOT_FOUND.hex(),
+                    "Resource not found for the segment '" + path + "'."));
+            return;
+        }
+        RequestScope scope = new RequestScope(runtime, callers.resolve(req), payloads, writer);
+        ODataHttpHandler handler = odata.createHandler(metadata);
+        handler.setSplit(1);
+        handler.register(new EntityRecordProcessor(scope));
+        handler.register(new FunctionProcessor(scope));
+        handler.register(new DataverseErrorProcessor());
+        handler.process(withFunctionParentheses(req, path), resp);
+    }
+
+    /** Clients call {@code WhoAmI} with and without {@code ()}; OData needs the parentheses. */
+    private static HttpServletRequest withFunctionParentheses(HttpServletRequest req, String path) {
+        int slash = path.indexOf('/', 1);
+        String rest = slash < 0 ? "" : path.substring(slash + 1);
+        if (!rest.equals(CatalogEdmProvider.WHOAMI)) {
+            return req;
+        }
+        return new HttpServletRequestWrapper(req) {
+            @Override
+            public String getRequestURI() {
+                return super.getRequestURI() + "()";
+            }
+
+            @Override
+            public StringBuffer getRequestURL() {
+                return new StringBuffer(super.getRequestURL()).append("()");
+            }
+
+            @Override
+            public String getPathInfo() {
+                return super.getPathInfo() + "()";
+            }
+        };
+    }
+}

@@ -1,0 +1,100 @@
+package dev.dve.server.odata;
+
+import dev.dve.fault.DataverseFault;
+import dev.dve.metadata.AttributeMetadata;
+import dev.dve.metadata.EntityMetadata;
+import dev.dve.query.QueryExpression;
+import org.apache.olingo.server.api.uri.UriInfoResource;
+import org.apache.olingo.server.api.uri.UriResource;
+import org.apache.olingo.server.api.uri.UriResourcePrimitiveProperty;
+import org.apache.olingo.server.api.uri.queryoption.OrderByItem;
+import org.apache.olingo.server.api.uri.queryoption.SelectItem;
+import org.apache.olingo.server.api.uri.queryoption.expression.Member;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Translates the system query options of a request ($select, $filter, $orderby, $top) into a {@link QueryExpression}. */
+final class QueryOptionTranslator {
+    static final int MAX_PAGE = 5000;
+
+    private QueryOptionTranslator() {
+    }
+
+    static QueryExpression translate(EntityMetadata e, UriInfoResource uri) {
+        rejectUnsupported(uri);
+        QueryExpression q = new QueryExpression(e.logicalName()).columns(columns(e, uri));
+        if (uri.getFilterOption() != null) {
+            q.where(new FilterTranslator(e, uri).translate(uri.getFilterOption().getExpression()));
+        }
+        if (uri.getOrderByOption() != null) {
+            for (OrderByItem item : uri.getOrderByOption().getOrders()) {
+                if (!(item.getExpression() instanceof Member m)) {
+                    throw DataverseFault.query("$orderby supports properties only.");
+                }
+                q.orderBy(attribute(e, m.getResourcePath().getUriResourceParts()).logicalName(), item.isDescending());
+            }
+        }
+        if (uri.getTopOption() != null) {
+            q.top(Math.min(uri.getTopOption().getValue(), MAX_PAGE));
+        }
+        return q;
+    }
+
+    static void rejectUnsupported(UriInfoResource uri) {
+        if (uri.getSkipOption() != null) {
+            throw DataverseFault.query("The query parameter $skip is not supported");
+        }
+        if (uri.getSearchOption() != null) {
+            throw DataverseFault.query("The query parameter $search is not supported");
+        }
+        if (uri.getExpandOption() != null) {
+            throw new DataverseFault(dev.dve.fault.ErrorCode.NOT_SUPPORTED, "The query parameter $expand is not supported yet by the emulator");
+        }
+        if (uri.getApplyOption() != null) {
+            throw new DataverseFault(dev.dve.fault.ErrorCode.NOT_SUPPORTED, "The query parameter $apply is not supported yet by the emulator");
+        }
+    }
+
+    /** The attributes $select names (null when there is no $select or it is {@code *}). */
+    static List<String> columns(EntityMetadata e, UriInfoResource uri) {
+        if (uri.getSelectOption() == null) {
+            return null;
+        }
+        List<String> cols = new ArrayList<>();
+        for (SelectItem item : uri.getSelectOption().getSelectItems()) {
+            if (item.isStar()) {
+                return null;
+            }
+            if (item.getResourcePath() == null) {
+                throw DataverseFault.query("$select supports properties only.");
+            }
+            cols.add(attribute(e, item.getResourcePath().getUriResourceParts()).logicalName());
+        }
+        return cols;
+    }
+
+    /** The property names of the $select, in the order given, for the context URL. */
+    static List<String> selectedNames(UriInfoResource uri) {
+        List<String> names = new ArrayList<>();
+        if (uri.getSelectOption() != null) {
+            for (SelectItem item : uri.getSelectOption().getSelectItems()) {
+                if (item.isStar()) {
+                    return List.of();
+                }
+                List<UriResource> parts = item.getResourcePath().getUriResourceParts();
+                names.add(parts.get(parts.size() - 1).getSegmentValue());
+            }
+        }
+        return names;
+    }
+
+    private static AttributeMetadata attribute(EntityMetadata e, List<UriResource> parts) {
+        if (parts.size() != 1 || !(parts.get(0) instanceof UriResourcePrimitiveProperty p)) {
+            throw DataverseFault.query("Only properties of '" + e.logicalName() + "' can be used here.");
+        }
+        String name = p.getProperty().getName();
+        return e.byWebApiName(name).orElseThrow(() -> DataverseFault.query(
+                "Could not find a property named '" + name + "' on type 'Microsoft.Dynamics.CRM." + e.logicalName() + "'."));
+    }
+}
