@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param targets         the entities a lookup may point at
  * @param defaultValue    value written on create when the client gives none
  * @param formula         for platform-computed text: the attributes joined by a space
+ * @param dateOnly        for date-times: the DateOnly format, a calendar date without time (Edm.Date)
  */
 public record AttributeMetadata(
         String logicalName,
@@ -33,7 +34,13 @@ public record AttributeMetadata(
         OptionSetMetadata optionSet,
         List<LookupTarget> targets,
         Object defaultValue,
-        List<String> formula) {
+        List<String> formula,
+        boolean dateOnly) {
+
+    /** The EDM type the Web API shows the attribute as. */
+    public String edmType() {
+        return dateOnly ? "Edm.Date" : type.edmType();
+    }
 
     /** The name under which the Web API shows the attribute: {@code _x_value} for lookups. */
     public String webApiName() {

@@ -93,7 +93,7 @@ public final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
         List<CsdlProperty> props = new ArrayList<>();
         for (AttributeMetadata a : e.attributes()) {
             CsdlProperty p = new CsdlProperty().setName(a.webApiName())
-                    .setType(EdmPrimitiveTypeKind.valueOfFQN(a.type().edmType()).getFullQualifiedName());
+                    .setType(EdmPrimitiveTypeKind.valueOfFQN(a.edmType()).getFullQualifiedName());
             if (a.logicalName().equals(e.primaryIdAttribute())) {
                 p.setNullable(false);
             }

@@ -44,7 +44,8 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
     private record Target(EntityMetadata entity, UUID id, Condition scope) {
     }
 
-    private Target resolve(List<UriResource> parts) {
+    private Target resolve(List<UriResource> all) {
+        List<UriResource> parts = all.stream().filter(p -> p.getKind() != org.apache.olingo.server.api.uri.UriResourceKind.count).toList();
         UriResourceEntitySet root = (UriResourceEntitySet) parts.get(0);
         EntityMetadata e = entity(root);
         UUID id = root.getKeyPredicates().isEmpty() ? null : key(e, root.getKeyPredicates());

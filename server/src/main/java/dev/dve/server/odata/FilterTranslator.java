@@ -240,7 +240,7 @@ final class FilterTranslator implements ExpressionVisitor<Object> {
             };
         } catch (RuntimeException e) {
             throw DataverseFault.query("A binary operator with incompatible types was detected. Found operand types '"
-                    + a.type().edmType() + "' and '" + (l.edmType() == null ? "Edm.String" : l.edmType()) + "' for operator kind 'Equal'.");
+                    + a.edmType() + "' and '" + (l.edmType() == null ? "Edm.String" : l.edmType()) + "' for operator kind 'Equal'.");
         }
     }
 

@@ -52,14 +52,31 @@ public final class ODataServlet extends HttpServlet {
         handler.setSplit(1);
         handler.register(new EntityRecordProcessor(scope));
         handler.register(new FunctionProcessor(scope));
+        handler.register(new ServiceDocumentWriter(scope));
         handler.register(new DataverseErrorProcessor());
         handler.process(withFunctionParentheses(req, path), resp);
     }
 
-    /** Clients call {@code WhoAmI} with and without {@code ()}; OData needs the parentheses. */
+    /**
+     * Adapts what clients send to what Olingo expects: {@code WhoAmI} without {@code ()} gets its parentheses, and
+     * {@code $metadata} is always CSDL XML, whatever the Accept header says (as Dataverse answers it).
+     */
     private static HttpServletRequest withFunctionParentheses(HttpServletRequest req, String path) {
         int slash = path.indexOf('/', 1);
         String rest = slash < 0 ? "" : path.substring(slash + 1);
+        if (rest.equals("$metadata")) {
+            return new HttpServletRequestWrapper(req) {
+                @Override
+                public String getHeader(String name) {
+                    return "Accept".equalsIgnoreCase(name) ? "application/xml" : super.getHeader(name);
+                }
+
+                @Override
+                public java.util.Enumeration<String> getHeaders(String name) {
+                    return "Accept".equalsIgnoreCase(name) ? java.util.Collections.enumeration(List.of("application/xml")) : super.getHeaders(name);
+                }
+            };
+        }
         if (!rest.equals(CatalogEdmProvider.WHOAMI)) {
             return req;
         }

@@ -54,7 +54,11 @@ final class RecordJsonWriter {
                 }
             }
             g.writeFieldName(name);
-            writeValue(g, v);
+            if (a.dateOnly() && v instanceof Instant t) {
+                g.writeString(t.atZone(java.time.ZoneOffset.UTC).toLocalDate().toString());
+            } else {
+                writeValue(g, v);
+            }
         }
     }
 

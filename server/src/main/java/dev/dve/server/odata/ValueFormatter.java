@@ -18,6 +18,7 @@ import java.util.Locale;
  */
 final class ValueFormatter {
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("M/d/yyyy h:mm a", Locale.US).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("M/d/yyyy", Locale.US).withZone(ZoneOffset.UTC);
     private static final DecimalFormatSymbols US = DecimalFormatSymbols.getInstance(Locale.US);
 
     private ValueFormatter() {
@@ -36,7 +37,7 @@ final class ValueFormatter {
             case INTEGER, BIGINT -> new DecimalFormat("#,##0", US).format(value);
             case DECIMAL -> new DecimalFormat("#,##0." + "0".repeat(Math.max(0, Math.min(a.precision(), 10))), US).format(value);
             case DOUBLE -> new DecimalFormat("#,##0.#####", US).format(value);
-            case DATETIME -> DATE_TIME.format((Instant) value);
+            case DATETIME -> (a.dateOnly() ? DATE : DATE_TIME).format((Instant) value);
             default -> null;
         };
     }

@@ -1,0 +1,107 @@
+package dev.dve.server.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/** A small HTTP client for tests, speaking to one emulator the way a Web API client does. */
+public final class WebApi {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+
+    public WebApi(String baseUrl) {
+        this.base = baseUrl;
+    }
+
+    public String base() {
+        return base;
+    }
+
+    public String api() {
+        return base + "/api/data/v9.2/";
+    }
+
+    public Response get(String path, String... headers) {
+        return send("GET", path, null, headers);
+    }
+
+    public Response post(String path, String body, String... headers) {
+        return send("POST", path, body, headers);
+    }
+
+    public Response patch(String path, String body, String... headers) {
+        return send("PATCH", path, body, headers);
+    }
+
+    public Response put(String path, String body, String... headers) {
+        return send("PUT", path, body, headers);
+    }
+
+    public Response delete(String path, String... headers) {
+        return send("DELETE", path, null, headers);
+    }
+
+    /** Sends a request; a path not starting with "/" or "http" is relative to {@code /api/data/v9.2/}. */
+    public Response send(String method, String path, String body, String... headers) {
+        String url = path.startsWith("http") ? path : path.startsWith("/") ? base + path : api() + path;
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                .header("Accept", "application/json").header("OData-MaxVersion", "4.0").header("OData-Version", "4.0");
+        if (body != null) {
+            b.header("Content-Type", "application/json; charset=utf-8");
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.setHeader(headers[i], headers[i + 1]);
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        try {
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(r.statusCode(), r.headers().map(), r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An answer: status, headers and body. */
+    public record Response(int status, Map<String, java.util.List<String>> headers, String body) {
+        public JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new IllegalStateException("Not JSON: " + body, e);
+            }
+        }
+
+        public String header(String name) {
+            for (Map.Entry<String, java.util.List<String>> h : headers.entrySet()) {
+                if (h.getKey().equalsIgnoreCase(name)) {
+                    return h.getValue().get(0);
+                }
+            }
+            return null;
+        }
+
+        public String errorCode() {
+            return json().path("error").path("code").asText();
+        }
+
+        public String errorMessage() {
+            return json().path("error").path("message").asText();
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + body;
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.dve.server.webapi;
+
+import dev.dve.server.testing.EmulatorTest;
+import dev.dve.server.testing.WebApi.Response;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The CSDL document clients read: entity sets, attributes with their types, lookups, navigation and option sets. */
+class MetadataDocumentTest extends EmulatorTest {
+
+    private Document metadata() throws Exception {
+        Response r = api.get("$metadata", "Accept", "application/xml");
+        assertEquals(200, r.status(), r.body());
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setNamespaceAware(true);
+        return f.newDocumentBuilder().parse(new ByteArrayInputStream(r.body().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static Element entityType(Document d, String name) {
+        NodeList types = d.getElementsByTagNameNS("*", "EntityType");
+        for (int i = 0; i < types.getLength(); i++) {
+            Element e = (Element) types.item(i);
+            if (e.getAttribute("Name").equals(name)) {
+                return e;
+            }
+        }
+        throw new AssertionError("no entity type " + name);
+    }
+
+    private static Map<String, Element> children(Element type, String tag) {
+        Map<String, Element> out = new HashMap<>();
+        NodeList nodes = type.getElementsByTagNameNS("*", tag);
+        for (int i = 0; i < nodes.getLength(); i++) {
+            Element e = (Element) nodes.item(i);
+            if (e.getParentNode() == type) {
+                out.put(e.getAttribute("Name"), e);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void namespaceAndEntitySets() throws Exception {
+        Document d = metadata();
+        Element schema = (Element) d.getElementsByTagNameNS("*", "Schema").item(0);
+        assertEquals("Microsoft.Dynamics.CRM", schema.getAttribute("Namespace"));
+        Set<String> sets = new HashSet<>();
+        NodeList es = d.getElementsByTagNameNS("*", "EntitySet");
+        for (int i = 0; i < es.getLength(); i++) {
+            sets.add(((Element) es.item(i)).getAttribute("Name"));
+        }
+        for (String s : new String[]{"workflows", "asyncoperations", "processsessions", "workflowlogs", "systemusers", "businessunits",
+                "teams", "roles", "privileges", "organizations", "accounts", "contacts", "tasks", "emails", "savedqueries", "userqueries",
+                "serviceendpoints", "sdkmessageprocessingsteps"}) {
+            assertTrue(sets.contains(s), "entity set " + s);
+        }
+    }
+
+    @Test
+    void workflowEngineAttributesHaveTheirTypes() throws Exception {
+        Document d = metadata();
+        Map<String, String> expected = Map.ofEntries(
+                Map.entry("asyncoperation.postponeuntil", "Edm.DateTimeOffset"), Map.entry("asyncoperation.retrycount", "Edm.Int32"),
+                Map.entry("asyncoperation.operationtype", "Edm.Int32"), Map.entry("asyncoperation.errorcode", "Edm.Int32"),
+                Map.entry("asyncoperation.executiontimespan", "Edm.Double"), Map.entry("asyncoperation.sequence", "Edm.Int64"),
+                Map.entry("asyncoperation._workflowactivationid_value", "Edm.Guid"), Map.entry("asyncoperation._regardingobjectid_value", "Edm.Guid"),
+                Map.entry("asyncoperation.friendlymessage", "Edm.String"), Map.entry("asyncoperation.depth", "Edm.Int32"),
+                Map.entry("workflow.mode", "Edm.Int32"), Map.entry("workflow.xaml", "Edm.String"), Map.entry("workflow.syncworkflowlogonfailure", "Edm.Boolean"),
+                Map.entry("workflow.triggeronupdateattributelist", "Edm.String"), Map.entry("workflow.rank", "Edm.Int32"),
+                Map.entry("workflow._activeworkflowid_value", "Edm.Guid"), Map.entry("workflow._parentworkflowid_value", "Edm.Guid"),
+                Map.entry("processsession.errorcode", "Edm.Int32"), Map.entry("processsession._processid_value", "Edm.Guid"),
+                Map.entry("processsession.completedon", "Edm.DateTimeOffset"),
+                Map.entry("workflowlog.status", "Edm.Int32"), Map.entry("workflowlog._asyncoperationid_value", "Edm.Guid"),
+                Map.entry("workflowlog.stepname", "Edm.String"));
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            String[] parts = e.getKey().split("\\.");
+            Element p = children(entityType(d, parts[0]), "Property").get(parts[1]);
+            assertTrue(p != null, "property " + e.getKey());
+            assertEquals(e.getValue(), p.getAttribute("Type"), e.getKey());
+        }
+    }
+
+    @Test
+    void lookupsHaveValuePropertiesAndNavigationOnBothSides() throws Exception {
+        Document d = metadata();
+        Map<String, Element> aoNav = children(entityType(d, "asyncoperation"), "NavigationProperty");
+        assertEquals("mscrm.account", aoNav.get("regardingobjectid_account").getAttribute("Type"));
+        assertEquals("mscrm.workflow", aoNav.get("workflowactivationid").getAttribute("Type"));
+        Map<String, Element> accountNav = children(entityType(d, "account"), "NavigationProperty");
+        assertEquals("Collection(mscrm.asyncoperation)", accountNav.get("Account_AsyncOperations").getAttribute("Type"));
+        assertEquals("Collection(mscrm.contact)", accountNav.get("contact_customer_accounts").getAttribute("Type"));
+        Map<String, Element> contactNav = children(entityType(d, "contact"), "NavigationProperty");
+        assertTrue(contactNav.containsKey("parentcustomerid_account") && contactNav.containsKey("parentcustomerid_contact"));
+        assertTrue(children(entityType(d, "contact"), "Property").containsKey("_parentcustomerid_value"));
+        Map<String, Element> workflowNav = children(entityType(d, "workflow"), "NavigationProperty");
+        assertTrue(workflowNav.containsKey("lk_asyncoperation_workflowactivationid") && workflowNav.containsKey("lk_processsession_processid"));
+    }
+
+    @Test
+    void optionSetsCarryValuesAndLabels() throws Exception {
+        Document d = metadata();
+        Element op = children(entityType(d, "asyncoperation"), "Property").get("operationtype");
+        String xml = serialize(op);
+        assertTrue(xml.contains("Term=\"mscrm.OptionSet\"") || xml.contains("Term=\"Microsoft.Dynamics.CRM.OptionSet\""), "option-set annotation");
+        assertTrue(xml.contains("<Int>10</Int></PropertyValue><PropertyValue Property=\"Label\"><String>Workflow</String>"), "10 Workflow");
+        assertTrue(xml.contains("<Int>13</Int></PropertyValue><PropertyValue Property=\"Label\"><String>Bulk Delete</String>"), "13 Bulk Delete");
+        String state = serialize(children(entityType(d, "asyncoperation"), "Property").get("statuscode"));
+        assertTrue(state.contains("Waiting For Resources") && state.contains("Canceling") && state.contains("Succeeded"), "status labels");
+        String stage = serialize(children(entityType(d, "workflow"), "Property").get("createstage"));
+        assertTrue(stage.contains("Pre-operation") && stage.contains("Post-operation"), "stage labels");
+    }
+
+    private static String serialize(Element e) throws Exception {
+        var t = javax.xml.transform.TransformerFactory.newInstance().newTransformer();
+        var w = new java.io.StringWriter();
+        t.transform(new javax.xml.transform.dom.DOMSource(e), new javax.xml.transform.stream.StreamResult(w));
+        return w.toString();
+    }
+
+    @Test
+    void serviceDocumentListsEntitySetsAndEveryVersionIsServed() {
+        for (String v : new String[]{"v9.0", "v9.1", "v9.2"}) {
+            Response r = api.get("/api/data/" + v + "/");
+            assertEquals(200, r.status(), v);
+            assertTrue(r.body().contains("\"name\":\"accounts\""), r.body());
+            assertTrue(r.json().path("@odata.context").asText().endsWith("/api/data/" + v + "/$metadata"));
+            Response who = api.get("/api/data/" + v + "/WhoAmI");
+            assertEquals(200, who.status(), who.body());
+            assertEquals("00000000-0000-0000-0000-00000000000a", who.json().path("OrganizationId").asText());
+            assertTrue(who.json().path("@odata.context").asText().endsWith("/api/data/" + v + "/$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse"));
+        }
+        assertEquals(200, api.get("WhoAmI()").status());
+    }
+}

@@ -1,0 +1,34 @@
+package dev.dve.server.webapi;
+
+import dev.dve.server.EmulatorConfig;
+import dev.dve.server.EmulatorServer;
+import dev.dve.server.testing.TestDatabases;
+import dev.dve.server.testing.WebApi;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+/** Two nodes on one database see the same rows, and the second does not load the fixtures again. */
+class TwoNodesTest {
+
+    @Test
+    void nodesShareOneDatabase() throws Exception {
+        TestDatabases.Target db = TestDatabases.fresh();
+        EmulatorConfig config = EmulatorConfig.embedded().withDatabase(db.url(), db.user(), db.password());
+        try (EmulatorServer a = new EmulatorServer(config.withNodeId("a")).start();
+             EmulatorServer b = new EmulatorServer(config.withNodeId("b")).start()) {
+            WebApi apiA = new WebApi(a.baseUrl());
+            WebApi apiB = new WebApi(b.baseUrl());
+            assertNotEquals(a.port(), b.port());
+            assertEquals("3", apiB.get("accounts/$count").body().trim(), "fixtures loaded once");
+            String id = apiA.post("accounts", "{\"name\":\"Shared\"}", "Prefer", "return=representation").json().path("accountid").asText();
+            assertEquals("Shared", apiB.get("accounts(" + id + ")?$select=name").json().path("name").asText());
+            String etag = apiA.get("accounts(" + id + ")").json().path("@odata.etag").asText();
+            assertEquals(204, apiB.patch("accounts(" + id + ")", "{\"name\":\"Changed on b\"}", "If-Match", etag).status());
+            assertEquals(412, apiA.patch("accounts(" + id + ")", "{\"name\":\"Stale on a\"}", "If-Match", etag).status());
+            assertEquals("Changed on b", apiA.get("accounts(" + id + ")?$select=name").json().path("name").asText());
+            assertEquals("a", apiA.get("/admin/health").json().path("nodeId").asText());
+        }
+    }
+}
