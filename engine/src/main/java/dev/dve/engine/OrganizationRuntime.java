@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One running organization: the catalog, the database with its schema, the clock and the organization service,
@@ -24,6 +26,9 @@ import java.util.List;
  */
 public final class OrganizationRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OrganizationRuntime.class);
+    /** How often a node re-reads the shared clock, so a change made through another node reaches this one. */
+    private static final long CLOCK_REFRESH_MS = 200;
+    private final Object clockLock = new Object();
     private final RuntimeConfig config;
     private final MetadataCatalog catalog;
     private final Database database;
@@ -31,6 +36,7 @@ public final class OrganizationRuntime implements AutoCloseable {
     private final EmulatorClock clock;
     private final ClockStore clockStore;
     private final OrganizationService service;
+    private final ScheduledExecutorService housekeeping;
 
     public OrganizationRuntime(RuntimeConfig config) {
         this.config = config;
@@ -45,6 +51,12 @@ public final class OrganizationRuntime implements AutoCloseable {
             clock.restore(clockStore.load());
             this.service = new OrganizationService(catalog, database, store, clock);
             loadFixturesIfEmpty();
+            this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "dve-housekeeping-" + config.nodeId());
+                t.setDaemon(true);
+                return t;
+            });
+            housekeeping.scheduleWithFixedDelay(this::refreshClock, CLOCK_REFRESH_MS, CLOCK_REFRESH_MS, TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -74,8 +86,7 @@ public final class OrganizationRuntime implements AutoCloseable {
             return new FixtureLoader(service).load(config.fixturesDirectory());
         });
         service.forgetCaches();
-        clock.reset();
-        clockStore.save(clock.state());
+        changeClock(EmulatorClock::reset);
         return n;
     }
 
@@ -84,18 +95,33 @@ public final class OrganizationRuntime implements AutoCloseable {
     }
 
     public void freezeClock(boolean freeze) {
-        clock.freeze(freeze);
-        clockStore.save(clock.state());
+        changeClock(c -> c.freeze(freeze));
     }
 
     public void setClock(Instant instant) {
-        clock.set(instant);
-        clockStore.save(clock.state());
+        changeClock(c -> c.set(instant));
     }
 
     public void advanceClock(Duration d) {
-        clock.advance(d);
-        clockStore.save(clock.state());
+        changeClock(c -> c.advance(d));
+    }
+
+    /** Applies a change to the clock and stores it for the other nodes, without a refresh in between. */
+    private void changeClock(java.util.function.Consumer<EmulatorClock> change) {
+        synchronized (clockLock) {
+            change.accept(clock);
+            clockStore.save(clock.state());
+        }
+    }
+
+    private void refreshClock() {
+        try {
+            synchronized (clockLock) {
+                clock.restore(clockStore.load());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot read the shared clock: {}", e.getMessage());
+        }
     }
 
     public EmulatorClock clock() {
@@ -129,6 +155,7 @@ public final class OrganizationRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        housekeeping.shutdownNow();
         database.close();
     }
 

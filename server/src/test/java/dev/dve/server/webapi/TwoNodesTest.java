@@ -29,6 +29,18 @@ class TwoNodesTest {
             assertEquals(412, apiA.patch("accounts(" + id + ")", "{\"name\":\"Stale on a\"}", "If-Match", etag).status());
             assertEquals("Changed on b", apiA.get("accounts(" + id + ")?$select=name").json().path("name").asText());
             assertEquals("a", apiA.get("/admin/health").json().path("nodeId").asText());
+
+            // the clock is shared: frozen and set through node a, node b stamps its writes with it
+            apiA.post("/admin/clock", "{\"set\":\"2027-03-01T08:00:00Z\",\"freeze\":true}");
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (!apiB.get("/admin/clock").json().path("now").asText().equals("2027-03-01T08:00:00Z")) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new AssertionError("node b never saw the clock set on node a");
+                }
+                Thread.sleep(25);
+            }
+            String created = apiB.post("accounts", "{\"name\":\"Stamped\"}", "Prefer", "return=representation").json().path("createdon").asText();
+            assertEquals("2027-03-01T08:00:00Z", created);
         }
     }
 }
