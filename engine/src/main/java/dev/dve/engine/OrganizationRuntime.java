@@ -1,5 +1,9 @@
 package dev.dve.engine;
 
+import dev.dve.auth.CredentialStore;
+import dev.dve.auth.PrincipalDirectory;
+import dev.dve.auth.token.SigningKeys;
+import dev.dve.auth.token.TokenService;
 import dev.dve.engine.clock.ClockStore;
 import dev.dve.engine.clock.EmulatorClock;
 import dev.dve.engine.fixtures.FixtureLoader;
@@ -36,6 +40,9 @@ public final class OrganizationRuntime implements AutoCloseable {
     private final EmulatorClock clock;
     private final ClockStore clockStore;
     private final OrganizationService service;
+    private final CredentialStore credentials;
+    private final TokenService tokens;
+    private final PrincipalDirectory principals;
     private final ScheduledExecutorService housekeeping;
 
     public OrganizationRuntime(RuntimeConfig config) {
@@ -50,6 +57,9 @@ public final class OrganizationRuntime implements AutoCloseable {
             this.clockStore = new ClockStore(database, schema);
             clock.restore(clockStore.load());
             this.service = new OrganizationService(catalog, database, store, clock);
+            this.credentials = new CredentialStore(database, schema);
+            this.tokens = new TokenService(new SigningKeys(database, schema), config.tokenTestSecret(), java.time.Clock.systemUTC());
+            this.principals = new PrincipalDirectory(database, store);
             loadFixturesIfEmpty();
             this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "dve-housekeeping-" + config.nodeId());
@@ -68,7 +78,7 @@ public final class OrganizationRuntime implements AutoCloseable {
             return;
         }
         try {
-            int n = new FixtureLoader(service).load(config.fixturesDirectory());
+            int n = new FixtureLoader(service, credentials).load(config.fixturesDirectory());
             LOG.info("Loaded {} fixture records", n);
         } catch (IllegalStateException e) {
             if (e.getCause() instanceof DataverseFault f && f.code() == ErrorCode.DUPLICATE_RECORD) {
@@ -83,7 +93,8 @@ public final class OrganizationRuntime implements AutoCloseable {
     public int reset() {
         int n = database.inTransaction(c -> {
             store.deleteAll(c);
-            return new FixtureLoader(service).load(config.fixturesDirectory());
+            credentials.clear();
+            return new FixtureLoader(service, credentials).load(config.fixturesDirectory());
         });
         service.forgetCaches();
         changeClock(EmulatorClock::reset);
@@ -122,6 +133,18 @@ public final class OrganizationRuntime implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Cannot read the shared clock: {}", e.getMessage());
         }
+    }
+
+    public CredentialStore credentials() {
+        return credentials;
+    }
+
+    public TokenService tokens() {
+        return tokens;
+    }
+
+    public PrincipalDirectory principals() {
+        return principals;
     }
 
     public EmulatorClock clock() {

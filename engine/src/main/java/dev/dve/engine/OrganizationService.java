@@ -1,6 +1,12 @@
 package dev.dve.engine;
 
 import dev.dve.auth.CallerContext;
+import dev.dve.auth.WellKnownPrincipals;
+import dev.dve.auth.security.AccessPolicy;
+import dev.dve.auth.security.AccessRight;
+import dev.dve.auth.security.SecurityModel;
+import dev.dve.auth.security.SecurityPrincipal;
+import dev.dve.query.Criterion;
 import dev.dve.engine.clock.EmulatorClock;
 import dev.dve.fault.DataverseFault;
 import dev.dve.fault.ErrorCode;
@@ -33,13 +39,64 @@ public final class OrganizationService {
     private final Database database;
     private final RecordStore store;
     private final EmulatorClock clock;
+    private final AccessPolicy access;
+    private final SecurityModel security;
     private volatile UUID organizationId;
+    private final List<UpdateRule> updateRules = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** A rule checked before every update: entity-specific platform rules (workflow activation …) plug in here. */
+    @FunctionalInterface
+    public interface UpdateRule {
+        void beforeUpdate(SecurityPrincipal principal, EntityMetadata entity, Entity existing, Entity changes);
+    }
+
+    public void addUpdateRule(UpdateRule rule) {
+        updateRules.add(rule);
+    }
 
     public OrganizationService(MetadataCatalog catalog, Database database, RecordStore store, EmulatorClock clock) {
         this.catalog = catalog;
         this.database = database;
         this.store = store;
         this.clock = clock;
+        this.access = new AccessPolicy(catalog);
+        this.security = new SecurityModel(database.dialect());
+    }
+
+    /**
+     * The caller's security position, or null for the platform itself (which is never checked). An impersonating
+     * call holds what both users hold.
+     */
+    private SecurityPrincipal principal(Connection c, CallerContext caller) throws SQLException {
+        if (WellKnownPrincipals.SYSTEM_USER.equals(caller.userId())) {
+            return null;
+        }
+        SecurityPrincipal p = security.principal(c, caller.userId());
+        if (caller.onBehalfOf() != null && !caller.onBehalfOf().equals(caller.userId())) {
+            p = p.withPrivileges(p.privileges().intersect(security.principal(c, caller.onBehalfOf()).privileges()));
+        }
+        return p;
+    }
+
+    /** The security position of a caller, for checks made outside the service (ExecuteWorkflow, impersonation). */
+    public SecurityPrincipal securityPrincipal(CallerContext caller) {
+        return database.inTransaction(c -> principal(c, caller));
+    }
+
+    /** Whether the caller holds the System Administrator role (the admin API needs it off loopback). */
+    public boolean isSystemAdministrator(CallerContext caller) {
+        return WellKnownPrincipals.SYSTEM_USER.equals(caller.userId())
+                || database.inTransaction(c -> security.hasRole(c, caller.userId(), "System Administrator"));
+    }
+
+    public AccessPolicy accessPolicy() {
+        return access;
+    }
+
+    private static void requireClientWritable(SecurityPrincipal p, EntityMetadata e, String message) {
+        if (p != null && !e.security().clientWritable()) {
+            throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "The '" + message + "' method does not support entities of type '" + e.logicalName() + "'.");
+        }
     }
 
     public MetadataCatalog catalog() {
@@ -70,7 +127,16 @@ public final class OrganizationService {
             entity.set(b.lookupAttribute(), new EntityReference(b.related().entity().logicalName(), relatedId));
         }
         EntityMetadata e = entity(entity.logicalName());
+        SecurityPrincipal p = principal(c, caller);
+        requireClientWritable(p, e, "Create");
+        if (p != null) {
+            access.requireEntity(p, e, AccessRight.CREATE);
+        }
         Entity row = prepareCreate(c, caller, e, entity);
+        if (p != null) {
+            access.requireRecord(p, e, AccessRight.CREATE, access.position(e, row));
+        }
+        checkLookups(c, p, e, row, entity.attributes().keySet());
         store.insert(c, row);
         for (Payload.RelatedInsert r : payload.after()) {
             r.related().entity().set(r.lookupAttribute(), new EntityReference(e.logicalName(), row.id()));
@@ -128,7 +194,6 @@ public final class OrganizationService {
                 throw requiredMissing(e, a);
             }
         }
-        checkLookupsExist(c, e, row);
         setIfPresent(e, row, "versionnumber", store.nextVersion(c));
         return row;
     }
@@ -136,19 +201,43 @@ public final class OrganizationService {
     /** Retrieves one record; columns null means all. */
     public Entity retrieve(CallerContext caller, String entityName, UUID id, List<String> columns, boolean lookupNames) {
         EntityMetadata e = entity(entityName);
-        return database.inTransaction(c -> store.retrieve(c, e.logicalName(), id, columns, lookupNames)
-                .orElseThrow(() -> DataverseFault.notFound(e.logicalName(), id)));
+        return database.inTransaction(c -> {
+            SecurityPrincipal p = principal(c, caller);
+            if (p != null) {
+                access.requireEntity(p, e, AccessRight.READ);
+            }
+            List<String> cols = columns == null ? null : withAll(columns, access.positionAttributes(e));
+            Entity row = store.retrieve(c, e.logicalName(), id, cols, lookupNames)
+                    .orElseThrow(() -> DataverseFault.notFound(e.logicalName(), id));
+            if (p != null) {
+                access.requireRecord(p, e, AccessRight.READ, access.position(e, row));
+            }
+            return row;
+        });
     }
 
+    /** The record if it exists and the caller may read it; empty if it does not exist. */
     public Optional<Entity> find(CallerContext caller, String entityName, UUID id) {
         EntityMetadata e = entity(entityName);
-        return database.inTransaction(c -> store.retrieve(c, e.logicalName(), id, null, false));
+        boolean exists = database.inTransaction(c -> store.exists(c, e, id));
+        return exists ? Optional.of(retrieve(caller, entityName, id, null, false)) : Optional.empty();
+    }
+
+    private static List<String> withAll(List<String> columns, List<String> extra) {
+        List<String> out = new java.util.ArrayList<>(columns);
+        for (String x : extra) {
+            if (!out.contains(x)) {
+                out.add(x);
+            }
+        }
+        return out;
     }
 
     /** Runs a query; with {@code count} the total (at most 5000) comes back too. */
     public EntityCollection retrieveMultiple(CallerContext caller, QueryExpression query, boolean count) {
-        entity(query.entityName());
+        EntityMetadata e = entity(query.entityName());
         return database.inTransaction(c -> {
+            secure(c, caller, e, query);
             List<Entity> rows = store.retrieveMultiple(c, query);
             long total = count ? Math.min(store.count(c, query), MAX_COUNT) : -1;
             return new EntityCollection(rows, total);
@@ -156,8 +245,22 @@ public final class OrganizationService {
     }
 
     public long count(CallerContext caller, QueryExpression query) {
-        entity(query.entityName());
-        return database.inTransaction(c -> store.count(c, query));
+        EntityMetadata e = entity(query.entityName());
+        return database.inTransaction(c -> {
+            secure(c, caller, e, query);
+            return store.count(c, query);
+        });
+    }
+
+    /** Narrows a query to the rows the caller may read; the narrowing is part of the SQL. */
+    private void secure(Connection c, CallerContext caller, EntityMetadata e, QueryExpression query) throws SQLException {
+        SecurityPrincipal p = principal(c, caller);
+        if (p != null) {
+            Criterion filter = access.readFilter(p, e);
+            if (filter != null) {
+                query.where(filter);
+            }
+        }
     }
 
     /** Updates the given attributes; with {@code expectedVersion} only if the row still has that version. */
@@ -170,8 +273,22 @@ public final class OrganizationService {
 
     private void updateInTransaction(Connection c, CallerContext caller, Entity changes, Long expectedVersion) throws SQLException {
         EntityMetadata e = entity(changes.logicalName());
+        SecurityPrincipal p = principal(c, caller);
+        requireClientWritable(p, e, "Update");
+        if (p != null) {
+            access.requireEntity(p, e, AccessRight.WRITE);
+        }
         Entity existing = store.retrieve(c, e.logicalName(), changes.id(), null, false)
                 .orElseThrow(() -> DataverseFault.notFound(e.logicalName(), changes.id()));
+        if (p != null) {
+            access.requireRecord(p, e, AccessRight.WRITE, access.position(e, existing));
+            if (changes.contains("ownerid") && !java.util.Objects.equals(changes.get("ownerid"), existing.get("ownerid"))) {
+                access.requireRecord(p, e, AccessRight.ASSIGN, access.position(e, existing));
+            }
+        }
+        for (UpdateRule rule : updateRules) {
+            rule.beforeUpdate(p, e, existing, changes);
+        }
         Long currentVersion = (Long) existing.get("versionnumber");
         if (expectedVersion != null && !expectedVersion.equals(currentVersion)) {
             throw versionMismatch();
@@ -203,7 +320,7 @@ public final class OrganizationService {
         Map<String, Object> merged = new java.util.HashMap<>(existing.attributes());
         merged.putAll(row.attributes());
         computeFormulas(e, row, merged);
-        checkLookupsExist(c, e, row);
+        checkLookups(c, p, e, row, changes.attributes().keySet());
         setIfPresent(e, row, "modifiedon", clock.now());
         setIfPresent(e, row, "modifiedby", new EntityReference("systemuser", caller.userId()));
         if (caller.onBehalfOf() != null) {
@@ -219,8 +336,17 @@ public final class OrganizationService {
     public void delete(CallerContext caller, String entityName, UUID id, Long expectedVersion) {
         EntityMetadata e = entity(entityName);
         database.inTransaction(c -> {
-            Entity existing = store.retrieve(c, e.logicalName(), id, List.of("versionnumber").stream()
-                    .filter(e::hasAttribute).toList(), false).orElseThrow(() -> DataverseFault.notFound(e.logicalName(), id));
+            SecurityPrincipal p = principal(c, caller);
+            requireClientWritable(p, e, "Delete");
+            if (p != null) {
+                access.requireEntity(p, e, AccessRight.DELETE);
+            }
+            List<String> cols = withAll(e.hasAttribute("versionnumber") ? List.of("versionnumber") : List.of(), access.positionAttributes(e));
+            Entity existing = store.retrieve(c, e.logicalName(), id, cols, false)
+                    .orElseThrow(() -> DataverseFault.notFound(e.logicalName(), id));
+            if (p != null) {
+                access.requireRecord(p, e, AccessRight.DELETE, access.position(e, existing));
+            }
             Long currentVersion = (Long) existing.get("versionnumber");
             if (expectedVersion != null && !expectedVersion.equals(currentVersion)) {
                 throw versionMismatch();
@@ -267,13 +393,30 @@ public final class OrganizationService {
         setIfPresent(e, row, "owningbusinessunit", principal.get("businessunitid"));
     }
 
-    private void checkLookupsExist(Connection c, EntityMetadata e, Entity row) throws SQLException {
+    /**
+     * Every lookup the client set must point at an existing row; linking needs Append on this entity and AppendTo
+     * reaching the target row.
+     */
+    private void checkLookups(Connection c, SecurityPrincipal p, EntityMetadata e, Entity row, java.util.Set<String> clientSet) throws SQLException {
+        boolean appendChecked = false;
         for (Map.Entry<String, Object> v : row.attributes().entrySet()) {
-            if (v.getValue() instanceof EntityReference r && !isPlatformReference(v.getKey())) {
-                EntityMetadata target = entity(r.logicalName());
-                if (!(target.logicalName().equals(e.logicalName()) && r.id().equals(row.id())) && !store.exists(c, target, r.id())) {
-                    throw DataverseFault.notFound(target.logicalName(), r.id());
+            if (!(v.getValue() instanceof EntityReference r) || isPlatformReference(v.getKey()) || !clientSet.contains(v.getKey())) {
+                continue;
+            }
+            EntityMetadata target = entity(r.logicalName());
+            if (target.logicalName().equals(e.logicalName()) && r.id().equals(row.id())) {
+                continue;
+            }
+            Optional<Entity> targetRow = store.retrieve(c, target.logicalName(), r.id(), access.positionAttributes(target), false);
+            if (targetRow.isEmpty()) {
+                throw DataverseFault.notFound(target.logicalName(), r.id());
+            }
+            if (p != null) {
+                if (!appendChecked) {
+                    access.requireEntity(p, e, AccessRight.APPEND);
+                    appendChecked = true;
                 }
+                access.requireRecord(p, target, AccessRight.APPENDTO, access.position(target, targetRow.get()));
             }
         }
     }

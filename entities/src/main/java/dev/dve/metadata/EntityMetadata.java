@@ -18,10 +18,30 @@ public final class EntityMetadata {
     private final String primaryNameAttribute;
     private final Map<String, AttributeMetadata> attributes;
     private final Map<String, AttributeMetadata> byWebApiName = new LinkedHashMap<>();
+    private final Security security;
+
+    /**
+     * How access to the entity's rows is checked.
+     *
+     * @param privilegeName   the name in its privileges, {@code prvRead<privilegeName>} (Dataverse names systemuser's "User")
+     * @param privilegeEntity for an entity without privileges of its own (intersect tables), the entity whose
+     *                        privileges govern it; null otherwise
+     * @param clientWritable  whether clients may create, update and delete rows (privileges: only the platform writes)
+     */
+    public record Security(String privilegeName, String privilegeEntity, boolean clientWritable) {
+    }
 
     public EntityMetadata(String logicalName, String schemaName, String entitySetName, String displayName,
                           int objectTypeCode, String ownership, String primaryIdAttribute,
                           String primaryNameAttribute, List<AttributeMetadata> attributes) {
+        this(logicalName, schemaName, entitySetName, displayName, objectTypeCode, ownership, primaryIdAttribute,
+                primaryNameAttribute, attributes, new Security(schemaName, null, true));
+    }
+
+    public EntityMetadata(String logicalName, String schemaName, String entitySetName, String displayName,
+                          int objectTypeCode, String ownership, String primaryIdAttribute,
+                          String primaryNameAttribute, List<AttributeMetadata> attributes, Security security) {
+        this.security = security;
         this.logicalName = logicalName;
         this.schemaName = schemaName;
         this.entitySetName = entitySetName;
@@ -45,6 +65,18 @@ public final class EntityMetadata {
     public String ownership() { return ownership; }
     public String primaryIdAttribute() { return primaryIdAttribute; }
     public String primaryNameAttribute() { return primaryNameAttribute; }
+
+    public Security security() {
+        return security;
+    }
+
+    public boolean isBusinessOwned() {
+        return "BusinessOwned".equalsIgnoreCase(ownership);
+    }
+
+    public boolean isOrganizationOwned() {
+        return "OrganizationOwned".equalsIgnoreCase(ownership);
+    }
 
     public boolean isUserOwned() {
         return "UserOwned".equalsIgnoreCase(ownership);

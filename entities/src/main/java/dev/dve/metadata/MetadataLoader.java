@@ -83,13 +83,17 @@ public final class MetadataLoader {
         if (primaryName != null && !attrs.containsKey(primaryName)) {
             throw new MetadataException(source + ": primary name '" + primaryName + "' is not an attribute");
         }
-        return new EntityMetadata(logical,
-                n.path("schemaName").asText(logical),
+        String schemaName = n.path("schemaName").asText(logical);
+        EntityMetadata.Security security = new EntityMetadata.Security(
+                n.path("privilegeName").asText(schemaName),
+                n.path("privilegeEntity").isTextual() ? n.path("privilegeEntity").asText() : null,
+                n.path("clientWritable").asBoolean(true));
+        return new EntityMetadata(logical, schemaName,
                 text(n, "entitySetName", source),
                 n.path("displayName").asText(logical),
                 n.path("objectTypeCode").asInt(0),
                 n.path("ownership").asText("None"),
-                primaryId, primaryName, new ArrayList<>(attrs.values()));
+                primaryId, primaryName, new ArrayList<>(attrs.values()), security);
     }
 
     private AttributeMetadata parseAttribute(String entity, String name, JsonNode a, String source) {

@@ -21,33 +21,47 @@ import java.util.UUID;
  * @param fixtures   directory of fixture documents (and an {@code entities/} folder of extra metadata); null means the built-in ones
  * @param nodeId     this node's name among several on one database
  * @param workers    async-service workers on this node
+ * @param tokenTestSecret a shared secret tests may sign HS256 tokens with; null accepts none
  */
 public record EmulatorConfig(String host, int port, String url, String db, String dbUser, String dbPassword,
-                             Path dataDir, Path fixtures, String nodeId, int workers) {
+                             Path dataDir, Path fixtures, String nodeId, int workers, String tokenTestSecret) {
 
     public static EmulatorConfig defaults() {
-        return new EmulatorConfig("0.0.0.0", 5555, null, null, null, null, null, null, null, 4);
+        return new EmulatorConfig("0.0.0.0", 5555, null, null, null, null, null, null, null, 4, null);
     }
 
     /** Embedded use: a private in-memory H2 on a free loopback port. */
     public static EmulatorConfig embedded() {
-        return new EmulatorConfig("127.0.0.1", 0, null, null, null, null, null, null, null, 2);
+        return new EmulatorConfig("127.0.0.1", 0, null, null, null, null, null, null, null, 2, null);
     }
 
     public EmulatorConfig withPort(int p) {
-        return new EmulatorConfig(host, p, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers);
+        return new EmulatorConfig(host, p, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret);
     }
 
     public EmulatorConfig withDatabase(String jdbcUrl, String user, String password) {
-        return new EmulatorConfig(host, port, url, jdbcUrl, user, password, dataDir, fixtures, nodeId, workers);
+        return new EmulatorConfig(host, port, url, jdbcUrl, user, password, dataDir, fixtures, nodeId, workers, tokenTestSecret);
     }
 
     public EmulatorConfig withFixtures(Path dir) {
-        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, dir, nodeId, workers);
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, dir, nodeId, workers, tokenTestSecret);
     }
 
     public EmulatorConfig withNodeId(String id) {
-        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, id, workers);
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, id, workers, tokenTestSecret);
+    }
+
+    public EmulatorConfig withUrl(String organizationUrl) {
+        return new EmulatorConfig(host, port, organizationUrl, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret);
+    }
+
+    public EmulatorConfig withTokenTestSecret(String secret) {
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, secret);
+    }
+
+    /** Whether the server listens on the loopback interface only (then the admin API needs no token). */
+    public boolean loopbackOnly() {
+        return "127.0.0.1".equals(host) || "localhost".equalsIgnoreCase(host) || "::1".equals(host);
     }
 
     public String effectiveNodeId() {
@@ -67,6 +81,6 @@ public record EmulatorConfig(String host, int port, String url, String db, Strin
         if (fixtures != null) {
             metadata.add(fixtures.resolve("entities"));
         }
-        return new RuntimeConfig(database, metadata, fixtures, node, workers);
+        return new RuntimeConfig(database, metadata, fixtures, node, workers, tokenTestSecret);
     }
 }

@@ -30,6 +30,8 @@ public final class EmulatorMain implements Callable<Integer> {
     Path fixtures;
     @Option(names = "--node-id", defaultValue = "${env:DVE_NODE_ID}", description = "This node's id among nodes sharing a database.")
     String nodeId;
+    @Option(names = "--token-test-secret", defaultValue = "${env:DVE_TOKEN_TEST_SECRET}", description = "Also accept HS256 tokens signed with this secret (tests mint their own).")
+    String tokenTestSecret;
     @Option(names = "--workers", defaultValue = "${env:DVE_WORKERS:-4}", description = "Async-service workers on this node (default ${DEFAULT-VALUE}).")
     int workers;
 
@@ -42,7 +44,7 @@ public final class EmulatorMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EmulatorConfig config = new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers);
+        EmulatorConfig config = new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret);
         EmulatorServer server = new EmulatorServer(config).start();
         System.out.println("Dataverse Emulator listening on " + server.baseUrl() + " (Web API " + server.baseUrl()
                 + "/api/data/v9.2/, node " + server.nodeId() + ", " + server.runtime().database().dialect().name() + ")");

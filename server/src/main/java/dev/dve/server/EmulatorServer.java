@@ -1,7 +1,11 @@
 package dev.dve.server;
 
 import dev.dve.auth.CallerContext;
-import dev.dve.auth.WellKnownPrincipals;
+import dev.dve.fault.DataverseFault;
+import dev.dve.fault.ErrorCode;
+import dev.dve.server.auth.Authority;
+import dev.dve.server.auth.BearerAuthenticator;
+import dev.dve.server.auth.TokenEndpointServlet;
 import dev.dve.engine.OrganizationRuntime;
 import dev.dve.server.admin.AdminRoutes;
 import dev.dve.server.odata.ODataServlet;
@@ -34,10 +38,18 @@ public final class EmulatorServer implements AutoCloseable {
         connector.setPort(config.port());
         jetty.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
-        // Until bearer tokens land, every Web API call runs as the default System Administrator.
-        CallerResolver callers = request -> new CallerContext(WellKnownPrincipals.ADMIN_USER, WellKnownPrincipals.ROOT_BUSINESS_UNIT);
-        context.addServlet(new ServletHolder("odata", new ODataServlet(runtime, callers)), "/api/data/*");
-        context.addServlet(new ServletHolder("admin", AdminRoutes.servlet(runtime, nodeId)), "/admin/*");
+        Authority authority = new Authority(config.url());
+        BearerAuthenticator bearer = new BearerAuthenticator(runtime, authority);
+        context.addServlet(new ServletHolder("odata", new ODataServlet(runtime, bearer, authority::challenge)), "/api/data/*");
+        context.addServlet(new ServletHolder("admin", AdminRoutes.servlet(runtime, nodeId).guard(req -> {
+            if (!config.loopbackOnly()) {
+                CallerContext caller = bearer.resolve(req);
+                if (!runtime.service().isSystemAdministrator(caller)) {
+                    throw new DataverseFault(ErrorCode.PRIVILEGE_DENIED, "The admin API needs a System Administrator token.");
+                }
+            }
+        })), "/admin/*");
+        context.addServlet(new ServletHolder("tenant", new TokenEndpointServlet(runtime, authority)), "/");
         jetty.setHandler(context);
         try {
             jetty.start();

@@ -18,7 +18,8 @@ public final class AdminRoutes {
 
     public static AdminServlet servlet(OrganizationRuntime runtime, String nodeId) {
         return new AdminServlet()
-                .add("GET", "/health", body -> health(runtime, nodeId))
+                .addOpen("GET", "/health", body -> health(runtime, nodeId))
+                .add("POST", "/credentials", body -> credentials(runtime, body))
                 .add("POST", "/reset", body -> AdminResponse.ok(Map.of("records", runtime.reset(), "now", runtime.now().toString())))
                 .add("GET", "/clock", body -> AdminResponse.ok(clock(runtime)))
                 .add("POST", "/clock", body -> setClock(runtime, body));
@@ -32,6 +33,31 @@ public final class AdminRoutes {
         m.put("database", runtime.database().dialect().name());
         m.put("now", runtime.now().toString());
         return new AdminResponse(ok ? 200 : 503, m);
+    }
+
+    /** Sets the password of a user or the client secret of an application user: {"systemuserid"|"username"|"clientId", "secret"}. */
+    private static AdminResponse credentials(OrganizationRuntime runtime, JsonNode body) {
+        String secret = body.path("secret").asText(body.path("password").asText(null));
+        if (secret == null || secret.isEmpty()) {
+            throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "Give \"secret\" (or \"password\") and one of \"systemuserid\", \"username\", \"clientId\".");
+        }
+        java.util.Optional<dev.dve.record.Entity> user;
+        try {
+            if (body.hasNonNull("systemuserid")) {
+                user = runtime.principals().byId(java.util.UUID.fromString(body.get("systemuserid").asText()));
+            } else if (body.hasNonNull("username")) {
+                user = runtime.principals().byUserName(body.get("username").asText());
+            } else if (body.hasNonNull("clientId")) {
+                user = runtime.principals().byApplicationId(java.util.UUID.fromString(body.get("clientId").asText()));
+            } else {
+                throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "Name the principal with \"systemuserid\", \"username\" or \"clientId\".");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "Not a valid GUID.");
+        }
+        dev.dve.record.Entity u = user.orElseThrow(() -> new DataverseFault(ErrorCode.OBJECT_DOES_NOT_EXIST, "No such user or application user."));
+        runtime.credentials().set(u.id(), secret);
+        return AdminResponse.ok(Map.of("systemuserid", u.id().toString()));
     }
 
     private static Map<String, Object> clock(OrganizationRuntime runtime) {

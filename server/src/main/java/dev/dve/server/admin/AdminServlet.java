@@ -20,6 +20,20 @@ public final class AdminServlet extends HttpServlet {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServlet.class);
     static final ObjectMapper JSON = new ObjectMapper();
     private final Map<String, AdminTask> routes = new LinkedHashMap<>();
+    private final java.util.Set<String> open = new java.util.HashSet<>();
+    private java.util.function.Consumer<HttpServletRequest> guard = req -> { };
+
+    /** Checks every request but the open routes; throws a DataverseFault to refuse. */
+    public AdminServlet guard(java.util.function.Consumer<HttpServletRequest> g) {
+        this.guard = g;
+        return this;
+    }
+
+    /** A route that needs no admin token (health). */
+    public AdminServlet addOpen(String method, String path, AdminTask task) {
+        open.add(method + " " + path);
+        return add(method, path, task);
+    }
 
     public AdminServlet add(String method, String path, AdminTask task) {
         routes.put(method + " " + path, task);
@@ -36,6 +50,14 @@ public final class AdminServlet extends HttpServlet {
             error(resp, known ? 405 : 404, known ? ErrorCode.METHOD_NOT_ALLOWED : ErrorCode.RESOURCE_NOT_FOUND,
                     known ? "The method " + req.getMethod() + " is not allowed on /admin" + path + "." : "Resource not found for the segment '" + path + "'.");
             return;
+        }
+        if (!open.contains(req.getMethod() + " " + path)) {
+            try {
+                guard.accept(req);
+            } catch (DataverseFault f) {
+                error(resp, f.httpStatus(), f.code(), f.getMessage());
+                return;
+            }
         }
         JsonNode body;
         try {

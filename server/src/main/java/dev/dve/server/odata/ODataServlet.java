@@ -1,6 +1,7 @@
 package dev.dve.server.odata;
 
 import dev.dve.engine.OrganizationRuntime;
+import dev.dve.fault.DataverseFault;
 import dev.dve.fault.ErrorCode;
 import dev.dve.payload.PayloadReader;
 import dev.dve.server.CallerResolver;
@@ -29,9 +30,15 @@ public final class ODataServlet extends HttpServlet {
     private final PayloadReader payloads;
     private final RecordJsonWriter writer;
 
-    public ODataServlet(OrganizationRuntime runtime, CallerResolver callers) {
+    private final java.util.function.Function<HttpServletRequest, String> challenge;
+
+    /**
+     * @param challenge the {@code WWW-Authenticate} value of a 401 for a request (null: none)
+     */
+    public ODataServlet(OrganizationRuntime runtime, CallerResolver callers, java.util.function.Function<HttpServletRequest, String> challenge) {
         this.runtime = runtime;
         this.callers = callers;
+        this.challenge = challenge;
         this.metadata = odata.createServiceMetadata(new CatalogEdmProvider(runtime.catalog()), List.of());
         this.payloads = new PayloadReader(runtime.catalog());
         this.writer = new RecordJsonWriter("$");
@@ -47,7 +54,19 @@ public final class ODataServlet extends HttpServlet {
                     "Resource not found for the segment '" + path + "'."));
             return;
         }
-        RequestScope scope = new RequestScope(runtime, callers.resolve(req), payloads, writer);
+        RequestScope scope;
+        try {
+            scope = new RequestScope(runtime, callers.resolve(req), payloads, writer);
+        } catch (DataverseFault f) {
+            if (f.httpStatus() == 401 && challenge != null) {
+                resp.setHeader("WWW-Authenticate", challenge.apply(req));
+            }
+            resp.setStatus(f.httpStatus());
+            resp.setContentType(DataverseProcessor.JSON_CONTENT_TYPE);
+            resp.setHeader("OData-Version", "4.0");
+            resp.getOutputStream().write(DataverseErrorProcessor.errorBody(f.code().hex(), f.getMessage()));
+            return;
+        }
         ODataHttpHandler handler = odata.createHandler(metadata);
         handler.setSplit(1);
         handler.register(new EntityRecordProcessor(scope));

@@ -13,8 +13,13 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class EmulatorTest {
+    protected static final String APP_CLIENT_ID = "00000000-0000-0000-0000-0000000000a1";
+    protected static final String APP_SECRET = "emulator-admin-secret";
     protected EmulatorServer server;
+    /** Signed in as the application user (System Administrator). */
     protected WebApi api;
+    /** Not signed in. */
+    protected WebApi anonymous;
 
     protected EmulatorConfig config() {
         TestDatabases.Target db = TestDatabases.fresh();
@@ -24,7 +29,8 @@ public abstract class EmulatorTest {
     @BeforeAll
     void startEmulator() throws Exception {
         server = new EmulatorServer(config()).start();
-        api = new WebApi(server.baseUrl());
+        anonymous = new WebApi(server.baseUrl());
+        api = anonymous.withToken(anonymous.clientCredentialsToken(APP_CLIENT_ID, APP_SECRET));
     }
 
     @BeforeEach
@@ -33,6 +39,11 @@ public abstract class EmulatorTest {
         if (r.status() != 200) {
             throw new IllegalStateException("reset failed: " + r);
         }
+    }
+
+    /** A client signed in as a user by the password grant. */
+    protected WebApi as(String userName) {
+        return anonymous.withToken(anonymous.passwordToken(userName, "Passw0rd!"));
     }
 
     @AfterAll

@@ -16,9 +16,59 @@ public final class WebApi {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final String token;
 
     public WebApi(String baseUrl) {
+        this(baseUrl, null);
+    }
+
+    private WebApi(String baseUrl, String token) {
         this.base = baseUrl;
+        this.token = token;
+    }
+
+    /** The same client sending {@code Authorization: Bearer <token>} (null sends none). */
+    public WebApi withToken(String bearer) {
+        return new WebApi(base, bearer);
+    }
+
+    /** A token from the emulator's token endpoint (v2), by client credentials. */
+    public String clientCredentialsToken(String clientId, String secret) {
+        return tokenFrom(form("grant_type", "client_credentials", "client_id", clientId, "client_secret", secret, "scope", base + "/.default"));
+    }
+
+    /** A token from the emulator's token endpoint (v2), by the password grant. */
+    public String passwordToken(String userName, String password) {
+        return tokenFrom(form("grant_type", "password", "client_id", "51f81489-12ee-4a9e-aaae-a2591f45987d", "username", userName,
+                "password", password, "scope", base + "/user_impersonation openid offline_access"));
+    }
+
+    private String tokenFrom(String form) {
+        Response r = postForm("/" + "00000000-0000-0000-0000-000000000001/oauth2/v2.0/token", form);
+        if (r.status() != 200) {
+            throw new IllegalStateException("token request failed: " + r);
+        }
+        return r.json().path("access_token").asText();
+    }
+
+    public static String form(String... pairs) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i + 1 < pairs.length; i += 2) {
+            if (b.length() > 0) {
+                b.append('&');
+            }
+            b.append(java.net.URLEncoder.encode(pairs[i], java.nio.charset.StandardCharsets.UTF_8)).append('=')
+                    .append(java.net.URLEncoder.encode(pairs[i + 1], java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return b.toString();
+    }
+
+    /** Posts a form (token endpoints). */
+    public Response postForm(String path, String form) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form));
+        return execute(b);
     }
 
     public String base() {
@@ -57,10 +107,17 @@ public final class WebApi {
         if (body != null) {
             b.header("Content-Type", "application/json; charset=utf-8");
         }
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
         for (int i = 0; i + 1 < headers.length; i += 2) {
             b.setHeader(headers[i], headers[i + 1]);
         }
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return execute(b);
+    }
+
+    private Response execute(HttpRequest.Builder b) {
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(r.statusCode(), r.headers().map(), r.body());

@@ -37,7 +37,15 @@ class CustomEntityTest extends EmulatorTest {
             Files.writeString(dir.resolve("b-bu.json"), "{\"entitySet\":\"businessunits\",\"records\":[{\"businessunitid\":\"00000000-0000-0000-0000-0000000000b0\",\"name\":\"root\"}]}");
             Files.writeString(dir.resolve("c-users.json"), "{\"entitySet\":\"systemusers\",\"records\":["
                     + "{\"systemuserid\":\"00000000-0000-0000-0000-000000000100\",\"lastname\":\"SYSTEM\",\"businessunitid@odata.bind\":\"/businessunits(00000000-0000-0000-0000-0000000000b0)\"},"
-                    + "{\"systemuserid\":\"00000000-0000-0000-0000-000000000102\",\"lastname\":\"Admin\",\"businessunitid@odata.bind\":\"/businessunits(00000000-0000-0000-0000-0000000000b0)\"}]}");
+                    + "{\"systemuserid\":\"00000000-0000-0000-0000-000000000101\",\"lastname\":\"App\",\"applicationid\":\"00000000-0000-0000-0000-0000000000a1\","
+                    + "\"businessunitid@odata.bind\":\"/businessunits(00000000-0000-0000-0000-0000000000b0)\"}]}");
+            Files.writeString(dir.resolve("c2-roles.json"), "{\"entitySet\":\"roles\",\"records\":[{\"roleid\":\"00000000-0000-0000-0000-0000000000e0\","
+                    + "\"name\":\"System Administrator\",\"businessunitid@odata.bind\":\"/businessunits(00000000-0000-0000-0000-0000000000b0)\"}]}");
+            Files.writeString(dir.resolve("c3-grants.json"), "{\"rolePrivileges\":[{\"roleid\":\"00000000-0000-0000-0000-0000000000e0\","
+                    + "\"grants\":[{\"privileges\":\"*\",\"depth\":\"Global\"}]}]}");
+            Files.writeString(dir.resolve("c4-userroles.json"), "{\"entitySet\":\"systemuserrolescollection\",\"records\":[{"
+                    + "\"systemuserid@odata.bind\":\"/systemusers(00000000-0000-0000-0000-000000000101)\","
+                    + "\"roleid@odata.bind\":\"/roles(00000000-0000-0000-0000-0000000000e0)\"}]}");
             Files.writeString(dir.resolve("d-accounts.json"), "{\"entitySet\":\"accounts\",\"records\":[{\"accountid\":\"00000000-0000-0000-0000-00000000ac01\",\"name\":\"Only\"}]}");
             Files.writeString(dir.resolve("e-widgets.json"), "{\"entitySet\":\"new_widgets\",\"records\":[{\"new_name\":\"Seed\",\"new_size\":1,"
                     + "\"new_accountid@odata.bind\":\"/accounts(00000000-0000-0000-0000-00000000ac01)\"}]}");
@@ -66,5 +74,8 @@ class CustomEntityTest extends EmulatorTest {
         JsonNode related = api.get("accounts(00000000-0000-0000-0000-00000000ac01)/new_account_new_widget?$select=new_name").json().path("value");
         assertEquals("Seed", related.get(0).path("new_name").asText());
         assertEquals("Only", api.get("accounts?$select=name").json().path("value").get(0).path("name").asText(), "only the custom fixtures");
+        assertEquals(200, api.get("privileges?$filter=name%20eq%20'prvCreatenew_Widget'").status());
+        assertEquals(1, api.get("privileges?$filter=name%20eq%20'prvCreatenew_Widget'").json().path("value").size(),
+                "the platform defines privileges for a new entity");
     }
 }

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RecordCrudTest extends EmulatorTest {
-    private static final String ADMIN = "00000000-0000-0000-0000-000000000102";
+    private static final String ADMIN = "00000000-0000-0000-0000-000000000101"; // the application user the suite signs in as
     private static final String CONTOSO = "00000000-0000-0000-0000-00000000ac01";
 
     private String idFrom(Response r) {

@@ -15,11 +15,14 @@ class TwoNodesTest {
     @Test
     void nodesShareOneDatabase() throws Exception {
         TestDatabases.Target db = TestDatabases.fresh();
-        EmulatorConfig config = EmulatorConfig.embedded().withDatabase(db.url(), db.user(), db.password());
+        EmulatorConfig config = EmulatorConfig.embedded().withDatabase(db.url(), db.user(), db.password()).withUrl("http://org.dve.test");
         try (EmulatorServer a = new EmulatorServer(config.withNodeId("a")).start();
              EmulatorServer b = new EmulatorServer(config.withNodeId("b")).start()) {
             WebApi apiA = new WebApi(a.baseUrl());
-            WebApi apiB = new WebApi(b.baseUrl());
+            // a token from node a is good on node b: same signing key (in the database), same organization URL
+            String token = apiA.clientCredentialsToken("00000000-0000-0000-0000-0000000000a1", "emulator-admin-secret");
+            apiA = apiA.withToken(token);
+            WebApi apiB = new WebApi(b.baseUrl()).withToken(token);
             assertNotEquals(a.port(), b.port());
             assertEquals("3", apiB.get("accounts/$count").body().trim(), "fixtures loaded once");
             String id = apiA.post("accounts", "{\"name\":\"Shared\"}", "Prefer", "return=representation").json().path("accountid").asText();

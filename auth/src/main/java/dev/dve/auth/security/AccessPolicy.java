@@ -1,0 +1,167 @@
+package dev.dve.auth.security;
+
+import dev.dve.fault.DataverseFault;
+import dev.dve.fault.ErrorCode;
+import dev.dve.metadata.EntityMetadata;
+import dev.dve.metadata.MetadataCatalog;
+import dev.dve.query.Condition;
+import dev.dve.query.ConditionOperator;
+import dev.dve.query.Criterion;
+import dev.dve.record.Entity;
+import dev.dve.record.EntityReference;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Decides whether a principal may do something to an entity or a row, by privilege and depth: Basic reaches the
+ * rows the user or its teams own, Local the user's business unit, Deep that unit and the units below it, Global
+ * the organization. Collection reads are narrowed by a criterion translated to SQL, never filtered afterwards.
+ */
+public final class AccessPolicy {
+    private final MetadataCatalog catalog;
+
+    public AccessPolicy(MetadataCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    /** The entity whose privileges govern this one (itself, the parent of an intersect table), or null when open. */
+    private EntityMetadata governing(EntityMetadata e) {
+        if (e.security().privilegeEntity() != null) {
+            return catalog.require(e.security().privilegeEntity());
+        }
+        return PrivilegeCatalog.hasOwnPrivileges(e) ? e : null;
+    }
+
+    /** The attributes {@link #position} needs. */
+    public List<String> positionAttributes(EntityMetadata e) {
+        List<String> cols = new ArrayList<>();
+        if (e.hasAttribute("ownerid")) {
+            cols.add("ownerid");
+        }
+        String bu = businessUnitAttribute(e);
+        if (bu != null && !bu.equals(e.primaryIdAttribute())) {
+            cols.add(bu);
+        }
+        return cols;
+    }
+
+    public RecordPosition position(EntityMetadata e, Entity row) {
+        EntityReference owner = row.get("ownerid") instanceof EntityReference r ? r : null;
+        String buAttr = businessUnitAttribute(e);
+        UUID bu = null;
+        if (buAttr != null) {
+            Object v = buAttr.equals(e.primaryIdAttribute()) ? row.id() : row.get(buAttr);
+            bu = v instanceof EntityReference r ? r.id() : v instanceof UUID u ? u : null;
+        }
+        return new RecordPosition(row.id(), owner == null ? null : owner.id(), owner == null ? null : owner.logicalName(), bu);
+    }
+
+    private static String businessUnitAttribute(EntityMetadata e) {
+        if (e.hasAttribute("owningbusinessunit")) {
+            return "owningbusinessunit";
+        }
+        if (e.logicalName().equals("businessunit")) {
+            return e.primaryIdAttribute();
+        }
+        if (e.isBusinessOwned() && e.hasAttribute("businessunitid")) {
+            return "businessunitid";
+        }
+        return null;
+    }
+
+    /** Refuses unless the principal holds the entity privilege at some depth. */
+    public void requireEntity(SecurityPrincipal p, EntityMetadata e, AccessRight right) {
+        EntityMetadata g = governing(e);
+        if (g != null) {
+            held(p, g, right);
+        }
+    }
+
+    /** Refuses unless the principal holds the privilege deep enough to reach the row. */
+    public void requireRecord(SecurityPrincipal p, EntityMetadata e, AccessRight right, RecordPosition row) {
+        EntityMetadata g = governing(e);
+        if (g == null) {
+            return;
+        }
+        PrivilegeDepth depth = held(p, g, right);
+        if (g != e || g.isOrganizationOwned() || reaches(p, e, depth, row)) {
+            return;
+        }
+        throw new DataverseFault(ErrorCode.PRIVILEGE_DENIED, "SecLib::AccessCheckEx failed. Returned hr = -2147187962, ObjectID: "
+                + row.recordId() + ", OwnerId: " + row.ownerId() + ",  OwnerIdType: " + ("team".equals(row.ownerType()) ? 9 : 8)
+                + " and CallingUser: " + p.userId() + ". ObjectTypeCode: " + e.objectTypeCode() + ", objectBusinessUnitId: "
+                + row.businessUnitId() + ", AccessRights: " + right.accessRightsName() + " ");
+    }
+
+    /** Refuses unless the principal holds a special privilege (prvActivateSynchronousWorkflow …). */
+    public void requireSpecial(SecurityPrincipal p, String privilege, EntityMetadata about) {
+        if (!p.privileges().has(privilege)) {
+            throw missing(p, privilege, about);
+        }
+    }
+
+    private PrivilegeDepth held(SecurityPrincipal p, EntityMetadata g, AccessRight right) {
+        String name = right.privilegeName(g.security().privilegeName());
+        PrivilegeDepth d = p.privileges().depth(name);
+        if (d == null) {
+            throw missing(p, name, g);
+        }
+        return d;
+    }
+
+    private static boolean reaches(SecurityPrincipal p, EntityMetadata e, PrivilegeDepth depth, RecordPosition row) {
+        if (depth == PrivilegeDepth.GLOBAL) {
+            return true;
+        }
+        if (depth == PrivilegeDepth.BASIC && e.isUserOwned()) {
+            return row.ownerId() != null && (row.ownerId().equals(p.userId()) || p.teams().contains(row.ownerId()));
+        }
+        if (row.businessUnitId() == null) {
+            return false;
+        }
+        if (depth == PrivilegeDepth.DEEP) {
+            return p.inOwnSubtree(row.businessUnitId());
+        }
+        return row.businessUnitId().equals(p.businessUnitId());
+    }
+
+    /**
+     * The criterion that keeps a collection read within the principal's read depth; null when every row is
+     * visible. Refuses when the principal cannot read the entity at all.
+     */
+    public Criterion readFilter(SecurityPrincipal p, EntityMetadata e) {
+        EntityMetadata g = governing(e);
+        if (g == null) {
+            return null;
+        }
+        PrivilegeDepth depth = held(p, g, AccessRight.READ);
+        if (g != e || e.isOrganizationOwned() || depth == PrivilegeDepth.GLOBAL) {
+            return null;
+        }
+        if (depth == PrivilegeDepth.BASIC && e.isUserOwned()) {
+            List<Object> owners = new ArrayList<>();
+            owners.add(p.userId());
+            owners.addAll(p.teams());
+            return new Condition("ownerid", ConditionOperator.IN, owners);
+        }
+        String bu = businessUnitAttribute(e);
+        if (bu == null) {
+            return new Condition(e.primaryIdAttribute(), ConditionOperator.NULL, List.of());
+        }
+        if (depth == PrivilegeDepth.DEEP) {
+            return new Condition(bu, ConditionOperator.IN, new ArrayList<>(p.subtree()));
+        }
+        return Condition.of(bu, ConditionOperator.EQUAL, p.businessUnitId());
+    }
+
+    private static DataverseFault missing(SecurityPrincipal p, String privilege, EntityMetadata e) {
+        return new DataverseFault(ErrorCode.PRIVILEGE_DENIED, "Principal user (Id=" + p.userId() + ", type=8, roleCount=" + p.roleCount()
+                + ", privilegeCount=" + p.privileges().size() + ", accessMode='" + p.accessMode() + "', AADObjectId='"
+                + (p.aadObjectId() == null ? "" : p.aadObjectId()) + "', businessUnitId=" + p.businessUnitId() + "), is missing "
+                + privilege + " privilege (Id=" + PrivilegeCatalog.id(privilege) + ") on OTC=" + e.objectTypeCode() + " for entity '"
+                + e.logicalName() + "' (LocalizedName='" + e.displayName() + "'). context.Caller=" + p.userId()
+                + ". Consider adding missed privilege to one of the principal (user/team) roles.");
+    }
+}
