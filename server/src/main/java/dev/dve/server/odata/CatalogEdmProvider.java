@@ -10,6 +10,8 @@ import dev.dve.metadata.OptionMetadata;
 import org.apache.olingo.commons.api.edm.EdmPrimitiveTypeKind;
 import org.apache.olingo.commons.api.edm.FullQualifiedName;
 import org.apache.olingo.commons.api.edm.provider.CsdlAbstractEdmProvider;
+import org.apache.olingo.commons.api.edm.provider.CsdlAction;
+import org.apache.olingo.commons.api.edm.provider.CsdlParameter;
 import org.apache.olingo.commons.api.edm.provider.CsdlAnnotation;
 import org.apache.olingo.commons.api.edm.provider.CsdlComplexType;
 import org.apache.olingo.commons.api.edm.provider.CsdlEntityContainer;
@@ -47,6 +49,7 @@ public final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
     public static final FullQualifiedName CONTAINER = new FullQualifiedName(NAMESPACE, CONTAINER_NAME);
     public static final FullQualifiedName WHOAMI_RESPONSE = new FullQualifiedName(NAMESPACE, "WhoAmIResponse");
     public static final String WHOAMI = "WhoAmI";
+    public static final String EXECUTE_WORKFLOW = "ExecuteWorkflow";
     private static final FullQualifiedName OPTION = new FullQualifiedName(NAMESPACE, "OptionSetOption");
     private static final String OPTION_TERM = "OptionSet";
 
@@ -56,6 +59,7 @@ public final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
     private final List<CsdlComplexType> complexTypes = new ArrayList<>();
     private final List<CsdlFunction> functions = new ArrayList<>();
     private final List<CsdlFunctionImport> functionImports = new ArrayList<>();
+    private final List<CsdlAction> actions = new ArrayList<>();
     private final CsdlSchema schema;
 
     public CatalogEdmProvider(MetadataCatalog catalog) {
@@ -75,12 +79,19 @@ public final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
                 .setReturnType(new CsdlReturnType().setType(WHOAMI_RESPONSE).setNullable(false)));
         functionImports.add(new CsdlFunctionImport().setName(WHOAMI).setFunction(new FullQualifiedName(NAMESPACE, WHOAMI))
                 .setIncludeInServiceDocument(false));
+        if (catalog.entity("workflow").isPresent() && catalog.entity("asyncoperation").isPresent()) {
+            actions.add(new CsdlAction().setName(EXECUTE_WORKFLOW).setBound(true).setParameters(List.of(
+                            new CsdlParameter().setName("entity").setType(typeName("workflow")).setNullable(false),
+                            new CsdlParameter().setName("EntityId").setType(EdmPrimitiveTypeKind.Guid.getFullQualifiedName()).setNullable(false)))
+                    .setReturnType(new CsdlReturnType().setType(typeName("asyncoperation")).setNullable(false)));
+        }
         CsdlTerm term = new CsdlTerm().setName(OPTION_TERM).setType("Collection(" + OPTION.getFullQualifiedNameAsString() + ")")
                 .setAppliesTo(List.of("Property"));
         schema = new CsdlSchema().setNamespace(NAMESPACE).setAlias("mscrm")
                 .setEntityTypes(new ArrayList<>(types.values()))
                 .setComplexTypes(complexTypes)
                 .setFunctions(functions)
+                .setActions(actions)
                 .setTerms(List.of(term))
                 .setEntityContainer(getEntityContainer());
     }
@@ -179,6 +190,11 @@ public final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
     @Override
     public List<CsdlFunction> getFunctions(FullQualifiedName name) {
         return functions.stream().filter(f -> NAMESPACE.equals(name.getNamespace()) && f.getName().equals(name.getName())).toList();
+    }
+
+    @Override
+    public List<CsdlAction> getActions(FullQualifiedName name) {
+        return actions.stream().filter(a -> NAMESPACE.equals(name.getNamespace()) && a.getName().equals(name.getName())).toList();
     }
 
     @Override

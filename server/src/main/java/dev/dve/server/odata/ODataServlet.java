@@ -72,6 +72,7 @@ public final class ODataServlet extends HttpServlet {
         handler.register(new EntityRecordProcessor(scope));
         handler.register(new FunctionProcessor(scope));
         handler.register(new ServiceDocumentWriter(scope));
+        handler.register(new ActionProcessor(scope));
         handler.register(new DataverseErrorProcessor());
         handler.process(withFunctionParentheses(req, path), resp);
     }

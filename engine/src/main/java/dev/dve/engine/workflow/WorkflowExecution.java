@@ -1,0 +1,62 @@
+package dev.dve.engine.workflow;
+
+import dev.dve.auth.CallerContext;
+import dev.dve.auth.security.PrivilegeCatalog;
+import dev.dve.auth.security.SecurityPrincipal;
+import dev.dve.engine.OrganizationService;
+import dev.dve.fault.DataverseFault;
+import dev.dve.fault.ErrorCode;
+import dev.dve.record.Entity;
+import dev.dve.record.EntityReference;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The ExecuteWorkflow message: starts an activated on-demand (or child) workflow on a record as the calling
+ * user, which needs Execute Workflow Job ({@code prvWorkflowExecution}). The run is a system job
+ * ({@code asyncoperation}, operation type 10) queued for the async service; its id is the answer.
+ */
+public final class WorkflowExecution {
+    public static final int OPERATION_WORKFLOW = 10;
+    private final OrganizationService service;
+
+    public WorkflowExecution(OrganizationService service) {
+        this.service = service;
+    }
+
+    public UUID execute(CallerContext caller, UUID workflowId, UUID entityId) {
+        return service.database().inTransaction(c -> {
+            SecurityPrincipal p = service.securityPrincipal(caller);
+            if (p != null) {
+                service.accessPolicy().requireSpecial(p, PrivilegeCatalog.EXECUTE_WORKFLOW, service.catalog().require("workflow"));
+            }
+            Entity workflow = service.retrieve(caller, "workflow", workflowId,
+                    List.of("name", "statecode", "ondemand", "subprocess", "primaryentity", "activeworkflowid", "type"), false);
+            if (!Integer.valueOf(WorkflowRules.STATE_ACTIVATED).equals(workflow.get("statecode"))) {
+                throw new DataverseFault(ErrorCode.WORKFLOW_NOT_PUBLISHED, "Workflow must be in Published state.");
+            }
+            if (!Boolean.TRUE.equals(workflow.get("ondemand")) && !Boolean.TRUE.equals(workflow.get("subprocess"))) {
+                throw new DataverseFault(ErrorCode.WORKFLOW_NOT_ON_DEMAND, "Workflow must be marked as on-demand or child workflow.");
+            }
+            String entity = (String) workflow.get("primaryentity");
+            if (entityId == null) {
+                throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "EntityId is required.");
+            }
+            service.retrieve(caller, entity, entityId, List.of(), false);
+            EntityReference activation = workflow.get("activeworkflowid") instanceof EntityReference r ? r
+                    : new EntityReference("workflow", workflowId);
+            Entity job = new Entity("asyncoperation")
+                    .set("name", workflow.get("name"))
+                    .set("operationtype", OPERATION_WORKFLOW)
+                    .set("statecode", 0).set("statuscode", 0)
+                    .set("messagename", "ExecuteWorkflow")
+                    .set("primaryentitytype", entity)
+                    .set("regardingobjectid", new EntityReference(entity, entityId))
+                    .set("workflowactivationid", activation)
+                    .set("depth", 1)
+                    .set("ownerid", new EntityReference("systemuser", caller.userId()));
+            return service.createTrusted(caller, job);
+        });
+    }
+}

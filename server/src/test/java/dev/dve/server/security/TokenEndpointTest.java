@@ -1,0 +1,147 @@
+package dev.dve.server.security;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dve.server.testing.EmulatorTest;
+import dev.dve.server.testing.WebApi;
+import dev.dve.server.testing.WebApi.Response;
+import io.jsonwebtoken.Claims;
+import io.jsonwebtoken.Jwts;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigInteger;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.spec.RSAPublicKeySpec;
+import java.util.Base64;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Entra-compatible token endpoint: each grant for the default principals, its errors, discovery and keys. */
+class TokenEndpointTest extends EmulatorTest {
+    private static final String TENANT = "00000000-0000-0000-0000-000000000001";
+
+    private String whoAmI(String token) {
+        Response r = anonymous.withToken(token).get("WhoAmI");
+        assertEquals(200, r.status(), r.body());
+        return r.json().path("UserId").asText();
+    }
+
+    @Test
+    void clientCredentialsForTheApplicationUser() {
+        Response r = anonymous.postForm("/" + TENANT + "/oauth2/v2.0/token", WebApi.form("grant_type", "client_credentials",
+                "client_id", APP_CLIENT_ID, "client_secret", APP_SECRET, "scope", server.baseUrl() + "/.default"));
+        assertEquals(200, r.status(), r.body());
+        JsonNode t = r.json();
+        assertEquals("Bearer", t.path("token_type").asText());
+        assertTrue(t.path("expires_in").asInt() > 3000);
+        assertEquals("00000000-0000-0000-0000-000000000101", whoAmI(t.path("access_token").asText()));
+    }
+
+    @Test
+    void passwordGrantForEachDefaultUser() {
+        String[][] users = {{"admin@emulator.local", "102"}, {"maker@emulator.local", "103"}, {"runner@emulator.local", "104"}, {"basic@emulator.local", "105"}};
+        for (String[] u : users) {
+            Response r = anonymous.postForm("/emulator/oauth2/v2.0/token", WebApi.form("grant_type", "password", "client_id",
+                    "51f81489-12ee-4a9e-aaae-a2591f45987d", "username", u[0], "password", "Passw0rd!", "scope", server.baseUrl() + "/user_impersonation openid offline_access"));
+            assertEquals(200, r.status(), u[0] + ": " + r.body());
+            assertNotNull(r.json().path("id_token").textValue(), "id_token for openid");
+            assertNotNull(r.json().path("client_info").textValue(), "client_info for MSAL");
+            assertEquals("00000000-0000-0000-0000-000000000" + u[1], whoAmI(r.json().path("access_token").asText()));
+
+            Response refreshed = anonymous.postForm("/" + TENANT + "/oauth2/v2.0/token", WebApi.form("grant_type", "refresh_token",
+                    "client_id", "51f81489-12ee-4a9e-aaae-a2591f45987d", "refresh_token", r.json().path("refresh_token").asText(),
+                    "scope", server.baseUrl() + "/user_impersonation"));
+            assertEquals(200, refreshed.status(), refreshed.body());
+            assertEquals("00000000-0000-0000-0000-000000000" + u[1], whoAmI(refreshed.json().path("access_token").asText()));
+        }
+    }
+
+    @Test
+    void v1EndpointWithResource() {
+        Response r = anonymous.postForm("/" + TENANT + "/oauth2/token", WebApi.form("grant_type", "client_credentials",
+                "client_id", APP_CLIENT_ID, "client_secret", APP_SECRET, "resource", server.baseUrl()));
+        assertEquals(200, r.status(), r.body());
+        assertEquals(server.baseUrl(), r.json().path("resource").asText());
+        assertTrue(r.json().path("expires_on").isTextual());
+        assertEquals("00000000-0000-0000-0000-000000000101", whoAmI(r.json().path("access_token").asText()));
+    }
+
+    @Test
+    void grantErrorsInEntrasShape() {
+        Response badSecret = anonymous.postForm("/" + TENANT + "/oauth2/v2.0/token", WebApi.form("grant_type", "client_credentials",
+                "client_id", APP_CLIENT_ID, "client_secret", "wrong", "scope", server.baseUrl() + "/.default"));
+        assertEquals(401, badSecret.status());
+        assertEquals("invalid_client", badSecret.json().path("error").asText());
+        assertTrue(badSecret.json().path("error_description").asText().startsWith("AADSTS7000215"));
+
+        Response unknownClient = anonymous.postForm("/" + TENANT + "/oauth2/v2.0/token", WebApi.form("grant_type", "client_credentials",
+                "client_id", "00000000-0000-0000-0000-00000000dead", "client_secret", "x", "scope", server.baseUrl() + "/.default"));
+        assertEquals(400, unknownClient.status());
+        assertEquals("unauthorized_client", unknownClient.json().path("error").asText());
+
+        Response badPassword = anonymous.postForm("/" + TENANT + "/oauth2/v2.0/token", WebApi.form("grant_type", "password",
+                "username", "basic@emulator.local", "password", "nope", "scope", server.baseUrl() + "/.default"));
+        assertEquals(400, badPassword.status());
+        assertEquals("invalid_grant", badPassword.json().path("error").asText());
+        assertTrue(badPassword.json().path("error_description").asText().startsWith("AADSTS50126"));
+
+        Response badGrant = anonymous.postForm("/" + TENANT + "/oauth2/v2.0/token", WebApi.form("grant_type", "device_code"));
+        assertEquals("unsupported_grant_type", badGrant.json().path("error").asText());
+
+        Response otherResource = anonymous.postForm("/" + TENANT + "/oauth2/v2.0/token", WebApi.form("grant_type", "client_credentials",
+                "client_id", APP_CLIENT_ID, "client_secret", APP_SECRET, "scope", "https://graph.microsoft.com/.default"));
+        assertEquals("invalid_resource", otherResource.json().path("error").asText());
+
+        Response unknownTenant = anonymous.postForm("/contoso.onmicrosoft.com/oauth2/v2.0/token", WebApi.form("grant_type", "client_credentials"));
+        assertEquals(404, unknownTenant.status());
+    }
+
+    @Test
+    void usersAddedLaterSignInWithTheDefaultPasswordOrAnAdminSetOne() {
+        String body = "{\"firstname\":\"Nia\",\"lastname\":\"New\",\"domainname\":\"nia@emulator.local\",\"azureactivedirectoryobjectid\":\"00000000-0000-0000-0000-0000000a0999\","
+                + "\"businessunitid@odata.bind\":\"/businessunits(00000000-0000-0000-0000-0000000000b0)\"}";
+        String id = api.post("systemusers", body, "Prefer", "return=representation").json().path("systemuserid").asText();
+        assertEquals(id, whoAmI(anonymous.passwordToken("nia@emulator.local", "Passw0rd!")));
+        assertEquals(200, anonymous.post("/admin/credentials", "{\"username\":\"nia@emulator.local\",\"password\":\"S3cret!\"}").status());
+        assertEquals(id, whoAmI(anonymous.passwordToken("nia@emulator.local", "S3cret!")));
+        Response old = anonymous.postForm("/" + TENANT + "/oauth2/v2.0/token", WebApi.form("grant_type", "password",
+                "username", "nia@emulator.local", "password", "Passw0rd!", "scope", server.baseUrl() + "/.default"));
+        assertEquals(400, old.status(), "the old password no longer works");
+    }
+
+    @Test
+    void hmacSignedWithThePublicKeyIsRefusedWhenNoTestSecretIsConfigured() throws Exception {
+        JsonNode k = anonymous.get("/" + TENANT + "/discovery/v2.0/keys").json().path("keys").get(0);
+        PublicKey pub = KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(
+                new BigInteger(1, Base64.getUrlDecoder().decode(k.path("n").asText())),
+                new BigInteger(1, Base64.getUrlDecoder().decode(k.path("e").asText()))));
+        String confused = Jwts.builder().header().keyId(k.path("kid").asText()).and()
+                .audience().add(server.baseUrl()).and().issuer(server.baseUrl() + "/" + TENANT + "/v2.0")
+                .claim("tid", TENANT).claim("oid", "00000000-0000-0000-0000-0000000a0102")
+                .expiration(new java.util.Date(System.currentTimeMillis() + 600_000))
+                .signWith(io.jsonwebtoken.security.Keys.hmacShaKeyFor(pub.getEncoded()), Jwts.SIG.HS256).compact();
+        Response r = anonymous.withToken(confused).get("WhoAmI");
+        assertEquals(401, r.status(), r.body());
+    }
+
+    @Test
+    void discoveryDocumentsAndKeysVerifyIssuedTokens() throws Exception {
+        JsonNode config = anonymous.get("/" + TENANT + "/v2.0/.well-known/openid-configuration").json();
+        assertEquals(server.baseUrl() + "/" + TENANT + "/oauth2/v2.0/token", config.path("token_endpoint").asText());
+        assertEquals(server.baseUrl() + "/" + TENANT + "/v2.0", config.path("issuer").asText());
+        JsonNode keys = anonymous.get(config.path("jwks_uri").asText()).json().path("keys");
+        assertEquals(1, keys.size());
+        JsonNode k = keys.get(0);
+        PublicKey pub = KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(
+                new BigInteger(1, Base64.getUrlDecoder().decode(k.path("n").asText())),
+                new BigInteger(1, Base64.getUrlDecoder().decode(k.path("e").asText()))));
+        String token = anonymous.clientCredentialsToken(APP_CLIENT_ID, APP_SECRET);
+        Claims c = Jwts.parser().verifyWith(pub).build().parseSignedClaims(token).getPayload();
+        assertEquals(TENANT, c.get("tid"));
+        assertEquals(APP_CLIENT_ID, c.get("appid"));
+        assertTrue(c.getAudience().contains(server.baseUrl()));
+        assertEquals(server.baseUrl() + "/" + TENANT + "/v2.0", c.getIssuer());
+    }
+}
