@@ -243,4 +243,27 @@ class PrivilegeMatrixTest extends EmulatorTest {
         grants.forEach(g -> assertEquals(204, api.delete("roleprivilegescollection(" + g + ")").status()));
         assertDenied(t.get("accounts?$select=name"), "after the grants are removed");
     }
+
+    @org.junit.jupiter.api.Test
+    void teamsGrantRolesAndOwnRecords() {
+        String team = api.post("teams", "{\"name\":\"Matrix team\",\"businessunitid@odata.bind\":\"/businessunits(" + SALES + ")\"}",
+                "Prefer", "return=representation").json().path("teamid").asText();
+        String teamRole = create("roles", "{\"name\":\"Team reader\",\"businessunitid@odata.bind\":\"/businessunits(" + SALES + ")\"}");
+        assertEquals(204, api.post("roleprivilegescollection", "{\"roleid@odata.bind\":\"/roles(" + teamRole + ")\",\"privilegeid@odata.bind\":\"/privileges("
+                + privilegeId("prvReadAccount") + ")\",\"privilegedepthmask\":1}").status());
+        assertEquals(204, api.post("teamrolescollection", "{\"teamid@odata.bind\":\"/teams(" + team + ")\",\"roleid@odata.bind\":\"/roles(" + teamRole + ")\"}").status());
+        String teamAccount = create("accounts", "{\"name\":\"team-owned\",\"accountnumber\":\"MATRIX\",\"ownerid@odata.bind\":\"/teams(" + team + ")\"}");
+        assertEquals(team, api.get("accounts(" + teamAccount + ")?$select=_owningteam_value").json().path("_owningteam_value").asText());
+        assertEquals(SALES, api.get("accounts(" + teamAccount + ")?$select=_owningbusinessunit_value").json().path("_owningbusinessunit_value").asText());
+        accounts();
+
+        WebApi t = as("tester@emulator.local");
+        assertDenied(t.get("accounts?$select=name"), "not a member yet: no read privilege at all");
+        assertEquals(204, api.post("teammemberships", "{\"systemuserid@odata.bind\":\"/systemusers(" + tester + ")\",\"teamid@odata.bind\":\"/teams(" + team + ")\"}").status());
+        Set<String> seen = new TreeSet<>();
+        for (JsonNode row : t.get("accounts?$select=name&$filter=accountnumber%20eq%20'MATRIX'").json().path("value")) {
+            seen.add(row.path("name").asText());
+        }
+        assertEquals(new TreeSet<>(Set.of("own", "team-owned")), seen, "Basic reaches the member's own and its team's records");
+    }
 }
