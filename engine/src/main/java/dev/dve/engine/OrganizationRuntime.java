@@ -7,6 +7,8 @@ import dev.dve.auth.token.TokenService;
 import dev.dve.engine.clock.ClockStore;
 import dev.dve.engine.clock.EmulatorClock;
 import dev.dve.engine.fixtures.FixtureLoader;
+import dev.dve.engine.workflow.CustomActivities;
+import dev.dve.engine.workflow.WorkflowEngine;
 import dev.dve.fault.DataverseFault;
 import dev.dve.fault.ErrorCode;
 import dev.dve.metadata.MetadataCatalog;
@@ -43,6 +45,7 @@ public final class OrganizationRuntime implements AutoCloseable {
     private final CredentialStore credentials;
     private final TokenService tokens;
     private final PrincipalDirectory principals;
+    private final WorkflowEngine workflows;
     private final ScheduledExecutorService housekeeping;
 
     public OrganizationRuntime(RuntimeConfig config) {
@@ -60,6 +63,8 @@ public final class OrganizationRuntime implements AutoCloseable {
             this.credentials = new CredentialStore(database, schema);
             this.tokens = new TokenService(new SigningKeys(database, schema), config.tokenTestSecret(), java.time.Clock.systemUTC());
             this.principals = new PrincipalDirectory(database, store);
+            this.workflows = new WorkflowEngine(service, new CustomActivities(database, schema));
+            service.setPipeline(workflows);
             loadFixturesIfEmpty();
             this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "dve-housekeeping-" + config.nodeId());
@@ -79,6 +84,7 @@ public final class OrganizationRuntime implements AutoCloseable {
         }
         try {
             int n = new FixtureLoader(service, credentials).load(config.fixturesDirectory());
+            registerCustomActivities();
             LOG.info("Loaded {} fixture records", n);
         } catch (IllegalStateException e) {
             if (e.getCause() instanceof DataverseFault f && f.code() == ErrorCode.DUPLICATE_RECORD) {
@@ -94,11 +100,31 @@ public final class OrganizationRuntime implements AutoCloseable {
         int n = database.inTransaction(c -> {
             store.deleteAll(c);
             credentials.clear();
-            return new FixtureLoader(service, credentials).load(config.fixturesDirectory());
+            workflows.customActivities().clear();
+            int loaded = new FixtureLoader(service, credentials).load(config.fixturesDirectory());
+            registerCustomActivities();
+            return loaded;
         });
         service.forgetCaches();
         changeClock(EmulatorClock::reset);
         return n;
+    }
+
+    /** Registers the call-outs of {@code custom-activities.json} in the fixtures directory: {"Type.Name": "http://…"}. */
+    private void registerCustomActivities() {
+        if (config.fixturesDirectory() == null) {
+            return;
+        }
+        java.nio.file.Path f = config.fixturesDirectory().resolve(FixtureLoader.CUSTOM_ACTIVITIES);
+        if (!java.nio.file.Files.isRegularFile(f)) {
+            return;
+        }
+        try {
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(f.toFile()).fields()
+                    .forEachRemaining(e -> workflows.customActivities().register(e.getKey(), e.getValue().asText()));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Cannot read " + f, e);
+        }
     }
 
     public Instant now() {
@@ -141,6 +167,10 @@ public final class OrganizationRuntime implements AutoCloseable {
 
     public TokenService tokens() {
         return tokens;
+    }
+
+    public WorkflowEngine workflows() {
+        return workflows;
     }
 
     public PrincipalDirectory principals() {

@@ -32,10 +32,10 @@ public final class MetadataLoader {
 
     /** The built-in catalog plus the entity files found in the given directories. */
     public MetadataCatalog load(List<Path> extraDirectories) {
-        Map<String, EntityMetadata> entities = new LinkedHashMap<>();
+        Map<String, JsonNode> sources = new LinkedHashMap<>();
+        Map<String, String> names = new LinkedHashMap<>();
         for (JsonNode name : readResource("metadata/catalog.json").path("entities")) {
-            EntityMetadata e = parseEntity(readResource("metadata/entities/" + name.asText()), name.asText());
-            entities.put(e.logicalName(), e);
+            sources.put(name.asText(), readResource("metadata/entities/" + name.asText()));
         }
         for (Path dir : extraDirectories) {
             if (!Files.isDirectory(dir)) {
@@ -43,15 +43,30 @@ public final class MetadataLoader {
             }
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
-                    EntityMetadata e = parseEntity(JSON.readTree(f.toFile()), f.toString());
-                    entities.put(e.logicalName(), e);
+                    sources.put(f.toString(), JSON.readTree(f.toFile()));
                 }
             } catch (IOException ex) {
                 throw new MetadataException("Cannot read metadata directory " + dir, ex);
             }
         }
+        // first pass: every entity's names, so a lookup targeting "*" can reach them all
+        Map<String, JsonNode> byLogical = new LinkedHashMap<>();
+        sources.forEach((src, n) -> {
+            String logical = text(n, "logicalName", src);
+            byLogical.put(logical, n);
+            names.put(logical, n.path("schemaName").asText(logical));
+        });
+        this.allEntities = names;
+        Map<String, EntityMetadata> entities = new LinkedHashMap<>();
+        sources.forEach((src, n) -> {
+            EntityMetadata e = parseEntity(n, src);
+            entities.put(e.logicalName(), e);
+        });
         return new MetadataCatalog(entities.values());
     }
+
+    /** Logical name → schema name of every entity being loaded (for "*" lookup targets). */
+    private Map<String, String> allEntities = Map.of();
 
     private static JsonNode readResource(String name) {
         try (InputStream in = MetadataLoader.class.getClassLoader().getResourceAsStream(name)) {
@@ -115,10 +130,16 @@ public final class MetadataLoader {
             if (!t.isObject() || t.isEmpty()) {
                 throw new MetadataException(source + ": lookup '" + name + "' has no targets");
             }
-            boolean polymorphic = t.size() > 1;
+            boolean polymorphic = t.size() > 1 || t.has("*");
             for (Iterator<Map.Entry<String, JsonNode>> it = t.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 String relationship = e.getValue().isTextual() ? e.getValue().asText() : e.getValue().path("relationship").asText();
+                if (e.getKey().equals("*")) {
+                    // any entity: one relationship per target, named from the target's schema name
+                    allEntities.forEach((logical, schema) -> targets.add(new LookupTarget(logical,
+                            relationship.replace("{Target}", schema).replace("{entity}", entity), name + "_" + logical)));
+                    continue;
+                }
                 String navigation = e.getValue().path("navigation").asText(polymorphic ? name + "_" + e.getKey() : name);
                 targets.add(new LookupTarget(e.getKey(), relationship.replace("{entity}", entity), navigation));
             }

@@ -20,6 +20,7 @@ public final class AdminRoutes {
         return new AdminServlet()
                 .addOpen("GET", "/health", body -> health(runtime, nodeId))
                 .add("POST", "/credentials", body -> credentials(runtime, body))
+                .add("POST", "/custom-activities", body -> customActivity(runtime, body))
                 .add("POST", "/reset", body -> AdminResponse.ok(Map.of("records", runtime.reset(), "now", runtime.now().toString())))
                 .add("GET", "/clock", body -> AdminResponse.ok(clock(runtime)))
                 .add("POST", "/clock", body -> setClock(runtime, body));
@@ -58,6 +59,17 @@ public final class AdminRoutes {
         dev.dve.record.Entity u = user.orElseThrow(() -> new DataverseFault(ErrorCode.OBJECT_DOES_NOT_EXIST, "No such user or application user."));
         runtime.credentials().set(u.id(), secret);
         return AdminResponse.ok(Map.of("systemuserid", u.id().toString()));
+    }
+
+    /** Maps a custom activity's type name to its call-out URL: {"type": "Contoso.Workflows.NotifyErp", "url": "http://…"}. */
+    private static AdminResponse customActivity(OrganizationRuntime runtime, JsonNode body) {
+        String type = body.path("type").asText("");
+        String url = body.path("url").asText("");
+        if (type.isBlank() || !(url.startsWith("http://") || url.startsWith("https://"))) {
+            throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "Give \"type\" (the activity's class name) and \"url\" (http or https).");
+        }
+        runtime.workflows().customActivities().register(type, url);
+        return AdminResponse.ok(Map.of("type", type, "url", url));
     }
 
     private static Map<String, Object> clock(OrganizationRuntime runtime) {

@@ -70,7 +70,8 @@ class SpecialPrivilegesTest extends EmulatorTest {
         assertEquals(10, job.path("operationtype").asInt());
         assertEquals(0, job.path("statecode").asInt());
         assertEquals(account, job.path("_regardingobjectid_value").asText());
-        assertEquals(onDemand, job.path("_workflowactivationid_value").asText());
+        String activation = api.get("workflows(" + onDemand + ")?$select=_activeworkflowid_value").json().path("_activeworkflowid_value").asText();
+        assertEquals(activation, job.path("_workflowactivationid_value").asText(), "jobs point at the activation");
         assertEquals("00000000-0000-0000-0000-000000000104", job.path("_ownerid_value").asText(), "runs as the calling user");
 
         Response unpublished = runner.post("workflows(" + draft + ")/Microsoft.Dynamics.CRM.ExecuteWorkflow", "{\"EntityId\":\"" + account + "\"}");
