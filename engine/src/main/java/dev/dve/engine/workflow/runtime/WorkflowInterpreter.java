@@ -257,7 +257,7 @@ public final class WorkflowInterpreter {
             return;
         }
         if (change.id() == null) {
-            throw new IllegalStateException("Update needs the record's id");
+            throw new dev.dve.fault.DataverseFault(dev.dve.fault.ErrorCode.INVALID_ARGUMENT, "Entity Id must be specified for Update");
         }
         run.host.update(change);
     }
@@ -470,6 +470,9 @@ public final class WorkflowInterpreter {
     }
 
     private Object member(Object target, String member, List<Object> args) {
+        if (target == null && member.equals("Id")) {
+            return null;
+        }
         if (target instanceof Entity en && member.equals("Id")) {
             return en.id();
         }
@@ -579,6 +582,8 @@ public final class WorkflowInterpreter {
             case "EntityReference":
                 return n.args().size() >= 2 ? new EntityReference(String.valueOf(eval(n.args().get(0))), toUuid(eval(n.args().get(1))))
                         : new EntityReference(null, null);
+            case "Guid":
+                return n.args().isEmpty() ? null : toUuid(eval(n.args().get(0)));
             case "Dictionary":
                 return new LinkedHashMap<String, Object>();
             case "Object": {
@@ -641,7 +646,12 @@ public final class WorkflowInterpreter {
                 if (value == null) {
                     dict.remove(key);
                 } else if (value instanceof Entity e) {
-                    dict.put(key, e);
+                    Entity current = dict.get(key);
+                    if (dict == run.inputEntities && current != null && current != e && e.id() != null && e.id().equals(current.id())) {
+                        e.attributes().forEach(current::set); // later steps see the updated values and the rest of the record
+                    } else {
+                        dict.put(key, e);
+                    }
                 } else {
                     throw new IllegalStateException("Only a record can be stored in " + fn + "(\"" + key + "\")");
                 }
