@@ -143,6 +143,9 @@ public final class WorkflowEngine implements EventPipeline {
         } catch (XamlException e) {
             throw new DataverseFault(ErrorCode.UNSUPPORTED_WORKFLOW_STEP, e.getMessage());
         }
+        if (Integer.valueOf(3).equals(w.get("category")) && (w.get("uniquename") == null || w.get("uniquename").toString().isBlank())) {
+            throw new DataverseFault(ErrorCode.WORKFLOW_VALIDATION, "Validation failed on the specified workflow: an action needs a uniquename, its message name.");
+        }
         String entity = (String) w.get("primaryentity");
         boolean global = "none".equals(entity);
         EntityMetadata e = global ? null : service.catalog().entity(entity).orElseThrow(() ->
@@ -200,6 +203,7 @@ public final class WorkflowEngine implements EventPipeline {
 
     /** After a definition's update: activation makes the frozen copy; deactivation retires it. */
     private void activationChanges(Entity existing, Entity target) {
+        actionCache = null;
         boolean wasActive = Integer.valueOf(1).equals(existing.get("statecode"));
         Object newState = target.get("statecode");
         if (!wasActive && Integer.valueOf(1).equals(newState)) {
@@ -236,6 +240,69 @@ public final class WorkflowEngine implements EventPipeline {
 
     public WorkflowDefinition definition(Entity activation) {
         return parsed.computeIfAbsent(activation.id(), id -> XamlParser.parse((String) activation.get("xaml")));
+    }
+
+    // ------------------------------------------------------------------ custom actions (category 3)
+
+    /** A custom action as the Web API exposes it: its name, the entity it is bound to (null: unbound), its arguments. */
+    public record ActionSignature(String name, String boundEntity, List<WorkflowDefinition.Argument> inputs,
+                                  List<WorkflowDefinition.Argument> outputs) {
+    }
+
+    private record ActionCache(long readAt, List<ActionSignature> actions) {
+    }
+
+    private volatile ActionCache actionCache;
+    /** Another node's activation of an action is seen within this time. */
+    private static final long ACTION_REFRESH_MS = 1000;
+
+    /** The activated real-time actions; re-read from the database at most once a second. */
+    public List<ActionSignature> actions() {
+        ActionCache c = actionCache;
+        long now = System.currentTimeMillis();
+        if (c != null && now - c.readAt() < ACTION_REFRESH_MS) {
+            return c.actions();
+        }
+        List<ActionSignature> out = new ArrayList<>();
+        for (Entity a : activations(Condition.of("category", ConditionOperator.EQUAL, 3), Condition.of("mode", ConditionOperator.EQUAL, 1))) {
+            String name = (String) a.get("uniquename");
+            if (name == null || name.isBlank()) {
+                continue;
+            }
+            WorkflowDefinition d;
+            try {
+                d = definition(a);
+            } catch (XamlException e) {
+                continue;
+            }
+            String entity = (String) a.get("primaryentity");
+            List<WorkflowDefinition.Argument> in = d.arguments().stream().filter(x -> !x.output() && !x.target()).toList();
+            List<WorkflowDefinition.Argument> out2 = d.arguments().stream().filter(WorkflowDefinition.Argument::output).toList();
+            out.add(new ActionSignature(name, entity == null || "none".equals(entity) ? null : entity, in, out2));
+        }
+        actionCache = new ActionCache(now, List.copyOf(out));
+        return actionCache.actions();
+    }
+
+    /** Runs a custom action as the calling user, in the request's transaction; answers its output arguments. */
+    public Map<String, Object> executeAction(CallerContext caller, String name, EntityReference target, Map<String, Object> inputs) {
+        Entity activation = activations(Condition.of("category", ConditionOperator.EQUAL, 3), Condition.of("uniquename", ConditionOperator.EQUAL, name))
+                .stream().findFirst().orElseThrow(() -> new DataverseFault(ErrorCode.RESOURCE_NOT_FOUND, "Resource not found for the segment '" + name + "'."));
+        Entity record = target == null ? null : service.retrieve(caller, target.logicalName(), target.id(), null, false);
+        CallerContext runAs = caller.deeper();
+        WorkflowRun run = new WorkflowRun(new ServiceHost(runAs, caller), record, null, false);
+        run.arguments().putAll(inputs);
+        if (target != null) {
+            run.arguments().put("Target", target);
+        }
+        execute(activation, run, record, runAs);
+        Map<String, Object> outputs = new java.util.LinkedHashMap<>();
+        for (WorkflowDefinition.Argument a : definition(activation).arguments()) {
+            if (a.output()) {
+                outputs.put(a.name(), run.arguments().get(a.name()));
+            }
+        }
+        return outputs;
     }
 
     // ------------------------------------------------------------------ real-time runs

@@ -10,7 +10,14 @@ import org.apache.olingo.commons.api.format.ContentType;
 import org.apache.olingo.commons.api.http.HttpStatusCode;
 import org.apache.olingo.server.api.ODataRequest;
 import org.apache.olingo.server.api.ODataResponse;
+import org.apache.olingo.server.api.processor.ActionComplexProcessor;
 import org.apache.olingo.server.api.processor.ActionEntityProcessor;
+import org.apache.olingo.server.api.processor.ActionVoidProcessor;
+import dev.dve.engine.workflow.WorkflowEngine;
+import dev.dve.engine.workflow.xaml.WorkflowDefinition;
+import dev.dve.record.EntityReference;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.olingo.server.api.uri.UriInfo;
 import org.apache.olingo.server.api.uri.UriResource;
 import org.apache.olingo.server.api.uri.UriResourceAction;
@@ -19,8 +26,11 @@ import org.apache.olingo.server.api.uri.UriResourceEntitySet;
 import java.util.List;
 import java.util.UUID;
 
-/** Actions that answer an entity: {@code workflows(<id>)/Microsoft.Dynamics.CRM.ExecuteWorkflow}. */
-final class ActionProcessor extends DataverseProcessor implements ActionEntityProcessor {
+/**
+ * Actions: {@code workflows(<id>)/Microsoft.Dynamics.CRM.ExecuteWorkflow}, and the custom actions that activated
+ * category-3 workflows define, bound ({@code accounts(<id>)/Microsoft.Dynamics.CRM.<name>}) or unbound ({@code <name>}).
+ */
+final class ActionProcessor extends DataverseProcessor implements ActionEntityProcessor, ActionComplexProcessor, ActionVoidProcessor {
 
     ActionProcessor(RequestScope scope) {
         super(scope);
@@ -55,5 +65,91 @@ final class ActionProcessor extends DataverseProcessor implements ActionEntityPr
             g.writeStringField("asyncoperationid", job.toString());
             g.writeStringField("Id", job.toString());
         });
+    }
+
+    @Override
+    public void processActionComplex(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType requestFormat, ContentType responseFormat) {
+        Map<String, Object> outputs = customAction(request, uriInfo);
+        String name = actionName(uriInfo);
+        String context = request.getRawBaseUri() + "/$metadata#Microsoft.Dynamics.CRM." + name + "Response";
+        writeJson(response, HttpStatusCode.OK.getStatusCode(), g -> {
+            g.writeStringField("@odata.context", context);
+            for (Map.Entry<String, Object> o : outputs.entrySet()) {
+                g.writeFieldName(o.getKey());
+                Object v = o.getValue();
+                RecordJsonWriter.writeValue(g, v instanceof EntityReference r ? r.id() : v);
+            }
+        });
+    }
+
+    @Override
+    public void processActionVoid(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType requestFormat) {
+        customAction(request, uriInfo);
+        response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
+        response.setHeader("OData-Version", "4.0");
+    }
+
+    private static String actionName(UriInfo uriInfo) {
+        List<UriResource> parts = uriInfo.getUriResourceParts();
+        return ((UriResourceAction) parts.get(parts.size() - 1)).getAction().getName();
+    }
+
+    private Map<String, Object> customAction(ODataRequest request, UriInfo uriInfo) {
+        List<UriResource> parts = uriInfo.getUriResourceParts();
+        String name = actionName(uriInfo);
+        WorkflowEngine.ActionSignature signature = scope.runtime().workflows().actions().stream()
+                .filter(a -> a.name().equals(name)).findFirst()
+                .orElseThrow(() -> new DataverseFault(ErrorCode.RESOURCE_NOT_FOUND, "Resource not found for the segment '" + name + "'."));
+        EntityReference target = null;
+        if (parts.get(0) instanceof UriResourceEntitySet set) {
+            EntityMetadata e = entity(set);
+            target = new EntityReference(e.logicalName(), key(e, set.getKeyPredicates()));
+        }
+        String text = body(request);
+        JsonNode body = text.isBlank() ? scope.payloads().parse(name, "{}") : scope.payloads().parse(name, text);
+        Map<String, Object> inputs = new LinkedHashMap<>();
+        for (WorkflowDefinition.Argument a : signature.inputs()) {
+            JsonNode v = body.get(a.name());
+            if (v == null || v.isNull()) {
+                if (a.required()) {
+                    throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "Request message has unresolved parameters: " + a.name() + " is required.");
+                }
+                continue;
+            }
+            inputs.put(a.name(), argument(name, a, v));
+        }
+        return scope.runtime().workflows().executeAction(scope.caller(), name, target, inputs);
+    }
+
+    private static Object argument(String action, WorkflowDefinition.Argument a, JsonNode v) {
+        try {
+            return switch (CatalogEdmProvider.edmType(a.type())) {
+                case Int32 -> {
+                    if (!v.canConvertToInt() || !v.isIntegralNumber()) {
+                        throw new IllegalArgumentException();
+                    }
+                    yield v.intValue();
+                }
+                case Boolean -> {
+                    if (!v.isBoolean()) {
+                        throw new IllegalArgumentException();
+                    }
+                    yield v.booleanValue();
+                }
+                case Decimal -> new java.math.BigDecimal(v.asText());
+                case Double -> {
+                    if (!v.isNumber()) {
+                        throw new IllegalArgumentException();
+                    }
+                    yield v.doubleValue();
+                }
+                case DateTimeOffset -> PayloadReader.parseDateTime(v.asText());
+                case Guid -> PayloadReader.parseGuid(v.asText());
+                default -> v.isTextual() ? v.asText() : v.toString();
+            };
+        } catch (RuntimeException e) {
+            throw DataverseFault.payload(action, "Microsoft.OData.ODataException: Cannot convert the literal '" + v.asText()
+                    + "' to the expected type '" + CatalogEdmProvider.edmType(a.type()).getFullQualifiedName() + "' of parameter '" + a.name() + "'.");
+        }
     }
 }

@@ -11,6 +11,9 @@ import org.apache.olingo.commons.api.edm.EdmPrimitiveTypeKind;
 import org.apache.olingo.commons.api.edm.FullQualifiedName;
 import org.apache.olingo.commons.api.edm.provider.CsdlAbstractEdmProvider;
 import org.apache.olingo.commons.api.edm.provider.CsdlAction;
+import org.apache.olingo.commons.api.edm.provider.CsdlActionImport;
+import dev.dve.engine.workflow.WorkflowEngine;
+import dev.dve.engine.workflow.xaml.WorkflowDefinition;
 import org.apache.olingo.commons.api.edm.provider.CsdlParameter;
 import org.apache.olingo.commons.api.edm.provider.CsdlAnnotation;
 import org.apache.olingo.commons.api.edm.provider.CsdlComplexType;
@@ -62,7 +65,14 @@ public final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
     private final List<CsdlAction> actions = new ArrayList<>();
     private final CsdlSchema schema;
 
+    private final List<CsdlActionImport> actionImports = new ArrayList<>();
+
     public CatalogEdmProvider(MetadataCatalog catalog) {
+        this(catalog, List.of());
+    }
+
+    /** The catalog's CSDL plus the activated custom actions (category 3 workflows). */
+    public CatalogEdmProvider(MetadataCatalog catalog, List<WorkflowEngine.ActionSignature> customActions) {
         this.catalog = catalog;
         for (EntityMetadata e : catalog.entities()) {
             types.put(e.logicalName(), entityType(e));
@@ -85,6 +95,9 @@ public final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
                             new CsdlParameter().setName("EntityId").setType(EdmPrimitiveTypeKind.Guid.getFullQualifiedName()).setNullable(false)))
                     .setReturnType(new CsdlReturnType().setType(typeName("asyncoperation")).setNullable(false)));
         }
+        for (WorkflowEngine.ActionSignature a : customActions) {
+            addCustomAction(a);
+        }
         CsdlTerm term = new CsdlTerm().setName(OPTION_TERM).setType("Collection(" + OPTION.getFullQualifiedNameAsString() + ")")
                 .setAppliesTo(List.of("Property"));
         schema = new CsdlSchema().setNamespace(NAMESPACE).setAlias("mscrm")
@@ -98,6 +111,46 @@ public final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
 
     public static FullQualifiedName typeName(String logicalName) {
         return new FullQualifiedName(NAMESPACE, logicalName);
+    }
+
+    private void addCustomAction(WorkflowEngine.ActionSignature a) {
+        if (a.boundEntity() != null && !types.containsKey(a.boundEntity())) {
+            return;
+        }
+        List<CsdlParameter> params = new ArrayList<>();
+        if (a.boundEntity() != null) {
+            params.add(new CsdlParameter().setName("entity").setType(typeName(a.boundEntity())).setNullable(false));
+        }
+        for (WorkflowDefinition.Argument in : a.inputs()) {
+            params.add(new CsdlParameter().setName(in.name()).setType(edmType(in.type()).getFullQualifiedName()).setNullable(!in.required()));
+        }
+        CsdlAction action = new CsdlAction().setName(a.name()).setBound(a.boundEntity() != null).setParameters(params);
+        if (!a.outputs().isEmpty()) {
+            List<CsdlProperty> props = new ArrayList<>();
+            for (WorkflowDefinition.Argument out : a.outputs()) {
+                props.add(property(out.name(), edmType(out.type())));
+            }
+            complexTypes.add(new CsdlComplexType().setName(a.name() + "Response").setProperties(props));
+            action.setReturnType(new CsdlReturnType().setType(new FullQualifiedName(NAMESPACE, a.name() + "Response")));
+        }
+        actions.add(action);
+        if (a.boundEntity() == null) {
+            actionImports.add(new CsdlActionImport().setName(a.name()).setAction(new FullQualifiedName(NAMESPACE, a.name())));
+        }
+    }
+
+    /** The EDM type of a workflow argument's XAML type. */
+    public static EdmPrimitiveTypeKind edmType(String xamlType) {
+        String t = xamlType == null ? "" : xamlType.substring(xamlType.indexOf(':') + 1);
+        return switch (t) {
+            case "Int32", "OptionSetValue" -> EdmPrimitiveTypeKind.Int32;
+            case "Boolean" -> EdmPrimitiveTypeKind.Boolean;
+            case "Decimal", "Money" -> EdmPrimitiveTypeKind.Decimal;
+            case "Double" -> EdmPrimitiveTypeKind.Double;
+            case "DateTime" -> EdmPrimitiveTypeKind.DateTimeOffset;
+            case "Guid", "EntityReference" -> EdmPrimitiveTypeKind.Guid;
+            default -> EdmPrimitiveTypeKind.String;
+        };
     }
 
     private CsdlEntityType entityType(EntityMetadata e) {
@@ -213,9 +266,14 @@ public final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
     }
 
     @Override
+    public CsdlActionImport getActionImport(FullQualifiedName container, String name) {
+        return CONTAINER.equals(container) ? actionImports.stream().filter(a -> a.getName().equals(name)).findFirst().orElse(null) : null;
+    }
+
+    @Override
     public CsdlEntityContainer getEntityContainer() {
         return new CsdlEntityContainer().setName(CONTAINER_NAME).setEntitySets(new ArrayList<>(sets.values()))
-                .setFunctionImports(functionImports);
+                .setFunctionImports(functionImports).setActionImports(actionImports);
     }
 
     @Override

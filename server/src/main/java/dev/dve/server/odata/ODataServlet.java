@@ -1,6 +1,7 @@
 package dev.dve.server.odata;
 
 import dev.dve.engine.OrganizationRuntime;
+import dev.dve.engine.workflow.WorkflowEngine;
 import dev.dve.fault.DataverseFault;
 import dev.dve.fault.ErrorCode;
 import dev.dve.payload.PayloadReader;
@@ -26,7 +27,7 @@ public final class ODataServlet extends HttpServlet {
     private final OrganizationRuntime runtime;
     private final CallerResolver callers;
     private final OData odata = OData.newInstance();
-    private final ServiceMetadata metadata;
+    private volatile MetadataSnapshot metadata;
     private final PayloadReader payloads;
     private final RecordJsonWriter writer;
 
@@ -39,7 +40,7 @@ public final class ODataServlet extends HttpServlet {
         this.runtime = runtime;
         this.callers = callers;
         this.challenge = challenge;
-        this.metadata = odata.createServiceMetadata(new CatalogEdmProvider(runtime.catalog()), List.of());
+        this.metadata = snapshot(List.of());
         this.payloads = new PayloadReader(runtime.catalog());
         this.writer = new RecordJsonWriter("$");
     }
@@ -67,7 +68,7 @@ public final class ODataServlet extends HttpServlet {
             resp.getOutputStream().write(DataverseErrorProcessor.errorBody(f.code().hex(), f.getMessage()));
             return;
         }
-        ODataHttpHandler handler = odata.createHandler(metadata);
+        ODataHttpHandler handler = odata.createHandler(currentMetadata());
         handler.setSplit(1);
         handler.register(new EntityRecordProcessor(scope));
         handler.register(new FunctionProcessor(scope));
@@ -75,6 +76,24 @@ public final class ODataServlet extends HttpServlet {
         handler.register(new ActionProcessor(scope));
         handler.register(new DataverseErrorProcessor());
         handler.process(withFunctionParentheses(req, path), resp);
+    }
+
+    /** The CSDL with one set of custom actions; rebuilt when the activated actions change. */
+    private record MetadataSnapshot(List<WorkflowEngine.ActionSignature> actions, ServiceMetadata metadata) {
+    }
+
+    private MetadataSnapshot snapshot(List<WorkflowEngine.ActionSignature> actions) {
+        return new MetadataSnapshot(actions, odata.createServiceMetadata(new CatalogEdmProvider(runtime.catalog(), actions), List.of()));
+    }
+
+    private ServiceMetadata currentMetadata() {
+        List<WorkflowEngine.ActionSignature> actions = runtime.workflows().actions();
+        MetadataSnapshot s = metadata;
+        if (!s.actions().equals(actions)) {
+            s = snapshot(actions);
+            metadata = s;
+        }
+        return s.metadata();
     }
 
     /**

@@ -41,12 +41,20 @@ public final class WorkflowInterpreter {
     /** Runs the workflow; returns normally when it completes or stops with Succeeded. */
     public static void execute(WorkflowDefinition definition, WorkflowRun run) {
         WorkflowInterpreter i = new WorkflowInterpreter(run);
+        // the process's arguments are the outermost scope; outputs are read back from it
+        Map<String, Object> arguments = new HashMap<>();
+        for (WorkflowDefinition.Argument a : definition.arguments()) {
+            arguments.put(a.name(), run.arguments.get(a.name()));
+        }
+        i.scopes.push(arguments);
         try {
             i.exec(definition.body());
         } catch (WorkflowStopped s) {
             if (s.canceled()) {
                 throw s;
             }
+        } finally {
+            run.arguments.putAll(arguments);
         }
     }
 

@@ -4,7 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A parsed workflow: its body and the facts activation validates (waits, custom activities). */
-public record WorkflowDefinition(Step.Block body, List<String> arguments) {
+public record WorkflowDefinition(Step.Block body, List<Argument> arguments) {
+
+    /**
+     * An argument declared in {@code x:Members} (actions and custom arguments): its name, its XAML type
+     * ({@code x:String}, {@code mxs:Money} …), whether it is an output, whether it is required, and whether it is
+     * the action's Target.
+     */
+    public record Argument(String name, String type, boolean output, boolean required, boolean target) {
+    }
 
     /** Every step, depth first. */
     public List<Step> allSteps() {

@@ -52,10 +52,31 @@ public final class XamlParser {
         if (!"Activity".equals(local(root))) {
             throw new XamlException("The XAML root must be an Activity, not " + local(root));
         }
-        List<String> arguments = new ArrayList<>();
+        List<WorkflowDefinition.Argument> arguments = new ArrayList<>();
         for (Element members : children(root, "Members")) {
             for (Element p : children(members, "Property")) {
-                arguments.add(p.getAttribute("Name"));
+                String name = p.getAttribute("Name");
+                if (name.equals("InputEntities") || name.equals("CreatedEntities")) {
+                    continue;
+                }
+                String type = p.getAttribute("Type");
+                boolean output = type.startsWith("OutArgument");
+                String inner = type.contains("(") ? type.substring(type.indexOf('(') + 1, type.lastIndexOf(')')) : type;
+                boolean required = false;
+                boolean target = false;
+                for (Element attrs : children(p, "Property.Attributes")) {
+                    for (Element a : elements(attrs)) {
+                        String v = a.getAttribute("Value");
+                        switch (local(a)) {
+                            case "ArgumentRequiredAttribute" -> required = "True".equalsIgnoreCase(v);
+                            case "ArgumentTargetAttribute" -> target = "True".equalsIgnoreCase(v);
+                            case "ArgumentDirectionAttribute" -> output = output || "Output".equalsIgnoreCase(v);
+                            default -> {
+                            }
+                        }
+                    }
+                }
+                arguments.add(new WorkflowDefinition.Argument(name, inner, output, required, target || name.equals("Target")));
             }
         }
         Element workflow = first(root, "Workflow");
