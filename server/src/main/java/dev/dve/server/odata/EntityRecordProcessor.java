@@ -10,6 +10,9 @@ import dev.dve.metadata.EntityMetadata;
 import dev.dve.metadata.OneToManyRelationship;
 import dev.dve.payload.Payload;
 import dev.dve.query.Condition;
+import dev.dve.query.Keyset;
+import dev.dve.query.Order;
+import java.util.ArrayList;
 import dev.dve.query.ConditionOperator;
 import dev.dve.query.QueryExpression;
 import dev.dve.record.Entity;
@@ -84,28 +87,113 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
             q.where(t.scope());
         }
         q.lookupNames(annotations.needsLookupNames());
-        if (q.top() == null) {
-            q.top(QueryOptionTranslator.MAX_PAGE);
-        }
         boolean count = uriInfo.getCountOption() != null && uriInfo.getCountOption().getValue();
         List<AttributeMetadata> attrs = e.columns(q.columns());
-        q.columns(withVersion(e, q.columns()));
-        EntityCollection rows = service().retrieveMultiple(scope.caller(), q, count);
+        // keyset paging: the sort keys end with the primary id; the next page continues after the last row
+        List<Order> keys = new ArrayList<>(q.orders());
+        if (keys.stream().noneMatch(o -> o.attribute().equals(e.primaryIdAttribute()))) {
+            keys.add(new Order(e.primaryIdAttribute(), false));
+        }
+        List<AttributeMetadata> keyAttrs = keys.stream().map(o -> e.attribute(o.attribute()).orElseThrow()).toList();
+        int pageSize = pageSize(prefer, q.top());
+        int pageNumber = 1;
+        EntityCollection total = null;
+        if (count && uriInfo.getSkipTokenOption() != null) {
+            total = service().retrieveMultiple(scope.caller(), copyForCount(q, t.scope(), e, uriInfo), true);
+        }
+        if (uriInfo.getSkipTokenOption() != null) {
+            SkipToken.Decoded d = SkipToken.decode(uriInfo.getSkipTokenOption().getValue(), e, keyAttrs);
+            pageNumber = d.page();
+            q.where(Keyset.after(keys, d.last()));
+        }
+        List<String> fetch = q.columns() == null ? null : new ArrayList<>(q.columns());
+        if (fetch != null) {
+            keys.forEach(k -> {
+                if (!fetch.contains(k.attribute())) {
+                    fetch.add(k.attribute());
+                }
+            });
+        }
+        q.columns(withVersion(e, fetch));
+        Integer requestedTop = q.top();
+        q.top(requestedTop != null && requestedTop <= pageSize ? requestedTop : pageSize + 1);
+        EntityCollection rows = service().retrieveMultiple(scope.caller(), q, count && total == null);
+        long totalCount = total != null ? total.totalRecordCount() : rows.totalRecordCount();
+        List<Entity> page = rows.entities();
+        String nextLink = null;
+        if ((requestedTop == null || requestedTop > pageSize) && page.size() > pageSize) {
+            page = page.subList(0, pageSize);
+            Entity lastRow = page.get(page.size() - 1);
+            Entity firstRow = page.get(0);
+            List<Object> last = keys.stream().map(k -> lastRow.get(k.attribute())).toList();
+            List<Object> first = keys.stream().map(k -> firstRow.get(k.attribute())).toList();
+            nextLink = nextLink(request, SkipToken.encode(pageNumber + 1, keyAttrs, last, first));
+        }
+        List<Entity> pageRows = page;
+        String next = nextLink;
         String context = request.getRawBaseUri() + "/$metadata#" + e.entitySetName() + selectSuffix(uriInfo);
         applyPreferences(response, prefer, false);
         writeJson(response, HttpStatusCode.OK.getStatusCode(), g -> {
             g.writeStringField("@odata.context", context);
             if (count) {
-                g.writeNumberField("@odata.count", rows.totalRecordCount());
+                g.writeNumberField("@odata.count", totalCount);
+            }
+            if (annotations.includes("Microsoft.Dynamics.CRM.totalrecordcount")) {
+                g.writeNumberField("@Microsoft.Dynamics.CRM.totalrecordcount", count ? totalCount : -1);
+            }
+            if (annotations.includes("Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded")) {
+                g.writeBooleanField("@Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded", count && totalCount >= QueryOptionTranslator.MAX_PAGE);
             }
             g.writeArrayFieldStart("value");
-            for (Entity row : rows.entities()) {
+            for (Entity row : pageRows) {
                 g.writeStartObject();
                 scope.writer().writeEntity(g, e, row, attrs, annotations, false);
                 g.writeEndObject();
             }
             g.writeEndArray();
+            if (next != null) {
+                g.writeStringField("@odata.nextLink", next);
+            }
         });
+        if (prefer.maxPageSize() != null) {
+            response.addHeader("Preference-Applied", "odata.maxpagesize=" + pageSize);
+        }
+    }
+
+    private static int pageSize(PreferHeader prefer, Integer top) {
+        Integer asked = prefer.maxPageSize();
+        if (asked == null || asked <= 0) {
+            return QueryOptionTranslator.MAX_PAGE;
+        }
+        return Math.min(asked, QueryOptionTranslator.MAX_PAGE);
+    }
+
+    /** The same filter without paging, to count every matching row when a later page asks for $count. */
+    private QueryExpression copyForCount(QueryExpression q, Condition scopeCondition, EntityMetadata e, UriInfo uriInfo) {
+        QueryExpression c = QueryOptionTranslator.translate(e, uriInfo);
+        if (scopeCondition != null) {
+            c.where(scopeCondition);
+        }
+        c.columns(List.of()).top(1);
+        return c;
+    }
+
+    /** The request's own URL (base included, as clients strip it) with the new $skiptoken instead of the old one. */
+    private static String nextLink(ODataRequest request, String cookie) {
+        StringBuilder b = new StringBuilder(request.getRawBaseUri()).append(request.getRawODataPath().startsWith("/") ? "" : "/").append(request.getRawODataPath());
+        String query = request.getRawQueryPath();
+        List<String> kept = new ArrayList<>();
+        if (query != null && !query.isEmpty()) {
+            for (String p : query.split("&")) {
+                String name = p.contains("=") ? p.substring(0, p.indexOf('=')) : p;
+                String decoded = java.net.URLDecoder.decode(name, java.nio.charset.StandardCharsets.UTF_8);
+                if (!decoded.equals("$skiptoken") && !decoded.equals("$count")) {
+                    kept.add(p);
+                }
+            }
+        }
+        kept.add("$skiptoken=" + java.net.URLEncoder.encode(cookie, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
+        return b.append('?').append(String.join("&", kept)).toString();
     }
 
     @Override
