@@ -114,6 +114,8 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
                 }
             });
         }
+        ExpandLoader expander = new ExpandLoader(service(), scope.caller(), annotations.needsLookupNames());
+        List<ExpandLoader.Expansion> expansions = expander.plan(e, uriInfo.getExpandOption(), uriInfo, fetch);
         q.columns(withVersion(e, fetch));
         Integer requestedTop = q.top();
         q.top(requestedTop != null && requestedTop <= pageSize ? requestedTop : pageSize + 1);
@@ -130,8 +132,9 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
             nextLink = nextLink(request, SkipToken.encode(pageNumber + 1, keyAttrs, last, first));
         }
         List<Entity> pageRows = page;
+        expander.load(expansions, pageRows);
         String next = nextLink;
-        String context = request.getRawBaseUri() + "/$metadata#" + e.entitySetName() + selectSuffix(uriInfo);
+        String context = request.getRawBaseUri() + "/$metadata#" + e.entitySetName() + selectSuffix(uriInfo, expansions);
         applyPreferences(response, prefer, false);
         writeJson(response, HttpStatusCode.OK.getStatusCode(), g -> {
             g.writeStringField("@odata.context", context);
@@ -148,6 +151,7 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
             for (Entity row : pageRows) {
                 g.writeStartObject();
                 scope.writer().writeEntity(g, e, row, attrs, annotations, false);
+                writeExpanded(g, request, row, expansions, annotations);
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -219,15 +223,19 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
         PreferHeader prefer = new PreferHeader(request.getHeaders("Prefer"));
         AnnotationFilter annotations = prefer.annotations();
         List<String> columns = QueryOptionTranslator.columns(t.entity(), uriInfo);
-        Entity row = service().retrieve(scope.caller(), t.entity().logicalName(), t.id(), withVersion(t.entity(), columns),
+        List<String> fetch = columns == null ? null : new ArrayList<>(columns);
+        ExpandLoader expander = new ExpandLoader(service(), scope.caller(), annotations.needsLookupNames());
+        List<ExpandLoader.Expansion> expansions = expander.plan(t.entity(), uriInfo.getExpandOption(), uriInfo, fetch);
+        Entity row = service().retrieve(scope.caller(), t.entity().logicalName(), t.id(), withVersion(t.entity(), fetch),
                 annotations.needsLookupNames());
         Long version = (Long) row.get("versionnumber");
         String ifNoneMatch = request.getHeader(HttpHeader.IF_NONE_MATCH);
-        if (version != null && annotations.isEmpty() && version.equals(version(ifNoneMatch))) {
+        if (version != null && annotations.isEmpty() && expansions.isEmpty() && version.equals(version(ifNoneMatch))) {
             response.setStatusCode(HttpStatusCode.NOT_MODIFIED.getStatusCode());
             return;
         }
-        writeRow(request, response, HttpStatusCode.OK.getStatusCode(), t.entity(), row, columns, uriInfo, prefer, false);
+        expander.load(expansions, List.of(row));
+        writeRow(request, response, HttpStatusCode.OK.getStatusCode(), t.entity(), row, columns, uriInfo, prefer, false, expansions);
     }
 
     @Override
@@ -291,7 +299,7 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
             List<String> columns = QueryOptionTranslator.columns(e, uri);
             Entity row = service().retrieve(scope.caller(), e.logicalName(), id, withVersion(e, columns), prefer.annotations().needsLookupNames());
             writeRow(request, response, created ? HttpStatusCode.CREATED.getStatusCode() : HttpStatusCode.OK.getStatusCode(),
-                    e, row, columns, uri, prefer, true);
+                    e, row, columns, uri, prefer, true, List.of());
             return;
         }
         response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
@@ -300,9 +308,10 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
     }
 
     private void writeRow(ODataRequest request, ODataResponse response, int status, EntityMetadata e, Entity row,
-                          List<String> columns, UriInfoResource uri, PreferHeader prefer, boolean representation) {
+                          List<String> columns, UriInfoResource uri, PreferHeader prefer, boolean representation,
+                          List<ExpandLoader.Expansion> expansions) {
         List<AttributeMetadata> attrs = e.columns(columns);
-        String context = request.getRawBaseUri() + "/$metadata#" + e.entitySetName() + selectSuffix(uri) + "/$entity";
+        String context = request.getRawBaseUri() + "/$metadata#" + e.entitySetName() + selectSuffix(uri, expansions) + "/$entity";
         applyPreferences(response, prefer, representation);
         Long version = (Long) row.get("versionnumber");
         if (version != null) {
@@ -311,7 +320,37 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
         writeJson(response, status, g -> {
             g.writeStringField("@odata.context", context);
             scope.writer().writeEntity(g, e, row, attrs, prefer.annotations(), false);
+            writeExpanded(g, request, row, expansions, prefer.annotations());
         });
+    }
+
+    /** The expanded navigation properties of one row, after its own properties. */
+    private void writeExpanded(com.fasterxml.jackson.core.JsonGenerator g, ODataRequest request, Entity row,
+                               List<ExpandLoader.Expansion> expansions, AnnotationFilter annotations) throws java.io.IOException {
+        for (ExpandLoader.Expansion x : expansions) {
+            List<Entity> related = x.byParent.getOrDefault(row.id(), List.of());
+            if (x.collection) {
+                g.writeArrayFieldStart(x.navigation);
+                for (Entity r : related) {
+                    g.writeStartObject();
+                    scope.writer().writeEntity(g, x.target, r, x.attributes, annotations, false);
+                    writeExpanded(g, request, r, x.nested, annotations);
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            } else if (related.isEmpty()) {
+                g.writeNullField(x.navigation);
+            } else if (x.reference) {
+                g.writeObjectFieldStart(x.navigation);
+                g.writeStringField("@odata.id", entityId(request, x.target, related.get(0).id()));
+                g.writeEndObject();
+            } else {
+                g.writeObjectFieldStart(x.navigation);
+                scope.writer().writeEntity(g, x.target, related.get(0), x.attributes, annotations, false);
+                writeExpanded(g, request, related.get(0), x.nested, annotations);
+                g.writeEndObject();
+            }
+        }
     }
 
     private static List<String> withVersion(EntityMetadata e, List<String> columns) {
@@ -324,7 +363,12 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
     }
 
     private static String selectSuffix(UriInfoResource uri) {
-        List<String> names = QueryOptionTranslator.selectedNames(uri);
+        return selectSuffix(uri, List.of());
+    }
+
+    private static String selectSuffix(UriInfoResource uri, List<ExpandLoader.Expansion> expansions) {
+        List<String> names = new ArrayList<>(QueryOptionTranslator.selectedNames(uri));
+        expansions.forEach(x -> names.add(x.context()));
         return names.isEmpty() ? "" : "(" + String.join(",", names) + ")";
     }
 }

@@ -7,7 +7,11 @@ import dev.dve.query.QueryExpression;
 import org.apache.olingo.server.api.uri.UriInfoResource;
 import org.apache.olingo.server.api.uri.UriResource;
 import org.apache.olingo.server.api.uri.UriResourcePrimitiveProperty;
+import org.apache.olingo.server.api.uri.queryoption.FilterOption;
 import org.apache.olingo.server.api.uri.queryoption.OrderByItem;
+import org.apache.olingo.server.api.uri.queryoption.OrderByOption;
+import org.apache.olingo.server.api.uri.queryoption.SelectOption;
+import org.apache.olingo.server.api.uri.queryoption.TopOption;
 import org.apache.olingo.server.api.uri.queryoption.SelectItem;
 import org.apache.olingo.server.api.uri.queryoption.expression.Member;
 
@@ -23,20 +27,26 @@ final class QueryOptionTranslator {
 
     static QueryExpression translate(EntityMetadata e, UriInfoResource uri) {
         rejectUnsupported(uri);
-        QueryExpression q = new QueryExpression(e.logicalName()).columns(columns(e, uri));
-        if (uri.getFilterOption() != null) {
-            q.where(new FilterTranslator(e, uri).translate(uri.getFilterOption().getExpression()));
+        return translate(e, uri.getSelectOption(), uri.getFilterOption(), uri.getOrderByOption(), uri.getTopOption(), uri);
+    }
+
+    /** The same for one level of options (also those nested in an $expand item); aliases resolve against {@code aliases}. */
+    static QueryExpression translate(EntityMetadata e, SelectOption select, FilterOption filter, OrderByOption orderBy,
+                                     TopOption top, UriInfoResource aliases) {
+        QueryExpression q = new QueryExpression(e.logicalName()).columns(columns(e, select));
+        if (filter != null) {
+            q.where(new FilterTranslator(e, aliases).translate(filter.getExpression()));
         }
-        if (uri.getOrderByOption() != null) {
-            for (OrderByItem item : uri.getOrderByOption().getOrders()) {
+        if (orderBy != null) {
+            for (OrderByItem item : orderBy.getOrders()) {
                 if (!(item.getExpression() instanceof Member m)) {
                     throw DataverseFault.query("$orderby supports properties only.");
                 }
                 q.orderBy(attribute(e, m.getResourcePath().getUriResourceParts()).logicalName(), item.isDescending());
             }
         }
-        if (uri.getTopOption() != null) {
-            q.top(Math.min(uri.getTopOption().getValue(), MAX_PAGE));
+        if (top != null) {
+            q.top(Math.min(top.getValue(), MAX_PAGE));
         }
         return q;
     }
@@ -48,8 +58,8 @@ final class QueryOptionTranslator {
         if (uri.getSearchOption() != null) {
             throw DataverseFault.query("The query parameter $search is not supported");
         }
-        if (uri.getExpandOption() != null) {
-            throw new DataverseFault(dev.dve.fault.ErrorCode.NOT_SUPPORTED, "The query parameter $expand is not supported yet by the emulator");
+        if (uri.getExpandOption() != null && uri.getExpandOption().getExpandItems().size() > 15) {
+            throw DataverseFault.query("The number of $expand options exceeds the limit of 15.");
         }
         if (uri.getApplyOption() != null) {
             throw new DataverseFault(dev.dve.fault.ErrorCode.NOT_SUPPORTED, "The query parameter $apply is not supported yet by the emulator");
@@ -58,11 +68,15 @@ final class QueryOptionTranslator {
 
     /** The attributes $select names (null when there is no $select or it is {@code *}). */
     static List<String> columns(EntityMetadata e, UriInfoResource uri) {
-        if (uri.getSelectOption() == null) {
+        return columns(e, uri.getSelectOption());
+    }
+
+    static List<String> columns(EntityMetadata e, SelectOption select) {
+        if (select == null) {
             return null;
         }
         List<String> cols = new ArrayList<>();
-        for (SelectItem item : uri.getSelectOption().getSelectItems()) {
+        for (SelectItem item : select.getSelectItems()) {
             if (item.isStar()) {
                 return null;
             }
@@ -76,9 +90,13 @@ final class QueryOptionTranslator {
 
     /** The property names of the $select, in the order given, for the context URL. */
     static List<String> selectedNames(UriInfoResource uri) {
+        return selectedNames(uri.getSelectOption());
+    }
+
+    static List<String> selectedNames(SelectOption select) {
         List<String> names = new ArrayList<>();
-        if (uri.getSelectOption() != null) {
-            for (SelectItem item : uri.getSelectOption().getSelectItems()) {
+        if (select != null) {
+            for (SelectItem item : select.getSelectItems()) {
                 if (item.isStar()) {
                     return List.of();
                 }

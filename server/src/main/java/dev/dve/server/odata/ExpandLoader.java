@@ -1,0 +1,200 @@
+package dev.dve.server.odata;
+
+import dev.dve.auth.CallerContext;
+import dev.dve.engine.OrganizationService;
+import dev.dve.fault.DataverseFault;
+import dev.dve.metadata.AttributeMetadata;
+import dev.dve.metadata.EntityMetadata;
+import dev.dve.metadata.MetadataCatalog;
+import dev.dve.metadata.OneToManyRelationship;
+import dev.dve.query.Condition;
+import dev.dve.query.ConditionOperator;
+import dev.dve.query.QueryExpression;
+import dev.dve.record.Entity;
+import dev.dve.record.EntityReference;
+import org.apache.olingo.server.api.uri.UriInfoResource;
+import org.apache.olingo.server.api.uri.UriResource;
+import org.apache.olingo.server.api.uri.UriResourceNavigation;
+import org.apache.olingo.server.api.uri.queryoption.ExpandItem;
+import org.apache.olingo.server.api.uri.queryoption.ExpandOption;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * $expand: for each navigation property, one query through the organization service for the related rows of all
+ * the parent rows at once (by id, or by the lookup pointing back), so the caller's read access applies and nothing
+ * is filtered in memory. A collection with $top is read parent by parent.
+ */
+final class ExpandLoader {
+    /** One expanded navigation property: how to read it, and the related rows by parent id once loaded. */
+    static final class Expansion {
+        final String navigation;
+        final boolean collection;
+        final boolean reference;
+        final EntityMetadata target;
+        final OneToManyRelationship relationship;
+        final QueryExpression query;
+        final List<AttributeMetadata> attributes;
+        final List<String> selectedNames;
+        final List<Expansion> nested;
+        final Map<UUID, List<Entity>> byParent = new LinkedHashMap<>();
+
+        Expansion(String navigation, boolean collection, boolean reference, EntityMetadata target, OneToManyRelationship relationship,
+                  QueryExpression query, List<AttributeMetadata> attributes, List<String> selectedNames, List<Expansion> nested) {
+            this.navigation = navigation;
+            this.collection = collection;
+            this.reference = reference;
+            this.target = target;
+            this.relationship = relationship;
+            this.query = query;
+            this.attributes = attributes;
+            this.selectedNames = selectedNames;
+            this.nested = nested;
+        }
+
+        /** The context-URL fragment: {@code primarycontactid(fullname)}. */
+        String context() {
+            List<String> inner = new ArrayList<>(selectedNames);
+            nested.forEach(n -> inner.add(n.context()));
+            return navigation + "(" + String.join(",", inner) + ")";
+        }
+    }
+
+    private final OrganizationService service;
+    private final MetadataCatalog catalog;
+    private final CallerContext caller;
+    private final boolean lookupNames;
+
+    ExpandLoader(OrganizationService service, CallerContext caller, boolean lookupNames) {
+        this.service = service;
+        this.catalog = service.catalog();
+        this.caller = caller;
+        this.lookupNames = lookupNames;
+    }
+
+    /** Plans the expansions of an entity's rows; {@code parentColumns} gets the lookups the parent query must read. */
+    List<Expansion> plan(EntityMetadata parent, ExpandOption option, UriInfoResource aliases, List<String> parentColumns) {
+        List<Expansion> out = new ArrayList<>();
+        if (option == null) {
+            return out;
+        }
+        for (ExpandItem item : option.getExpandItems()) {
+            if (item.isStar()) {
+                throw DataverseFault.query("$expand=* is not supported.");
+            }
+            List<UriResource> all = item.getResourcePath().getUriResourceParts();
+            boolean ref = item.isRef() || all.stream().anyMatch(p -> p.getKind() == org.apache.olingo.server.api.uri.UriResourceKind.ref);
+            List<UriResource> path = all.stream().filter(p -> p.getKind() != org.apache.olingo.server.api.uri.UriResourceKind.ref).toList();
+            if (path.size() != 1 || !(path.get(0) instanceof UriResourceNavigation nav)) {
+                throw DataverseFault.query("$expand supports navigation properties only.");
+            }
+            String name = nav.getProperty().getName();
+            boolean collection = nav.getProperty().isCollection();
+            OneToManyRelationship r = collection ? catalog.relationship(name).orElseThrow()
+                    : catalog.manyToOne(parent.logicalName()).stream().filter(x -> x.referencingNavigation().equals(name)).findFirst().orElseThrow();
+            if (ref && collection) {
+                throw DataverseFault.query("Expand with $ref is only supported on lookup type navigation property.");
+            }
+            if (!collection && (item.getOrderByOption() != null || item.getTopOption() != null)) {
+                throw DataverseFault.query("Only $select and $filter clause can be provided while doing $expand on many-to-one relationship or nested one-to-many relationship.");
+            }
+            if (item.getSkipOption() != null || item.getCountOption() != null || item.getLevelsOption() != null || item.getSearchOption() != null) {
+                throw DataverseFault.query("Only $select, $filter, $orderby, $top and $expand can be provided inside $expand.");
+            }
+            EntityMetadata target = catalog.require(collection ? r.referencingEntity() : r.referencedEntity());
+            QueryExpression q = QueryOptionTranslator.translate(target, item.getSelectOption(), item.getFilterOption(),
+                    item.getOrderByOption(), item.getTopOption(), aliases);
+            List<AttributeMetadata> attrs = target.columns(q.columns());
+            List<String> fetch = q.columns() == null ? null : new ArrayList<>(q.columns());
+            List<Expansion> nested = plan(target, item.getExpandOption(), aliases, fetch == null ? new ArrayList<>() : fetch);
+            if (collection && fetch != null && !fetch.contains(r.referencingAttribute())) {
+                fetch.add(r.referencingAttribute());
+            }
+            if (fetch != null && target.hasAttribute("versionnumber") && !fetch.contains("versionnumber")) {
+                fetch.add("versionnumber");
+            }
+            q.columns(fetch);
+            if (!collection && parentColumns != null && !parentColumns.contains(r.referencingAttribute())) {
+                parentColumns.add(r.referencingAttribute());
+            }
+            out.add(new Expansion(name, collection, ref, target, r, q, attrs,
+                    QueryOptionTranslator.selectedNames(item.getSelectOption()), nested));
+        }
+        return out;
+    }
+
+    /** Reads the related rows of the given parents, then their own expansions. */
+    void load(List<Expansion> expansions, List<Entity> parents) {
+        for (Expansion x : expansions) {
+            if (parents.isEmpty()) {
+                continue;
+            }
+            List<Entity> loaded = new ArrayList<>();
+            if (x.collection) {
+                loadCollection(x, parents, loaded);
+            } else {
+                loadSingle(x, parents, loaded);
+            }
+            load(x.nested, loaded);
+        }
+    }
+
+    private void loadSingle(Expansion x, List<Entity> parents, List<Entity> loaded) {
+        Set<UUID> ids = new LinkedHashSet<>();
+        for (Entity p : parents) {
+            if (p.get(x.relationship.referencingAttribute()) instanceof EntityReference r && r.logicalName().equals(x.target.logicalName())) {
+                ids.add(r.id());
+            }
+        }
+        if (ids.isEmpty()) {
+            return;
+        }
+        QueryExpression q = copy(x.query).where(new Condition(x.target.primaryIdAttribute(), ConditionOperator.IN, new ArrayList<>(ids)));
+        Map<UUID, Entity> byId = new LinkedHashMap<>();
+        for (Entity row : service.retrieveMultiple(caller, q, false).entities()) {
+            byId.put(row.id(), row);
+            loaded.add(row);
+        }
+        for (Entity p : parents) {
+            if (p.get(x.relationship.referencingAttribute()) instanceof EntityReference r && byId.containsKey(r.id())) {
+                x.byParent.put(p.id(), List.of(byId.get(r.id())));
+            }
+        }
+    }
+
+    private void loadCollection(Expansion x, List<Entity> parents, List<Entity> loaded) {
+        String attr = x.relationship.referencingAttribute();
+        List<List<Entity>> groups = new ArrayList<>();
+        if (x.query.top() != null) {
+            for (Entity p : parents) {
+                groups.add(service.retrieveMultiple(caller, copy(x.query).where(Condition.of(attr, ConditionOperator.EQUAL, p.id())), false).entities());
+            }
+        } else {
+            List<Object> ids = new ArrayList<>();
+            parents.forEach(p -> ids.add(p.id()));
+            QueryExpression q = copy(x.query).where(new Condition(attr, ConditionOperator.IN, ids)).top(QueryOptionTranslator.MAX_PAGE * 2);
+            groups.add(service.retrieveMultiple(caller, q, false).entities());
+        }
+        for (List<Entity> g : groups) {
+            for (Entity row : g) {
+                if (row.get(attr) instanceof EntityReference r) {
+                    x.byParent.computeIfAbsent(r.id(), k -> new ArrayList<>()).add(row);
+                    loaded.add(row);
+                }
+            }
+        }
+    }
+
+    private QueryExpression copy(QueryExpression q) {
+        QueryExpression c = new QueryExpression(q.entityName()).columns(q.columns()).top(q.top()).lookupNames(lookupNames);
+        q.criteria().children().forEach(c::where);
+        q.orders().forEach(o -> c.orderBy(o.attribute(), o.descending()));
+        return c;
+    }
+}
