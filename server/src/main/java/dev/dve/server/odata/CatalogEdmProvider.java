@@ -87,6 +87,7 @@ public final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
                 property("OrganizationId", EdmPrimitiveTypeKind.Guid).setNullable(false))));
         functions.add(new CsdlFunction().setName(WHOAMI).setBound(false).setComposable(false)
                 .setReturnType(new CsdlReturnType().setType(WHOAMI_RESPONSE).setNullable(false)));
+        functions.addAll(QueryFunctions.declarations());
         functionImports.add(new CsdlFunctionImport().setName(WHOAMI).setFunction(new FullQualifiedName(NAMESPACE, WHOAMI))
                 .setIncludeInServiceDocument(false));
         if (catalog.entity("workflow").isPresent() && catalog.entity("asyncoperation").isPresent()) {

@@ -47,6 +47,12 @@ abstract class DataverseProcessor implements Processor {
         return scope.runtime().service();
     }
 
+    /** What the caller- and date-relative query functions are computed from. */
+    protected QueryFunctions.Context queryContext() {
+        return new QueryFunctions.Context(scope.runtime().now(), scope.caller().userId(), scope.caller().businessUnitId(),
+                () -> service().securityPrincipalFor(scope.caller().userId()).teams());
+    }
+
     protected EntityMetadata entity(UriResourceEntitySet set) {
         String name = set.getEntitySet().getName();
         return scope.runtime().catalog().byEntitySet(name)

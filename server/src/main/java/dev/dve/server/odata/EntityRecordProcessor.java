@@ -82,7 +82,7 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
         EntityMetadata e = t.entity();
         PreferHeader prefer = new PreferHeader(request.getHeaders("Prefer"));
         AnnotationFilter annotations = prefer.annotations();
-        QueryExpression q = QueryOptionTranslator.translate(e, uriInfo);
+        QueryExpression q = QueryOptionTranslator.translate(e, uriInfo, queryContext());
         if (t.scope() != null) {
             q.where(t.scope());
         }
@@ -114,7 +114,7 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
                 }
             });
         }
-        ExpandLoader expander = new ExpandLoader(service(), scope.caller(), annotations.needsLookupNames());
+        ExpandLoader expander = new ExpandLoader(service(), scope.caller(), annotations.needsLookupNames(), queryContext());
         List<ExpandLoader.Expansion> expansions = expander.plan(e, uriInfo.getExpandOption(), uriInfo, fetch);
         q.columns(withVersion(e, fetch));
         Integer requestedTop = q.top();
@@ -174,7 +174,7 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
 
     /** The same filter without paging, to count every matching row when a later page asks for $count. */
     private QueryExpression copyForCount(QueryExpression q, Condition scopeCondition, EntityMetadata e, UriInfo uriInfo) {
-        QueryExpression c = QueryOptionTranslator.translate(e, uriInfo);
+        QueryExpression c = QueryOptionTranslator.translate(e, uriInfo, queryContext());
         if (scopeCondition != null) {
             c.where(scopeCondition);
         }
@@ -203,7 +203,7 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
     @Override
     public void countEntityCollection(ODataRequest request, ODataResponse response, UriInfo uriInfo) {
         Target t = resolve(uriInfo.getUriResourceParts());
-        QueryExpression q = QueryOptionTranslator.translate(t.entity(), uriInfo);
+        QueryExpression q = QueryOptionTranslator.translate(t.entity(), uriInfo, queryContext());
         if (t.scope() != null) {
             q.where(t.scope());
         }
@@ -224,7 +224,7 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
         AnnotationFilter annotations = prefer.annotations();
         List<String> columns = QueryOptionTranslator.columns(t.entity(), uriInfo);
         List<String> fetch = columns == null ? null : new ArrayList<>(columns);
-        ExpandLoader expander = new ExpandLoader(service(), scope.caller(), annotations.needsLookupNames());
+        ExpandLoader expander = new ExpandLoader(service(), scope.caller(), annotations.needsLookupNames(), queryContext());
         List<ExpandLoader.Expansion> expansions = expander.plan(t.entity(), uriInfo.getExpandOption(), uriInfo, fetch);
         Entity row = service().retrieve(scope.caller(), t.entity().logicalName(), t.id(), withVersion(t.entity(), fetch),
                 annotations.needsLookupNames());

@@ -70,8 +70,10 @@ final class ExpandLoader {
     private final MetadataCatalog catalog;
     private final CallerContext caller;
     private final boolean lookupNames;
+    private final QueryFunctions.Context context;
 
-    ExpandLoader(OrganizationService service, CallerContext caller, boolean lookupNames) {
+    ExpandLoader(OrganizationService service, CallerContext caller, boolean lookupNames, QueryFunctions.Context context) {
+        this.context = context;
         this.service = service;
         this.catalog = service.catalog();
         this.caller = caller;
@@ -109,7 +111,7 @@ final class ExpandLoader {
             }
             EntityMetadata target = catalog.require(collection ? r.referencingEntity() : r.referencedEntity());
             QueryExpression q = QueryOptionTranslator.translate(target, item.getSelectOption(), item.getFilterOption(),
-                    item.getOrderByOption(), item.getTopOption(), aliases);
+                    item.getOrderByOption(), item.getTopOption(), aliases, context);
             List<AttributeMetadata> attrs = target.columns(q.columns());
             List<String> fetch = q.columns() == null ? null : new ArrayList<>(q.columns());
             List<Expansion> nested = plan(target, item.getExpandOption(), aliases, fetch == null ? new ArrayList<>() : fetch);

@@ -15,6 +15,8 @@ import org.apache.olingo.commons.api.edm.EdmEnumType;
 import org.apache.olingo.commons.api.edm.EdmType;
 import org.apache.olingo.server.api.uri.UriInfoResource;
 import org.apache.olingo.server.api.uri.UriResource;
+import org.apache.olingo.server.api.uri.UriParameter;
+import org.apache.olingo.server.api.uri.UriResourceFunction;
 import org.apache.olingo.server.api.uri.UriResourcePrimitiveProperty;
 import org.apache.olingo.server.api.uri.queryoption.expression.BinaryOperatorKind;
 import org.apache.olingo.server.api.uri.queryoption.expression.Expression;
@@ -34,10 +36,13 @@ import java.util.List;
 final class FilterTranslator implements ExpressionVisitor<Object> {
     private final EntityMetadata entity;
     private final UriInfoResource uri;
+    private final QueryFunctions.Context context;
+    private final java.util.Set<Object> functionCriteria = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
-    FilterTranslator(EntityMetadata entity, UriInfoResource uri) {
+    FilterTranslator(EntityMetadata entity, UriInfoResource uri, QueryFunctions.Context context) {
         this.entity = entity;
         this.uri = uri;
+        this.context = context;
     }
 
     /** An attribute of the row being filtered. */
@@ -142,6 +147,9 @@ final class FilterTranslator implements ExpressionVisitor<Object> {
     @Override
     public Object visitUnaryOperator(UnaryOperatorKind op, Object operand) {
         if (op == UnaryOperatorKind.NOT) {
+            if (functionCriteria.contains(operand)) {
+                throw DataverseFault.query("Not operator along with the Custom Named Condition operators is not allowed");
+            }
             return new Not(criterion(operand));
         }
         throw DataverseFault.query("The unary operator '" + op + "' is not supported in $filter.");
@@ -179,12 +187,63 @@ final class FilterTranslator implements ExpressionVisitor<Object> {
     @Override
     public Object visitMember(Member member) {
         List<UriResource> parts = member.getResourcePath().getUriResourceParts();
+        if (parts.size() == 1 && parts.get(0) instanceof UriResourceFunction f) {
+            return queryFunction(f);
+        }
         if (parts.size() != 1 || !(parts.get(0) instanceof UriResourcePrimitiveProperty p)) {
             throw DataverseFault.query("Only properties of '" + entity.logicalName() + "' can be used in $filter here.");
         }
         String name = p.getProperty().getName();
         return new AttributeOperand(entity.byWebApiName(name).orElseThrow(() -> DataverseFault.query(
                 "Could not find a property named '" + name + "' on type 'Microsoft.Dynamics.CRM." + entity.logicalName() + "'.")));
+    }
+
+    /** {@code Microsoft.Dynamics.CRM.<Function>(PropertyName='col', PropertyValue=…|PropertyValues=[…])}. */
+    private Criterion queryFunction(UriResourceFunction f) {
+        String name = f.getFunction().getName();
+        if (!QueryFunctions.FUNCTIONS.containsKey(name)) {
+            throw DataverseFault.query("The function Microsoft.Dynamics.CRM." + name + " cannot be used in $filter.");
+        }
+        String property = null;
+        List<String> values = new java.util.ArrayList<>();
+        for (UriParameter p : f.getParameters()) {
+            String text = p.getAlias() != null ? uri.getValueForAlias(p.getAlias()) : p.getText();
+            if (text == null) {
+                throw DataverseFault.query("The parameter " + p.getName() + " of " + name + " has no value.");
+            }
+            switch (p.getName()) {
+                case "PropertyName" -> property = unquote(text);
+                case "PropertyValue" -> values.add(unquote(text));
+                case "PropertyValues" -> values.addAll(array(text));
+                default -> throw DataverseFault.query("Unknown parameter " + p.getName() + " of " + name + ".");
+            }
+        }
+        String column = property;
+        AttributeMetadata a = entity.byWebApiName(column == null ? "" : column).or(() -> entity.attribute(column == null ? "" : column))
+                .orElseThrow(() -> DataverseFault.query("'" + entity.logicalName() + "' entity doesn't contain attribute with Name = '" + column + "'."));
+        Criterion c = QueryFunctions.condition(name, a, values, context);
+        functionCriteria.add(c);
+        return c;
+    }
+
+    private static String unquote(String text) {
+        String t = text.trim();
+        if (t.length() >= 2 && t.startsWith("'") && t.endsWith("'")) {
+            return t.substring(1, t.length() - 1).replace("''", "'");
+        }
+        return t;
+    }
+
+    private static List<String> array(String text) {
+        String t = text.trim();
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(t.contains("\"") ? t : t.replace('\'', '"'));
+            List<String> out = new java.util.ArrayList<>();
+            n.forEach(v -> out.add(v.asText()));
+            return out;
+        } catch (java.io.IOException | RuntimeException e) {
+            throw DataverseFault.query("PropertyValues must be an array such as [\"a\",\"b\"].");
+        }
     }
 
     @Override

@@ -25,17 +25,17 @@ final class QueryOptionTranslator {
     private QueryOptionTranslator() {
     }
 
-    static QueryExpression translate(EntityMetadata e, UriInfoResource uri) {
+    static QueryExpression translate(EntityMetadata e, UriInfoResource uri, QueryFunctions.Context context) {
         rejectUnsupported(uri);
-        return translate(e, uri.getSelectOption(), uri.getFilterOption(), uri.getOrderByOption(), uri.getTopOption(), uri);
+        return translate(e, uri.getSelectOption(), uri.getFilterOption(), uri.getOrderByOption(), uri.getTopOption(), uri, context);
     }
 
     /** The same for one level of options (also those nested in an $expand item); aliases resolve against {@code aliases}. */
     static QueryExpression translate(EntityMetadata e, SelectOption select, FilterOption filter, OrderByOption orderBy,
-                                     TopOption top, UriInfoResource aliases) {
+                                     TopOption top, UriInfoResource aliases, QueryFunctions.Context context) {
         QueryExpression q = new QueryExpression(e.logicalName()).columns(columns(e, select));
         if (filter != null) {
-            q.where(new FilterTranslator(e, aliases).translate(filter.getExpression()));
+            q.where(new FilterTranslator(e, aliases, context).translate(filter.getExpression()));
         }
         if (orderBy != null) {
             for (OrderByItem item : orderBy.getOrders()) {

@@ -1,0 +1,216 @@
+package dev.dve.server.odata;
+
+import dev.dve.fault.DataverseFault;
+import dev.dve.metadata.AttributeMetadata;
+import dev.dve.query.Condition;
+import dev.dve.query.ConditionOperator;
+import dev.dve.query.Criterion;
+import dev.dve.query.FilterExpression;
+import dev.dve.query.LogicalOperator;
+import org.apache.olingo.commons.api.edm.EdmPrimitiveTypeKind;
+import org.apache.olingo.commons.api.edm.provider.CsdlFunction;
+import org.apache.olingo.commons.api.edm.provider.CsdlParameter;
+import org.apache.olingo.commons.api.edm.provider.CsdlReturnType;
+
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalAdjusters;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The Dataverse query functions usable in {@code $filter} ({@code Microsoft.Dynamics.CRM.In(PropertyName='x',PropertyValues=[…])},
+ * {@code LastXDays}, {@code Today}, {@code EqualUserId} …): declared in the CSDL so Olingo parses them, and turned into
+ * ordinary conditions computed from the emulator clock (in UTC, the users' time zone here) and the caller.
+ */
+final class QueryFunctions {
+    enum Shape { NAME_ONLY, VALUE_INT, VALUE_STRING, VALUES }
+
+    static final Map<String, Shape> FUNCTIONS = new LinkedHashMap<>();
+
+    static {
+        for (String f : List.of("Today", "Yesterday", "Tomorrow", "Last7Days", "Next7Days", "LastWeek", "ThisWeek", "NextWeek",
+                "LastMonth", "ThisMonth", "NextMonth", "LastYear", "ThisYear", "NextYear", "EqualUserId", "NotEqualUserId",
+                "EqualBusinessId", "NotEqualBusinessId", "EqualUserTeams", "EqualUserOrUserTeams")) {
+            FUNCTIONS.put(f, Shape.NAME_ONLY);
+        }
+        for (String unit : List.of("Hours", "Days", "Weeks", "Months", "Years")) {
+            FUNCTIONS.put("LastX" + unit, Shape.VALUE_INT);
+            FUNCTIONS.put("NextX" + unit, Shape.VALUE_INT);
+        }
+        for (String unit : List.of("Minutes", "Hours", "Days", "Weeks", "Months", "Years")) {
+            FUNCTIONS.put("OlderThanX" + unit, Shape.VALUE_INT);
+        }
+        for (String f : List.of("On", "OnOrBefore", "OnOrAfter")) {
+            FUNCTIONS.put(f, Shape.VALUE_STRING);
+        }
+        for (String f : List.of("In", "NotIn", "Between", "NotBetween")) {
+            FUNCTIONS.put(f, Shape.VALUES);
+        }
+    }
+
+    private QueryFunctions() {
+    }
+
+    /** The CSDL declarations (unbound, composable, returning Edm.Boolean). */
+    static List<CsdlFunction> declarations() {
+        List<CsdlFunction> out = new ArrayList<>();
+        FUNCTIONS.forEach((name, shape) -> {
+            List<CsdlParameter> params = new ArrayList<>();
+            params.add(new CsdlParameter().setName("PropertyName").setType(EdmPrimitiveTypeKind.String.getFullQualifiedName()).setNullable(false));
+            switch (shape) {
+                case VALUE_INT -> params.add(new CsdlParameter().setName("PropertyValue").setType(EdmPrimitiveTypeKind.Int64.getFullQualifiedName()).setNullable(false));
+                case VALUE_STRING -> params.add(new CsdlParameter().setName("PropertyValue").setType(EdmPrimitiveTypeKind.String.getFullQualifiedName()).setNullable(false));
+                case VALUES -> params.add(new CsdlParameter().setName("PropertyValues").setType(EdmPrimitiveTypeKind.String.getFullQualifiedName())
+                        .setCollection(true).setNullable(false));
+                default -> {
+                }
+            }
+            out.add(new CsdlFunction().setName(name).setBound(false).setComposable(true).setParameters(params)
+                    .setReturnType(new CsdlReturnType().setType(EdmPrimitiveTypeKind.Boolean.getFullQualifiedName()).setNullable(false)));
+        });
+        return out;
+    }
+
+    /** Who is asking and when: what the user- and date-relative functions are computed from. */
+    record Context(Instant now, UUID userId, UUID businessUnitId, java.util.function.Supplier<Set<UUID>> teams) {
+    }
+
+    static Criterion condition(String function, AttributeMetadata a, List<String> values, Context ctx) {
+        String col = a.logicalName();
+        ZonedDateTime now = ctx.now().atZone(ZoneOffset.UTC);
+        LocalDate today = now.toLocalDate();
+        switch (function) {
+            case "In", "NotIn" -> {
+                List<Object> typed = new ArrayList<>();
+                for (String v : values) {
+                    typed.add(FilterTranslator.convert(a, new FilterTranslator.LiteralOperand(quoteIfText(a, v), null)));
+                }
+                return new Condition(col, function.equals("In") ? ConditionOperator.IN : ConditionOperator.NOT_IN, typed);
+            }
+            case "Between", "NotBetween" -> {
+                if (values.size() != 2) {
+                    throw DataverseFault.query("The " + function + " function needs exactly two PropertyValues.");
+                }
+                return new Condition(col, function.equals("Between") ? ConditionOperator.BETWEEN : ConditionOperator.NOT_BETWEEN,
+                        List.of(FilterTranslator.convert(a, new FilterTranslator.LiteralOperand(quoteIfText(a, values.get(0)), null)),
+                                FilterTranslator.convert(a, new FilterTranslator.LiteralOperand(quoteIfText(a, values.get(1)), null))));
+            }
+            case "EqualUserId" -> {
+                return Condition.of(col, ConditionOperator.EQUAL, ctx.userId());
+            }
+            case "NotEqualUserId" -> {
+                return Condition.of(col, ConditionOperator.NOT_EQUAL, ctx.userId());
+            }
+            case "EqualBusinessId" -> {
+                return Condition.of(col, ConditionOperator.EQUAL, ctx.businessUnitId());
+            }
+            case "NotEqualBusinessId" -> {
+                return Condition.of(col, ConditionOperator.NOT_EQUAL, ctx.businessUnitId());
+            }
+            case "EqualUserTeams", "EqualUserOrUserTeams" -> {
+                List<Object> ids = new ArrayList<>(ctx.teams().get());
+                if (function.equals("EqualUserOrUserTeams")) {
+                    ids.add(ctx.userId());
+                }
+                return ids.isEmpty() ? new dev.dve.query.Not(new FilterExpression(LogicalOperator.AND, List.of()))
+                        : new Condition(col, ConditionOperator.IN, ids);
+            }
+            default -> {
+                requireDate(function, a);
+                return dates(function, col, values, now, today);
+            }
+        }
+    }
+
+    private static String quoteIfText(AttributeMetadata a, String v) {
+        return a.type().isText() ? "'" + v.replace("'", "''") + "'" : v;
+    }
+
+    private static void requireDate(String function, AttributeMetadata a) {
+        if (a.type() != dev.dve.metadata.AttributeType.DATETIME) {
+            throw DataverseFault.query("The function " + function + " applies to date and time columns; '" + a.logicalName() + "' is not one.");
+        }
+    }
+
+    /** [from, to) as a condition. */
+    private static Criterion range(String col, Instant from, Instant to) {
+        return new FilterExpression(LogicalOperator.AND, List.of(
+                Condition.of(col, ConditionOperator.GREATER_EQUAL, from), Condition.of(col, ConditionOperator.LESS_THAN, to)));
+    }
+
+    private static Instant day(LocalDate d) {
+        return d.atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+
+    private static Criterion dates(String function, String col, List<String> values, ZonedDateTime now, LocalDate today) {
+        long x = values.isEmpty() ? 0 : parseCount(function, values.get(0));
+        LocalDate weekStart = today.with(TemporalAdjusters.previousOrSame(DayOfWeek.SUNDAY));
+        LocalDate monthStart = today.withDayOfMonth(1);
+        LocalDate yearStart = today.withDayOfYear(1);
+        Instant n = now.toInstant();
+        return switch (function) {
+            case "Today" -> range(col, day(today), day(today.plusDays(1)));
+            case "Yesterday" -> range(col, day(today.minusDays(1)), day(today));
+            case "Tomorrow" -> range(col, day(today.plusDays(1)), day(today.plusDays(2)));
+            case "Last7Days" -> range(col, day(today.minusDays(7)), n.plusMillis(1));
+            case "Next7Days" -> range(col, n, day(today.plusDays(8)));
+            case "LastWeek" -> range(col, day(weekStart.minusWeeks(1)), day(weekStart));
+            case "ThisWeek" -> range(col, day(weekStart), day(weekStart.plusWeeks(1)));
+            case "NextWeek" -> range(col, day(weekStart.plusWeeks(1)), day(weekStart.plusWeeks(2)));
+            case "LastMonth" -> range(col, day(monthStart.minusMonths(1)), day(monthStart));
+            case "ThisMonth" -> range(col, day(monthStart), day(monthStart.plusMonths(1)));
+            case "NextMonth" -> range(col, day(monthStart.plusMonths(1)), day(monthStart.plusMonths(2)));
+            case "LastYear" -> range(col, day(yearStart.minusYears(1)), day(yearStart));
+            case "ThisYear" -> range(col, day(yearStart), day(yearStart.plusYears(1)));
+            case "NextYear" -> range(col, day(yearStart.plusYears(1)), day(yearStart.plusYears(2)));
+            case "LastXHours" -> range(col, now.minusHours(x).toInstant(), n.plusMillis(1));
+            case "NextXHours" -> range(col, n, now.plusHours(x).toInstant());
+            case "LastXDays" -> range(col, day(today.minusDays(x)), n.plusMillis(1));
+            case "NextXDays" -> range(col, n, day(today.plusDays(x + 1)));
+            case "LastXWeeks" -> range(col, day(today.minusWeeks(x)), n.plusMillis(1));
+            case "NextXWeeks" -> range(col, n, day(today.plusWeeks(x).plusDays(1)));
+            case "LastXMonths" -> range(col, day(today.minusMonths(x)), n.plusMillis(1));
+            case "NextXMonths" -> range(col, n, day(today.plusMonths(x).plusDays(1)));
+            case "LastXYears" -> range(col, day(today.minusYears(x)), n.plusMillis(1));
+            case "NextXYears" -> range(col, n, day(today.plusYears(x).plusDays(1)));
+            case "OlderThanXMinutes" -> Condition.of(col, ConditionOperator.LESS_THAN, n.minus(x, ChronoUnit.MINUTES));
+            case "OlderThanXHours" -> Condition.of(col, ConditionOperator.LESS_THAN, n.minus(x, ChronoUnit.HOURS));
+            case "OlderThanXDays" -> Condition.of(col, ConditionOperator.LESS_THAN, day(today.minusDays(x)));
+            case "OlderThanXWeeks" -> Condition.of(col, ConditionOperator.LESS_THAN, day(today.minusWeeks(x)));
+            case "OlderThanXMonths" -> Condition.of(col, ConditionOperator.LESS_THAN, day(today.minusMonths(x)));
+            case "OlderThanXYears" -> Condition.of(col, ConditionOperator.LESS_THAN, day(today.minusYears(x)));
+            case "On" -> range(col, day(date(values)), day(date(values).plusDays(1)));
+            case "OnOrBefore" -> Condition.of(col, ConditionOperator.LESS_THAN, day(date(values).plusDays(1)));
+            case "OnOrAfter" -> Condition.of(col, ConditionOperator.GREATER_EQUAL, day(date(values)));
+            default -> throw DataverseFault.query("The function Microsoft.Dynamics.CRM." + function + " is not supported.");
+        };
+    }
+
+    private static long parseCount(String function, String v) {
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            if (function.equals("On") || function.equals("OnOrBefore") || function.equals("OnOrAfter")) {
+                return 0;
+            }
+            throw DataverseFault.query("The PropertyValue of " + function + " must be a whole number.");
+        }
+    }
+
+    private static LocalDate date(List<String> values) {
+        try {
+            return LocalDate.parse(values.get(0).trim().substring(0, 10));
+        } catch (RuntimeException e) {
+            throw DataverseFault.query("The PropertyValue must be a date such as '2024-01-31'.");
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.dve.server.webapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dve.server.testing.EmulatorTest;
+import dev.dve.server.testing.WebApi.Response;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Microsoft.Dynamics.CRM query functions in $filter, computed from the emulator clock and the caller. */
+class QueryFunctionTest extends EmulatorTest {
+    private static final String F = "Microsoft.Dynamics.CRM.";
+
+    @BeforeEach
+    void dated() {
+        // the clock stands at Wednesday 2025-06-18 12:00 UTC
+        api.post("/admin/clock", "{\"set\":\"2025-06-18T12:00:00Z\",\"freeze\":true}");
+        String[][] rows = {{"d-today", "2025-06-18T08:00:00Z"}, {"d-yesterday", "2025-06-17T23:00:00Z"}, {"d-3days", "2025-06-15T10:00:00Z"},
+                {"d-lastweek", "2025-06-10T10:00:00Z"}, {"d-lastmonth", "2025-05-20T10:00:00Z"}, {"d-lastyear", "2024-11-01T10:00:00Z"},
+                {"d-tomorrow", "2025-06-19T10:00:00Z"}, {"d-in2hours", "2025-06-18T13:30:00Z"}};
+        for (String[] r : rows) {
+            assertEquals(204, api.post("accounts", "{\"name\":\"" + r[0] + "\",\"telephone1\":\"dates\",\"overriddencreatedon\":\"" + r[1] + "\"}").status());
+        }
+    }
+
+    private List<String> names(String filter) {
+        Response r = api.get("accounts?$select=name&$orderby=name&$filter=telephone1%20eq%20'dates'%20and%20" + filter);
+        assertEquals(200, r.status(), filter + ": " + r.body());
+        List<String> out = new ArrayList<>();
+        r.json().path("value").forEach(v -> out.add(v.path("name").asText()));
+        return out;
+    }
+
+    private String fn(String name, String args) {
+        return F + name + "(PropertyName='createdon'" + args + ")";
+    }
+
+    @Test
+    void relativeDates() {
+        assertEquals(List.of("d-in2hours", "d-today"), names(fn("Today", "")));
+        assertEquals(List.of("d-yesterday"), names(fn("Yesterday", "")));
+        assertEquals(List.of("d-tomorrow"), names(fn("Tomorrow", "")));
+        assertEquals(List.of("d-3days", "d-today", "d-yesterday"), names(fn("LastXDays", ",PropertyValue=3")));
+        assertEquals(List.of("d-3days", "d-today", "d-yesterday"), names(fn("Last7Days", "")), "from the start of the day a week ago (06-11)");
+        assertEquals(List.of("d-lastweek"), names(fn("LastWeek", "")));
+        assertEquals(List.of("d-3days", "d-in2hours", "d-today", "d-tomorrow", "d-yesterday"), names(fn("ThisWeek", "")));
+        assertEquals(List.of("d-lastmonth"), names(fn("LastMonth", "")));
+        assertEquals(List.of("d-lastyear"), names(fn("LastYear", "")));
+        assertEquals(List.of("d-in2hours"), names(fn("NextXHours", ",PropertyValue=2")));
+        assertEquals(List.of("d-lastmonth", "d-lastweek", "d-lastyear"), names(fn("OlderThanXDays", ",PropertyValue=5")));
+        assertEquals(List.of("d-lastyear"), names(fn("OlderThanXMonths", ",PropertyValue=6")));
+        assertEquals(List.of("d-3days"), names(fn("On", ",PropertyValue='2025-06-15'")));
+        assertEquals(List.of("d-lastmonth", "d-lastweek", "d-lastyear"), names(fn("OnOrBefore", ",PropertyValue='2025-06-10'")));
+        api.post("/admin/clock", "{\"advance\":\"P1D\"}");
+        assertEquals(List.of("d-tomorrow"), names(fn("Today", "")), "computed from the emulator clock at query time");
+    }
+
+    @Test
+    void inBetweenAndAliases() {
+        assertEquals(List.of("d-lastweek", "d-today"), names(F + "In(PropertyName='name',PropertyValues=%5B%22d-today%22,%22d-lastweek%22%5D)"));
+        assertEquals(6, names(F + "NotIn(PropertyName='name',PropertyValues=%5B%22d-today%22,%22d-lastweek%22%5D)").size());
+        assertEquals(List.of("d-3days", "d-lastweek"), names(F + "Between(PropertyName=@p1,PropertyValues=@p2)&@p1='createdon'&@p2=%5B%222025-06-01T00:00:00Z%22,%222025-06-16T00:00:00Z%22%5D"));
+        JsonNode counts = api.get("accounts?$select=name&$filter=" + F + "Between(PropertyName='numberofemployees',PropertyValues=%5B%2230%22,%22300%22%5D)").json();
+        assertEquals(2, counts.path("value").size(), "Contoso (250) and Fabrikam (40)");
+    }
+
+    @Test
+    void callerRelativeFunctions() {
+        JsonNode mine = as("basic@emulator.local").get("accounts?$select=name&$filter=" + F + "EqualUserId(PropertyName='ownerid')").json();
+        assertEquals(1, mine.path("value").size());
+        assertEquals("Adventure Works", mine.path("value").get(0).path("name").asText());
+        JsonNode unit = as("basic@emulator.local").get("accounts?$select=name&$filter=" + F + "EqualBusinessId(PropertyName='owningbusinessunit')").json();
+        assertEquals(1, unit.path("value").size());
+    }
+
+    @Test
+    void misuseIsAQueryError() {
+        Response negated = api.get("accounts?$filter=not%20" + fn("Today", ""));
+        assertEquals(400, negated.status());
+        assertEquals("Not operator along with the Custom Named Condition operators is not allowed", negated.errorMessage());
+        Response notDate = api.get("accounts?$filter=" + F + "Today(PropertyName='name')");
+        assertEquals(400, notDate.status());
+        assertEquals("0x80060888", notDate.errorCode());
+        Response unknownColumn = api.get("accounts?$filter=" + F + "Today(PropertyName='nosuch')");
+        assertEquals(400, unknownColumn.status());
+        Response badArray = api.get("accounts?$filter=" + F + "In(PropertyName='name',PropertyValues=%5Bnope)");
+        assertTrue(badArray.status() == 400, badArray.body());
+    }
+}
