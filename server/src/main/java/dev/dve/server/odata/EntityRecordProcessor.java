@@ -245,12 +245,32 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
             throw new DataverseFault(ErrorCode.METHOD_NOT_ALLOWED, "POST is not supported on a single record; use PATCH.");
         }
         EntityMetadata e = t.entity();
-        Payload payload = scope.payloads().read(e, body(request));
+        Payload payload = scope.payloads().read(e, withContentIdReferences(e, body(request)));
         if (t.scope() != null) {
             payload.entity().set(t.scope().attribute(), new EntityReference(uriParentEntity(uriInfo), (UUID) t.scope().values().get(0)));
         }
         UUID id = service().create(scope.caller(), payload);
         respondWritten(request, response, uriInfo, e, id, true);
+    }
+
+    /** In a $batch change set, {@code "x@odata.bind": "$1"} names the record an earlier part created. */
+    private com.fasterxml.jackson.databind.JsonNode withContentIdReferences(EntityMetadata e, String text) {
+        com.fasterxml.jackson.databind.JsonNode body = scope.payloads().parse(e.entitySetName(), text);
+        if (body.isObject() && !scope.contentIds().isEmpty()) {
+            com.fasterxml.jackson.databind.node.ObjectNode o = (com.fasterxml.jackson.databind.node.ObjectNode) body;
+            List<String> keys = new ArrayList<>();
+            o.fieldNames().forEachRemaining(keys::add);
+            for (String k : keys) {
+                if (k.endsWith("@odata.bind") && o.get(k).isTextual() && o.get(k).asText().startsWith("$")) {
+                    String target = scope.contentIds().get(o.get(k).asText());
+                    if (target == null) {
+                        throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "Content-ID Reference: '" + o.get(k).asText() + "' does not exist in the batch context.");
+                    }
+                    o.put(k, target);
+                }
+            }
+        }
+        return body;
     }
 
     private String uriParentEntity(UriInfo uriInfo) {
@@ -267,7 +287,7 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
             throw new DataverseFault(ErrorCode.METHOD_NOT_ALLOWED, "PATCH needs a record key.");
         }
         EntityMetadata e = t.entity();
-        Payload payload = scope.payloads().read(e, body(request));
+        Payload payload = scope.payloads().read(e, withContentIdReferences(e, body(request)));
         UUID bodyId = payload.entity().id();
         if (bodyId != null && !bodyId.equals(t.id())) {
             throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "The id in the body does not match the id in the URL.");
@@ -305,6 +325,10 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
         response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
         response.setHeader("OData-Version", "4.0");
         response.setHeader("OData-EntityId", entityId(request, e, id));
+        response.setHeader("Location", entityId(request, e, id));
+        if (request.getHeader("Content-ID") != null) {
+            response.setHeader("Content-ID", request.getHeader("Content-ID"));
+        }
     }
 
     private void writeRow(ODataRequest request, ODataResponse response, int status, EntityMetadata e, Entity row,

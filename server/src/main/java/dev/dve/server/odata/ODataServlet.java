@@ -74,6 +74,7 @@ public final class ODataServlet extends HttpServlet {
         handler.register(new FunctionProcessor(scope));
         handler.register(new ServiceDocumentWriter(scope));
         handler.register(new ActionProcessor(scope));
+        handler.register(new BatchRequestProcessor(scope));
         handler.register(new DataverseErrorProcessor());
         handler.process(withFunctionParentheses(req, path), resp);
     }

@@ -45,6 +45,10 @@ public final class PreferHeader {
         return parts;
     }
 
+    public boolean has(String preference) {
+        return values.containsKey(preference.toLowerCase(Locale.ROOT));
+    }
+
     public boolean returnRepresentation() {
         return "representation".equalsIgnoreCase(values.get("return"));
     }

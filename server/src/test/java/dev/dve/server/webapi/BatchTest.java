@@ -1,0 +1,93 @@
+package dev.dve.server.webapi;
+
+import dev.dve.server.testing.EmulatorTest;
+import dev.dve.server.testing.WebApi.Response;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** $batch: change sets commit or roll back as one, Content-ID references, continue-on-error, Dataverse's boundaries. */
+class BatchTest extends EmulatorTest {
+
+    private String part(String method, String url, String contentId, String body) {
+        StringBuilder b = new StringBuilder("Content-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n");
+        if (contentId != null) {
+            b.append("Content-ID: ").append(contentId).append("\r\n");
+        }
+        b.append("\r\n").append(method).append(' ').append(url).append(" HTTP/1.1\r\n");
+        if (body != null) {
+            b.append("Content-Type: application/json; type=entry\r\n\r\n").append(body).append("\r\n");
+        } else {
+            b.append("Accept: application/json\r\n\r\n\r\n");
+        }
+        return b.toString();
+    }
+
+    private String changeset(String boundary, String... parts) {
+        StringBuilder b = new StringBuilder("Content-Type: multipart/mixed; boundary=" + boundary + "\r\n\r\n");
+        for (String p : parts) {
+            b.append("--").append(boundary).append("\r\n").append(p);
+        }
+        return b.append("--").append(boundary).append("--\r\n").toString();
+    }
+
+    private Response batch(String body, String... headers) {
+        String[] all = new String[headers.length + 2];
+        all[0] = "Content-Type";
+        all[1] = "multipart/mixed; boundary=\"batch_AAA123\"";
+        System.arraycopy(headers, 0, all, 2, headers.length);
+        return api.send("POST", "$batch", body, all);
+    }
+
+    private int accounts(String name) {
+        return api.get("accounts?$count=true&$filter=name%20eq%20'" + name.replace(" ", "%20") + "'").json().path("@odata.count").asInt();
+    }
+
+    @Test
+    void changeSetWithReferencesAndAGetOutside() {
+        String base = "/api/data/v9.2/";
+        String body = "--batch_AAA123\r\n" + changeset("changeset_BBB456",
+                part("POST", base + "accounts", "1", "{\"name\":\"Batched\"}"),
+                part("POST", base + "contacts", "2", "{\"lastname\":\"Batchling\",\"parentcustomerid_account@odata.bind\":\"$1\"}"),
+                part("PATCH", "$1", "3", "{\"telephone1\":\"555-BATCH\"}"))
+                + "--batch_AAA123\r\n" + part("GET", api.api() + "accounts?$select=name&$filter=name%20eq%20'Batched'", null, null)
+                + "--batch_AAA123--\r\n";
+        Response r = batch(body);
+        assertEquals(200, r.status(), r.body());
+        assertTrue(r.header("Content-Type").startsWith("multipart/mixed; boundary=batchresponse_"), r.header("Content-Type"));
+        assertTrue(r.body().contains("--batchresponse_") && r.body().contains("--changesetresponse_"), r.body());
+        assertTrue(r.body().contains("HTTP/1.1 204 No Content"));
+        assertTrue(r.body().contains("OData-EntityId: " + api.api() + "accounts("), r.body());
+        assertTrue(r.body().contains("\"name\":\"Batched\""), "the GET sees the committed change set: " + r.body());
+        assertEquals(1, accounts("Batched"));
+        String id = api.get("accounts?$select=telephone1&$filter=name%20eq%20'Batched'").json().path("value").get(0).path("accountid").asText();
+        assertEquals("555-BATCH", api.get("accounts(" + id + ")?$select=telephone1").json().path("telephone1").asText(), "PATCH $1");
+        assertEquals(id, api.get("contacts?$select=_parentcustomerid_value&$filter=lastname%20eq%20'Batchling'").json()
+                .path("value").get(0).path("_parentcustomerid_value").asText(), "bound with $1");
+    }
+
+    @Test
+    void aFailingPartRollsTheChangeSetBack() {
+        String base = "/api/data/v9.2/";
+        String body = "--batch_AAA123\r\n" + changeset("changeset_BBB456",
+                part("POST", base + "accounts", "1", "{\"name\":\"Doomed batch\"}"),
+                part("POST", base + "accounts", "2", "{\"name\":\"Bad\",\"customertypecode\":99}"))
+                + "--batch_AAA123\r\n" + part("POST", base + "accounts", null, "{\"name\":\"After the failure\"}")
+                + "--batch_AAA123--\r\n";
+        Response r = batch(body);
+        assertEquals(400, r.status(), r.body());
+        assertTrue(r.body().contains("HTTP/1.1 400 Bad Request"));
+        assertTrue(r.body().contains("0x80044331"), r.body());
+        assertEquals(0, accounts("Doomed batch"), "the whole change set rolled back");
+        assertEquals(0, accounts("After the failure"), "processing stops at the first failure");
+
+        Response cont = batch(body, "Prefer", "odata.continue-on-error");
+        assertEquals(200, cont.status(), cont.body());
+        assertTrue(cont.body().contains("HTTP/1.1 400 Bad Request"));
+        assertEquals(0, accounts("Doomed batch"));
+        assertEquals(1, accounts("After the failure"), "continue-on-error goes on");
+        assertFalse(cont.body().contains("--batch_AAA123"));
+    }
+}
