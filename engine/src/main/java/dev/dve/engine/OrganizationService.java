@@ -336,6 +336,18 @@ public final class OrganizationService {
             if (filter != null) {
                 query.where(filter);
             }
+            secureLinks(p, query.links());
+        }
+    }
+
+    /** Joined rows are read-filtered too: the filter becomes part of each join. */
+    private void secureLinks(SecurityPrincipal p, List<dev.dve.query.LinkEntity> links) {
+        for (dev.dve.query.LinkEntity l : links) {
+            Criterion filter = access.readFilter(p, entity(l.entityName()));
+            if (filter != null) {
+                l.criteria().add(filter);
+            }
+            secureLinks(p, l.links());
         }
     }
 

@@ -13,7 +13,10 @@ public final class QueryExpression {
     private FilterExpression criteria = new FilterExpression(LogicalOperator.AND, List.of());
     private final List<Order> orders = new ArrayList<>();
     private Integer top;
+    private Integer skip;
+    private boolean distinct;
     private boolean lookupNames;
+    private final List<LinkEntity> links = new ArrayList<>();
 
     public QueryExpression(String entityName) {
         this.entityName = entityName;
@@ -62,6 +65,35 @@ public final class QueryExpression {
 
     public QueryExpression top(Integer n) {
         this.top = n;
+        return this;
+    }
+
+    /** Rows to pass over before the first one returned (FetchXML's simple paging). */
+    public Integer skip() {
+        return skip;
+    }
+
+    public QueryExpression skip(Integer n) {
+        this.skip = n;
+        return this;
+    }
+
+    public boolean distinct() {
+        return distinct;
+    }
+
+    public QueryExpression distinct(boolean on) {
+        this.distinct = on;
+        return this;
+    }
+
+    /** Joined related entities (FetchXML link-entity). */
+    public List<LinkEntity> links() {
+        return links;
+    }
+
+    public QueryExpression link(LinkEntity l) {
+        links.add(l);
         return this;
     }
 

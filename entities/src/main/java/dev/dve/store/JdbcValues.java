@@ -34,6 +34,12 @@ public final class JdbcValues {
     /** Reads an attribute's value from the column of the same name. */
     public static Object read(ResultSet rs, AttributeMetadata a, String column, String defaultTarget,
                               boolean withName) throws SQLException {
+        return read(rs, a, column, Columns.lookupType(a), defaultTarget, withName ? Columns.lookupName(a) : null);
+    }
+
+    /** Reads a value whose columns carry the given labels (joined columns are labelled {@code alias.column}). */
+    public static Object read(ResultSet rs, AttributeMetadata a, String column, String typeColumn, String defaultTarget,
+                              String nameColumn) throws SQLException {
         switch (a.type()) {
             case UNIQUEIDENTIFIER: {
                 String s = rs.getString(column);
@@ -46,8 +52,8 @@ public final class JdbcValues {
                 if (s == null) {
                     return null;
                 }
-                String target = a.isPolymorphic() ? rs.getString(Columns.lookupType(a)) : defaultTarget;
-                String name = withName ? rs.getString(Columns.lookupName(a)) : null;
+                String target = a.isPolymorphic() ? rs.getString(typeColumn) : defaultTarget;
+                String name = nameColumn != null ? rs.getString(nameColumn) : null;
                 return new EntityReference(target, UUID.fromString(s.trim()), name);
             }
             case INTEGER:

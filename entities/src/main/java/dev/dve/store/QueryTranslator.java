@@ -34,10 +34,84 @@ public final class QueryTranslator {
         return catalog.require(q.entityName()).columns(q.columns());
     }
 
+    /** How the aliases of a query's joined entities map to their metadata and SQL aliases. */
+    private final class Aliases {
+        final java.util.Map<String, EntityMetadata> entities = new java.util.LinkedHashMap<>();
+        final java.util.Map<String, String> sql = new java.util.LinkedHashMap<>();
+
+        Aliases(QueryExpression q) {
+            int[] n = {0};
+            collect(q.links(), n);
+        }
+
+        private void collect(List<dev.dve.query.LinkEntity> links, int[] n) {
+            for (dev.dve.query.LinkEntity l : links) {
+                String alias = l.alias() != null ? l.alias() : l.entityName();
+                if (entities.containsKey(alias)) {
+                    throw DataverseFault.query("The link-entity alias '" + alias + "' is used twice.");
+                }
+                entities.put(alias, catalog.entity(l.entityName()).orElseThrow(() -> DataverseFault.query(
+                        "The entity with a name = '" + l.entityName() + "' with namemapping = 'Logical' was not found in the MetadataCache.")));
+                sql.put(alias, "l" + (++n[0]));
+                collect(l.links(), n);
+            }
+        }
+    }
+
+    /** The SQL column of an attribute: {@code t.col} for the root entity, {@code lN.col} for {@code alias.col}. */
+    private String column(EntityMetadata root, Aliases aliases, String name) {
+        int dot = name.indexOf('.');
+        if (dot < 0) {
+            return col(attribute(root, name).logicalName());
+        }
+        String alias = name.substring(0, dot);
+        EntityMetadata linked = aliases.entities.get(alias);
+        if (linked == null) {
+            throw DataverseFault.query("No link-entity has the alias '" + alias + "'.");
+        }
+        return aliases.sql.get(alias) + "." + dialect.quote(attribute(linked, name.substring(dot + 1)).logicalName());
+    }
+
+    /** The joined columns a query returns, as (alias, attribute) pairs. */
+    public List<java.util.Map.Entry<String, AttributeMetadata>> linkedColumns(QueryExpression q) {
+        List<java.util.Map.Entry<String, AttributeMetadata>> out = new ArrayList<>();
+        collectColumns(q.links(), out);
+        return out;
+    }
+
+    private void collectColumns(List<dev.dve.query.LinkEntity> links, List<java.util.Map.Entry<String, AttributeMetadata>> out) {
+        for (dev.dve.query.LinkEntity l : links) {
+            EntityMetadata le = catalog.require(l.entityName());
+            String alias = l.alias() != null ? l.alias() : l.entityName();
+            for (String c : l.columns()) {
+                out.add(java.util.Map.entry(alias, attribute(le, c)));
+            }
+            collectColumns(l.links(), out);
+        }
+    }
+
+    private void joins(StringBuilder sql, EntityMetadata root, String parentSql, EntityMetadata parent, List<dev.dve.query.LinkEntity> links,
+                       Aliases aliases, List<Object> params) {
+        for (dev.dve.query.LinkEntity l : links) {
+            String alias = l.alias() != null ? l.alias() : l.entityName();
+            EntityMetadata le = aliases.entities.get(alias);
+            String a = aliases.sql.get(alias);
+            sql.append(l.outer() ? " LEFT OUTER JOIN " : " INNER JOIN ").append(dialect.quote(le.tableName())).append(' ').append(a)
+                    .append(" ON ").append(a).append('.').append(dialect.quote(attribute(le, l.from()).logicalName()))
+                    .append(" = ").append(parentSql).append('.').append(dialect.quote(attribute(parent, l.to()).logicalName()));
+            if (l.criteria() != null && !l.criteria().children().isEmpty()) {
+                sql.append(" AND ");
+                criterion(sql, le, new Aliases(new QueryExpression(le.logicalName())), l.criteria(), params, a);
+            }
+            joins(sql, root, a, le, l.links(), aliases, params);
+        }
+    }
+
     public SqlStatement select(QueryExpression q) {
         EntityMetadata e = catalog.require(q.entityName());
+        Aliases aliases = new Aliases(q);
         List<Object> params = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("SELECT ");
+        StringBuilder sql = new StringBuilder(q.distinct() ? "SELECT DISTINCT " : "SELECT ");
         boolean first = true;
         for (AttributeMetadata a : selectedAttributes(q)) {
             if (!first) {
@@ -52,14 +126,25 @@ public final class QueryTranslator {
                 sql.append(", ").append(nameExpression(a)).append(" AS ").append(dialect.quote(Columns.lookupName(a)));
             }
         }
+        for (java.util.Map.Entry<String, AttributeMetadata> c : linkedColumns(q)) {
+            String a = aliases.sql.get(c.getKey());
+            sql.append(", ").append(a).append('.').append(dialect.quote(c.getValue().logicalName())).append(" AS ")
+                    .append(dialect.quote(c.getKey() + "." + c.getValue().logicalName()));
+            if (c.getValue().isPolymorphic()) {
+                sql.append(", ").append(a).append('.').append(dialect.quote(Columns.lookupType(c.getValue()))).append(" AS ")
+                        .append(dialect.quote(c.getKey() + "." + Columns.lookupType(c.getValue())));
+            }
+        }
         sql.append(" FROM ").append(dialect.quote(e.tableName())).append(' ').append(ALIAS);
-        appendWhere(sql, e, q.criteria(), params);
+        List<Object> joinParams = new ArrayList<>();
+        joins(sql, e, ALIAS, e, q.links(), aliases, joinParams);
+        params.addAll(joinParams);
+        appendWhere(sql, e, aliases, q.criteria(), params);
         sql.append(" ORDER BY ");
         boolean idOrdered = false;
         for (Order o : q.orders()) {
-            AttributeMetadata a = attribute(e, o.attribute());
-            sql.append(col(a.logicalName())).append(o.descending() ? " DESC" : " ASC").append(", ");
-            idOrdered |= a.logicalName().equals(e.primaryIdAttribute());
+            sql.append(column(e, aliases, o.attribute())).append(o.descending() ? " DESC" : " ASC").append(", ");
+            idOrdered |= o.attribute().equals(e.primaryIdAttribute());
         }
         if (idOrdered) {
             sql.setLength(sql.length() - 2);
@@ -69,22 +154,33 @@ public final class QueryTranslator {
         if (q.top() != null) {
             sql.append(" LIMIT ?");
             params.add(q.top());
+        } else if (q.skip() != null) {
+            sql.append(" LIMIT ?");
+            params.add(Integer.MAX_VALUE);
+        }
+        if (q.skip() != null && q.skip() > 0) {
+            sql.append(" OFFSET ?");
+            params.add(q.skip());
         }
         return new SqlStatement(sql.toString(), params);
     }
 
     public SqlStatement count(QueryExpression q) {
         EntityMetadata e = catalog.require(q.entityName());
+        Aliases aliases = new Aliases(q);
         List<Object> params = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM ").append(dialect.quote(e.tableName())).append(' ').append(ALIAS);
-        appendWhere(sql, e, q.criteria(), params);
+        StringBuilder sql = new StringBuilder(q.distinct() || !q.links().isEmpty()
+                ? "SELECT COUNT(DISTINCT " + col(e.primaryIdAttribute()) + ") FROM " : "SELECT COUNT(*) FROM ")
+                .append(dialect.quote(e.tableName())).append(' ').append(ALIAS);
+        joins(sql, e, ALIAS, e, q.links(), aliases, params);
+        appendWhere(sql, e, aliases, q.criteria(), params);
         return new SqlStatement(sql.toString(), params);
     }
 
-    private void appendWhere(StringBuilder sql, EntityMetadata e, FilterExpression f, List<Object> params) {
+    private void appendWhere(StringBuilder sql, EntityMetadata e, Aliases aliases, FilterExpression f, List<Object> params) {
         if (f != null && !f.children().isEmpty()) {
             sql.append(" WHERE ");
-            criterion(sql, e, f, params);
+            criterion(sql, e, aliases, f, params, ALIAS);
         }
     }
 
@@ -108,7 +204,7 @@ public final class QueryTranslator {
                 + " n WHERE n." + dialect.quote(target.primaryIdAttribute()) + " = " + col(a.logicalName()) + ")";
     }
 
-    private void criterion(StringBuilder sql, EntityMetadata e, Criterion c, List<Object> params) {
+    private void criterion(StringBuilder sql, EntityMetadata e, Aliases aliases, Criterion c, List<Object> params, String rootAlias) {
         if (c instanceof FilterExpression f) {
             if (f.children().isEmpty()) {
                 sql.append("1=1");
@@ -120,23 +216,30 @@ public final class QueryTranslator {
                 if (i > 0) {
                     sql.append(joiner);
                 }
-                criterion(sql, e, f.children().get(i), params);
+                criterion(sql, e, aliases, f.children().get(i), params, rootAlias);
             }
             sql.append(')');
         } else if (c instanceof Not n) {
             sql.append("NOT (");
-            criterion(sql, e, n.inner(), params);
+            criterion(sql, e, aliases, n.inner(), params, rootAlias);
             sql.append(')');
         } else if (c instanceof ColumnComparison cc) {
-            sql.append(col(attribute(e, cc.left()).logicalName())).append(' ').append(comparison(cc.operator()))
-                    .append(' ').append(col(attribute(e, cc.right()).logicalName()));
+            sql.append(qualified(e, aliases, cc.left(), rootAlias)).append(' ').append(comparison(cc.operator()))
+                    .append(' ').append(qualified(e, aliases, cc.right(), rootAlias));
         } else if (c instanceof Condition cond) {
-            condition(sql, e, cond, params);
+            condition(sql, e, aliases, cond, params, rootAlias);
         }
     }
 
-    private void condition(StringBuilder sql, EntityMetadata e, Condition c, List<Object> params) {
-        String column = col(attribute(e, c.attribute()).logicalName());
+    private String qualified(EntityMetadata e, Aliases aliases, String name, String rootAlias) {
+        if (name.indexOf('.') >= 0) {
+            return column(e, aliases, name);
+        }
+        return rootAlias + "." + dialect.quote(attribute(e, name).logicalName());
+    }
+
+    private void condition(StringBuilder sql, EntityMetadata e, Aliases aliases, Condition c, List<Object> params, String rootAlias) {
+        String column = qualified(e, aliases, c.attribute(), rootAlias);
         List<Object> v = c.values();
         switch (c.operator()) {
             case NULL -> sql.append(column).append(" IS NULL");

@@ -154,6 +154,12 @@ public final class RecordStore {
                     }
                     row.set(a.logicalName(), v);
                 }
+                for (Map.Entry<String, AttributeMetadata> linked : translator.linkedColumns(q)) {
+                    AttributeMetadata a = linked.getValue();
+                    String label = linked.getKey() + "." + a.logicalName();
+                    String defaultTarget = a.type().isLookup() ? a.targets().get(0).entity() : null;
+                    row.set(label, JdbcValues.read(rs, a, label, linked.getKey() + "." + Columns.lookupType(a), defaultTarget, null));
+                }
                 out.add(row);
             }
         }

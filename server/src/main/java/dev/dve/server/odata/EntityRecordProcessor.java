@@ -80,6 +80,11 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
     public void readEntityCollection(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType format) {
         Target t = resolve(uriInfo.getUriResourceParts());
         EntityMetadata e = t.entity();
+        String fetchXml = storedOrGivenFetchXml(uriInfo, e);
+        if (fetchXml != null) {
+            readFetchXml(request, response, uriInfo, t, fetchXml);
+            return;
+        }
         PreferHeader prefer = new PreferHeader(request.getHeaders("Prefer"));
         AnnotationFilter annotations = prefer.annotations();
         QueryExpression q = QueryOptionTranslator.translate(e, uriInfo, queryContext());
@@ -162,6 +167,132 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
         if (prefer.maxPageSize() != null) {
             response.addHeader("Preference-Applied", "odata.maxpagesize=" + pageSize);
         }
+    }
+
+    /** {@code ?fetchXml=…}, or the FetchXML of the view {@code ?savedQuery=<id>} / {@code ?userQuery=<id>} names. */
+    private String storedOrGivenFetchXml(UriInfo uriInfo, EntityMetadata e) {
+        for (org.apache.olingo.server.api.uri.queryoption.CustomQueryOption o : uriInfo.getCustomQueryOptions()) {
+            switch (o.getName()) {
+                case "fetchXml" -> {
+                    return o.getText();
+                }
+                case "savedQuery", "userQuery" -> {
+                    String entity = o.getName().equals("savedQuery") ? "savedquery" : "userquery";
+                    UUID id;
+                    try {
+                        id = dev.dve.payload.PayloadReader.parseGuid(o.getText());
+                    } catch (IllegalArgumentException ex) {
+                        throw DataverseFault.query("The " + o.getName() + " parameter must be the view's id.");
+                    }
+                    Entity view = service().retrieve(scope.caller(), entity, id, List.of("fetchxml", "returnedtypecode"), false);
+                    if (!e.logicalName().equals(view.get("returnedtypecode"))) {
+                        throw DataverseFault.query("The view " + id + " returns '" + view.get("returnedtypecode") + "', not '" + e.logicalName() + "'.");
+                    }
+                    return (String) view.get("fetchxml");
+                }
+                default -> {
+                }
+            }
+        }
+        return null;
+    }
+
+    private void readFetchXml(ODataRequest request, ODataResponse response, UriInfo uriInfo, Target t, String fetchXml) {
+        EntityMetadata e = t.entity();
+        QueryFunctions.Context ctx = queryContext();
+        dev.dve.query.FetchXmlParser.Fetch fetch = new dev.dve.query.FetchXmlParser(scope.runtime().catalog(),
+                (fn, a, values) -> QueryFunctions.condition(fn, a, values, ctx)).parse(fetchXml);
+        QueryExpression q = fetch.query();
+        if (!q.entityName().equals(e.logicalName())) {
+            throw DataverseFault.query("The entity name '" + q.entityName() + "' of the FetchXML does not match the entity set '" + e.entitySetName() + "'.");
+        }
+        if (t.scope() != null) {
+            q.where(t.scope());
+        }
+        PreferHeader prefer = new PreferHeader(request.getHeaders("Prefer"));
+        AnnotationFilter annotations = prefer.annotations();
+        q.lookupNames(annotations.needsLookupNames());
+        List<AttributeMetadata> attrs = e.columns(q.columns());
+        List<Order> keys = new ArrayList<>(q.orders());
+        if (keys.stream().noneMatch(o -> o.attribute().equals(e.primaryIdAttribute()))) {
+            keys.add(new Order(e.primaryIdAttribute(), false));
+        }
+        List<AttributeMetadata> keyAttrs = keys.stream().map(o -> e.attribute(o.attribute()).orElseThrow()).toList();
+        int pageSize = fetch.count() != null ? fetch.count() : QueryOptionTranslator.MAX_PAGE;
+        boolean countAsked = fetch.totalRecordCount() || uriInfo.getCountOption() != null && uriInfo.getCountOption().getValue();
+        long total = countAsked ? service().count(scope.caller(), copyOf(q)) : -1;
+        if (fetch.page() > 1) {
+            SkipToken.Decoded cookie = fetch.pagingCookie() == null ? null : SkipToken.decodeFetchCookie(fetch.pagingCookie(), keyAttrs);
+            if (cookie != null && cookie.page() == fetch.page() - 1) {
+                q.where(Keyset.after(keys, cookie.last()));
+            } else {
+                q.skip((fetch.page() - 1) * pageSize);
+            }
+        }
+        if (q.columns() != null) {
+            List<String> fetchCols = new ArrayList<>(q.columns());
+            keys.forEach(k -> {
+                if (!fetchCols.contains(k.attribute())) {
+                    fetchCols.add(k.attribute());
+                }
+            });
+            q.columns(withVersion(e, fetchCols));
+        }
+        boolean topped = q.top() != null;
+        if (!topped) {
+            q.top(pageSize + 1);
+        }
+        List<Entity> rows = service().retrieveMultiple(scope.caller(), q, false).entities();
+        boolean more = !topped && rows.size() > pageSize;
+        List<Entity> page = more ? rows.subList(0, pageSize) : rows;
+        String cookie = null;
+        if (more) {
+            Entity lastRow = page.get(page.size() - 1);
+            Entity firstRow = page.get(0);
+            cookie = SkipToken.encode(fetch.page() + 1, keyAttrs, keys.stream().map(k -> lastRow.get(k.attribute())).toList(),
+                    keys.stream().map(k -> firstRow.get(k.attribute())).toList());
+        }
+        List<java.util.Map.Entry<String, AttributeMetadata>> linked = new dev.dve.store.QueryTranslator(scope.runtime().catalog(),
+                scope.runtime().database().dialect()).linkedColumns(q);
+        String context = request.getRawBaseUri() + "/$metadata#" + e.entitySetName();
+        String pagingCookie = cookie;
+        applyPreferences(response, prefer, false);
+        writeJson(response, HttpStatusCode.OK.getStatusCode(), g -> {
+            g.writeStringField("@odata.context", context);
+            if (countAsked) {
+                g.writeNumberField("@odata.count", Math.min(total, QueryOptionTranslator.MAX_PAGE));
+                g.writeNumberField("@Microsoft.Dynamics.CRM.totalrecordcount", Math.min(total, QueryOptionTranslator.MAX_PAGE));
+                g.writeBooleanField("@Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded", total > QueryOptionTranslator.MAX_PAGE);
+            }
+            if (pagingCookie != null && annotations.includes("Microsoft.Dynamics.CRM.fetchxmlpagingcookie")) {
+                g.writeStringField("@Microsoft.Dynamics.CRM.fetchxmlpagingcookie", pagingCookie);
+            }
+            if (pagingCookie != null && annotations.includes("Microsoft.Dynamics.CRM.morerecords")) {
+                g.writeBooleanField("@Microsoft.Dynamics.CRM.morerecords", true);
+            }
+            g.writeArrayFieldStart("value");
+            for (Entity row : page) {
+                g.writeStartObject();
+                scope.writer().writeEntity(g, e, row, attrs, annotations, true);
+                for (java.util.Map.Entry<String, AttributeMetadata> c : linked) {
+                    Object v = row.get(c.getKey() + "." + c.getValue().logicalName());
+                    if (v != null) {
+                        g.writeFieldName(c.getKey() + "." + c.getValue().logicalName());
+                        RecordJsonWriter.writeValue(g, v);
+                    }
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        });
+    }
+
+    /** A query's filter and joins without paging, for a count. */
+    private static QueryExpression copyOf(QueryExpression q) {
+        QueryExpression c = new QueryExpression(q.entityName()).columns(List.of()).distinct(q.distinct());
+        q.criteria().children().forEach(c::where);
+        q.links().forEach(c::link);
+        return c;
     }
 
     private static int pageSize(PreferHeader prefer, Integer top) {

@@ -72,7 +72,28 @@ final class SkipToken {
             Element outer = parse(token);
             int page = Integer.parseInt(outer.getAttribute("pagenumber"));
             String inner = URLDecoder.decode(URLDecoder.decode(outer.getAttribute("pagingcookie"), StandardCharsets.UTF_8), StandardCharsets.UTF_8);
-            Element cookie = parse(inner);
+            return new Decoded(page, lastValues(parse(inner), keys));
+        } catch (DataverseFault f) {
+            throw f;
+        } catch (Exception ex) {
+            throw DataverseFault.query("The $skiptoken is not valid for this query: " + ex.getMessage());
+        }
+    }
+
+    /** A FetchXML paging-cookie ({@code <cookie page="1"><accountid last="{…}" …/></cookie>}): its page and last values. */
+    static Decoded decodeFetchCookie(String innerXml, List<AttributeMetadata> keys) {
+        try {
+            Element cookie = parse(innerXml);
+            return new Decoded(Integer.parseInt(cookie.getAttribute("page")), lastValues(cookie, keys));
+        } catch (DataverseFault f) {
+            throw f;
+        } catch (Exception ex) {
+            throw DataverseFault.query("The paging-cookie is not valid for this query: " + ex.getMessage());
+        }
+    }
+
+    private static List<Object> lastValues(Element cookie, List<AttributeMetadata> keys) {
+        {
             List<Object> last = new ArrayList<>();
             int i = 0;
             for (Node n = cookie.getFirstChild(); n != null; n = n.getNextSibling()) {
@@ -88,11 +109,7 @@ final class SkipToken {
             if (i != keys.size()) {
                 throw new IllegalArgumentException("the paging cookie belongs to another query");
             }
-            return new Decoded(page, last);
-        } catch (DataverseFault f) {
-            throw f;
-        } catch (Exception ex) {
-            throw DataverseFault.query("The $skiptoken is not valid for this query: " + ex.getMessage());
+            return last;
         }
     }
 

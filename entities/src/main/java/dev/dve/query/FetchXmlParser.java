@@ -1,0 +1,298 @@
+package dev.dve.query;
+
+import dev.dve.fault.DataverseFault;
+import dev.dve.metadata.AttributeMetadata;
+import dev.dve.metadata.EntityMetadata;
+import dev.dve.metadata.MetadataCatalog;
+import dev.dve.payload.PayloadReader;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.xml.sax.InputSource;
+
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads FetchXML (what Advanced Find and saved views store) into the query model with a real XML parser:
+ * {@code fetch} (top, count, page, paging-cookie, distinct, returntotalrecordcount), {@code entity},
+ * {@code attribute}/{@code all-attributes}, {@code order}, nested {@code filter}s, {@code condition}s with their
+ * operators, and {@code link-entity} (inner, outer). Relative-date and user operators are handed to a resolver that
+ * knows the clock and the caller.
+ */
+public final class FetchXmlParser {
+    /** Turns a relative operator ({@code LastXDays}, {@code EqualUserId} …) into a criterion. */
+    @FunctionalInterface
+    public interface FunctionResolver {
+        Criterion resolve(String function, AttributeMetadata attribute, List<String> values);
+    }
+
+    /** The parsed query and the paging the fetch element asked for. */
+    public record Fetch(QueryExpression query, Integer count, int page, String pagingCookie, boolean totalRecordCount, boolean aggregate) {
+    }
+
+    private static final Map<String, ConditionOperator> BASIC = Map.ofEntries(
+            Map.entry("eq", ConditionOperator.EQUAL), Map.entry("ne", ConditionOperator.NOT_EQUAL), Map.entry("neq", ConditionOperator.NOT_EQUAL),
+            Map.entry("gt", ConditionOperator.GREATER_THAN), Map.entry("ge", ConditionOperator.GREATER_EQUAL),
+            Map.entry("lt", ConditionOperator.LESS_THAN), Map.entry("le", ConditionOperator.LESS_EQUAL),
+            Map.entry("like", ConditionOperator.LIKE), Map.entry("not-like", ConditionOperator.NOT_LIKE),
+            Map.entry("begins-with", ConditionOperator.BEGINS_WITH), Map.entry("not-begin-with", ConditionOperator.NOT_BEGIN_WITH),
+            Map.entry("ends-with", ConditionOperator.ENDS_WITH), Map.entry("not-end-with", ConditionOperator.NOT_END_WITH),
+            Map.entry("in", ConditionOperator.IN), Map.entry("not-in", ConditionOperator.NOT_IN),
+            Map.entry("between", ConditionOperator.BETWEEN), Map.entry("not-between", ConditionOperator.NOT_BETWEEN),
+            Map.entry("null", ConditionOperator.NULL), Map.entry("not-null", ConditionOperator.NOT_NULL));
+    private static final Map<String, String> FUNCTIONS = Map.ofEntries(
+            Map.entry("eq-userid", "EqualUserId"), Map.entry("ne-userid", "NotEqualUserId"),
+            Map.entry("eq-businessid", "EqualBusinessId"), Map.entry("ne-businessid", "NotEqualBusinessId"),
+            Map.entry("eq-userteams", "EqualUserTeams"), Map.entry("eq-useroruserteams", "EqualUserOrUserTeams"),
+            Map.entry("today", "Today"), Map.entry("yesterday", "Yesterday"), Map.entry("tomorrow", "Tomorrow"),
+            Map.entry("last-seven-days", "Last7Days"), Map.entry("next-seven-days", "Next7Days"),
+            Map.entry("last-week", "LastWeek"), Map.entry("this-week", "ThisWeek"), Map.entry("next-week", "NextWeek"),
+            Map.entry("last-month", "LastMonth"), Map.entry("this-month", "ThisMonth"), Map.entry("next-month", "NextMonth"),
+            Map.entry("last-year", "LastYear"), Map.entry("this-year", "ThisYear"), Map.entry("next-year", "NextYear"),
+            Map.entry("on", "On"), Map.entry("on-or-before", "OnOrBefore"), Map.entry("on-or-after", "OnOrAfter"),
+            Map.entry("last-x-hours", "LastXHours"), Map.entry("next-x-hours", "NextXHours"),
+            Map.entry("last-x-days", "LastXDays"), Map.entry("next-x-days", "NextXDays"),
+            Map.entry("last-x-weeks", "LastXWeeks"), Map.entry("next-x-weeks", "NextXWeeks"),
+            Map.entry("last-x-months", "LastXMonths"), Map.entry("next-x-months", "NextXMonths"),
+            Map.entry("last-x-years", "LastXYears"), Map.entry("next-x-years", "NextXYears"),
+            Map.entry("olderthan-x-minutes", "OlderThanXMinutes"), Map.entry("olderthan-x-hours", "OlderThanXHours"),
+            Map.entry("olderthan-x-days", "OlderThanXDays"), Map.entry("olderthan-x-weeks", "OlderThanXWeeks"),
+            Map.entry("olderthan-x-months", "OlderThanXMonths"), Map.entry("olderthan-x-years", "OlderThanXYears"));
+
+    private final MetadataCatalog catalog;
+    private final FunctionResolver functions;
+
+    public FetchXmlParser(MetadataCatalog catalog, FunctionResolver functions) {
+        this.catalog = catalog;
+        this.functions = functions;
+    }
+
+    public Fetch parse(String fetchXml) {
+        Element fetch;
+        try {
+            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            javax.xml.parsers.DocumentBuilder b = f.newDocumentBuilder();
+            b.setErrorHandler(null);
+            Document d = b.parse(new InputSource(new StringReader(fetchXml)));
+            fetch = d.getDocumentElement();
+        } catch (Exception e) {
+            throw fault("The FetchXML is not valid XML: " + e.getMessage());
+        }
+        if (!fetch.getTagName().equals("fetch")) {
+            throw fault("The root element of FetchXML must be 'fetch'.");
+        }
+        Element entity = single(fetch, "entity");
+        EntityMetadata e = entityNamed(entity.getAttribute("name"));
+        QueryExpression q = new QueryExpression(e.logicalName());
+        boolean aggregate = bool(fetch, "aggregate");
+        if (aggregate) {
+            throw fault("Aggregate FetchXML is not supported yet by the emulator.");
+        }
+        q.distinct(bool(fetch, "distinct"));
+        List<String> columns = new ArrayList<>();
+        boolean all = false;
+        for (Element c : children(entity)) {
+            switch (c.getTagName()) {
+                case "attribute" -> columns.add(attribute(e, c.getAttribute("name")).logicalName());
+                case "all-attributes" -> all = true;
+                case "order" -> {
+                    if (!c.getAttribute("alias").isEmpty() || !c.getAttribute("entityname").isEmpty()) {
+                        throw fault("Ordering by a link-entity column is not supported by the emulator.");
+                    }
+                    q.orderBy(attribute(e, c.getAttribute("attribute")).logicalName(), bool(c, "descending"));
+                }
+                case "filter" -> q.where(filter(e, c));
+                case "link-entity" -> q.link(link(e, c));
+                default -> throw fault("'" + c.getTagName() + "' is not a valid child of entity.");
+            }
+        }
+        q.columns(all || columns.isEmpty() ? null : columns);
+        Integer top = integer(fetch, "top");
+        Integer count = integer(fetch, "count");
+        Integer page = integer(fetch, "page");
+        if (top != null && (count != null || page != null)) {
+            throw fault("The top attribute can't be specified with paging attribute page or count.");
+        }
+        if (count != null && count > 5000) {
+            throw fault("The count attribute can't be greater than 5000.");
+        }
+        q.top(top);
+        return new Fetch(q, count, page == null ? 1 : page, fetch.getAttribute("paging-cookie").isEmpty() ? null : fetch.getAttribute("paging-cookie"),
+                bool(fetch, "returntotalrecordcount"), aggregate);
+    }
+
+    private LinkEntity link(EntityMetadata parent, Element l) {
+        EntityMetadata e = entityNamed(l.getAttribute("name"));
+        String from = l.getAttribute("from");
+        String to = l.getAttribute("to");
+        attribute(e, from);
+        attribute(parent, to);
+        String type = l.getAttribute("link-type").isEmpty() ? "inner" : l.getAttribute("link-type");
+        if (!type.equals("inner") && !type.equals("outer")) {
+            throw fault("The link-type '" + type + "' is not supported by the emulator.");
+        }
+        String alias = l.getAttribute("alias").isEmpty() ? null : l.getAttribute("alias");
+        List<String> columns = new ArrayList<>();
+        FilterExpression criteria = new FilterExpression(LogicalOperator.AND, List.of());
+        List<LinkEntity> nested = new ArrayList<>();
+        for (Element c : children(l)) {
+            switch (c.getTagName()) {
+                case "attribute" -> columns.add(attribute(e, c.getAttribute("name")).logicalName());
+                case "all-attributes" -> e.attributes().forEach(a -> columns.add(a.logicalName()));
+                case "filter" -> criteria.add(filter(e, c));
+                case "link-entity" -> nested.add(link(e, c));
+                case "order" -> throw fault("Ordering by a link-entity column is not supported by the emulator.");
+                default -> throw fault("'" + c.getTagName() + "' is not a valid child of link-entity.");
+            }
+        }
+        return new LinkEntity(e.logicalName(), from, to, alias, type.equals("outer"), columns, criteria, nested);
+    }
+
+    private FilterExpression filter(EntityMetadata e, Element f) {
+        String type = f.getAttribute("type").isEmpty() ? "and" : f.getAttribute("type");
+        if (!type.equals("and") && !type.equals("or")) {
+            throw fault("The filter type '" + type + "' is not valid; use 'and' or 'or'.");
+        }
+        FilterExpression out = new FilterExpression(type.equals("and") ? LogicalOperator.AND : LogicalOperator.OR, List.of());
+        for (Element c : children(f)) {
+            switch (c.getTagName()) {
+                case "condition" -> out.add(condition(e, c));
+                case "filter" -> out.add(filter(e, c));
+                default -> throw fault("'" + c.getTagName() + "' is not a valid child of filter.");
+            }
+        }
+        return out;
+    }
+
+    private Criterion condition(EntityMetadata root, Element c) {
+        String entityName = c.getAttribute("entityname");
+        String name = c.getAttribute("attribute");
+        if (!c.getAttribute("valueof").isEmpty()) {
+            throw fault("valueof conditions are not supported by the emulator.");
+        }
+        // conditions on a link-entity's columns name its alias; the translator resolves "alias.attribute"
+        AttributeMetadata a;
+        String reference;
+        if (!entityName.isEmpty()) {
+            throw fault("Conditions with entityname are not supported by the emulator yet; put the filter inside the link-entity.");
+        }
+        a = attribute(root, name);
+        reference = a.logicalName();
+        String op = c.getAttribute("operator");
+        List<String> values = new ArrayList<>();
+        if (c.hasAttribute("value")) {
+            values.add(c.getAttribute("value"));
+        }
+        for (Element v : children(c)) {
+            if (!v.getTagName().equals("value")) {
+                throw fault("'" + v.getTagName() + "' is not a valid child of condition.");
+            }
+            values.add(v.getTextContent());
+        }
+        ConditionOperator basic = BASIC.get(op);
+        if (basic != null) {
+            List<Object> typed = new ArrayList<>();
+            for (String v : values) {
+                typed.add(typed(a, v, basic));
+            }
+            if ((basic == ConditionOperator.NULL || basic == ConditionOperator.NOT_NULL) && !typed.isEmpty()) {
+                throw fault("The operator '" + op + "' takes no value.");
+            }
+            if ((basic == ConditionOperator.IN || basic == ConditionOperator.NOT_IN) && typed.isEmpty()) {
+                throw fault("The operator '" + op + "' needs at least one value.");
+            }
+            return new Condition(reference, basic, typed);
+        }
+        String function = FUNCTIONS.get(op);
+        if (function == null) {
+            throw fault("'" + op + "' is not a valid condition operator.");
+        }
+        return functions.resolve(function, a, values);
+    }
+
+    private static Object typed(AttributeMetadata a, String v, ConditionOperator op) {
+        if (op == ConditionOperator.LIKE || op == ConditionOperator.NOT_LIKE || op == ConditionOperator.BEGINS_WITH
+                || op == ConditionOperator.NOT_BEGIN_WITH || op == ConditionOperator.ENDS_WITH || op == ConditionOperator.NOT_END_WITH) {
+            return v;
+        }
+        try {
+            return switch (a.type()) {
+                case UNIQUEIDENTIFIER, LOOKUP, OWNER, CUSTOMER -> PayloadReader.parseGuid(v);
+                case INTEGER, PICKLIST, STATE, STATUS -> Integer.valueOf(v.trim());
+                case BIGINT -> Long.valueOf(v.trim());
+                case DECIMAL, MONEY -> new BigDecimal(v.trim());
+                case DOUBLE -> Double.valueOf(v.trim());
+                case BOOLEAN -> switch (v.trim().toLowerCase(Locale.ROOT)) {
+                    case "1", "true" -> Boolean.TRUE;
+                    case "0", "false" -> Boolean.FALSE;
+                    default -> throw new IllegalArgumentException();
+                };
+                case DATETIME -> PayloadReader.parseDateTime(v.trim());
+                default -> v;
+            };
+        } catch (RuntimeException e) {
+            throw fault("Condition for attribute '" + a.logicalName() + "': expected argument(s) of type '" + a.type().edmType()
+                    + "' but received '" + v + "'.");
+        }
+    }
+
+    private EntityMetadata entityNamed(String name) {
+        return catalog.entity(name).orElseThrow(() -> fault("The entity with a name = '" + name + "' with namemapping = 'Logical' was not found in the MetadataCache."));
+    }
+
+    private static AttributeMetadata attribute(EntityMetadata e, String name) {
+        return e.attribute(name).orElseThrow(() -> fault("'" + e.logicalName() + "' entity doesn't contain attribute with Name = '" + name + "'."));
+    }
+
+    private static Element single(Element parent, String tag) {
+        List<Element> c = children(parent).stream().filter(x -> x.getTagName().equals(tag)).toList();
+        if (c.size() != 1) {
+            throw fault("FetchXML needs exactly one '" + tag + "' element.");
+        }
+        return c.get(0);
+    }
+
+    private static List<Element> children(Element e) {
+        List<Element> out = new ArrayList<>();
+        for (Node n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element el) {
+                out.add(el);
+            }
+        }
+        return out;
+    }
+
+    private static boolean bool(Element e, String attr) {
+        String v = e.getAttribute(attr);
+        return v.equalsIgnoreCase("true") || v.equals("1");
+    }
+
+    private static Integer integer(Element e, String attr) {
+        String v = e.getAttribute(attr);
+        if (v.isEmpty()) {
+            return null;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n <= 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException ex) {
+            throw fault("The '" + attr + "' attribute must be a positive whole number.");
+        }
+    }
+
+    private static DataverseFault fault(String message) {
+        return DataverseFault.query(message);
+    }
+}

@@ -1,0 +1,123 @@
+package dev.dve.server.webapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dve.server.testing.EmulatorTest;
+import dev.dve.server.testing.WebApi.Response;
+import org.junit.jupiter.api.Test;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** ?fetchXml=, savedQuery= and userQuery=: the same query model, the same SQL, Dataverse's paging cookie. */
+class FetchXmlTest extends EmulatorTest {
+
+    private Response fetch(String set, String xml, String... headers) {
+        return api.get(set + "?fetchXml=" + URLEncoder.encode(xml, StandardCharsets.UTF_8).replace("+", "%20"), headers);
+    }
+
+    private List<String> names(Response r, String field) {
+        assertEquals(200, r.status(), r.body());
+        List<String> out = new ArrayList<>();
+        r.json().path("value").forEach(v -> out.add(v.path(field).asText()));
+        return out;
+    }
+
+    @Test
+    void attributesFiltersAndOrder() {
+        String xml = "<fetch><entity name='account'><attribute name='name'/><attribute name='creditlimit'/><order attribute='name' descending='true'/>"
+                + "<filter type='or'><condition attribute='creditlimit' operator='gt' value='30000'/>"
+                + "<filter type='and'><condition attribute='name' operator='like' value='Fab%'/><condition attribute='creditonhold' operator='eq' value='1'/></filter>"
+                + "</filter></entity></fetch>";
+        Response r = fetch("accounts", xml);
+        assertEquals(List.of("Fabrikam Inc", "Contoso Ltd", "Adventure Works"), names(r, "name"));
+        JsonNode first = r.json().path("value").get(0);
+        assertFalse(first.has("telephone1"), "only the attributes asked for");
+        assertTrue(first.has("creditlimit"));
+        assertEquals(List.of("Adventure Works", "Contoso Ltd"), names(fetch("accounts", "<fetch top='2'><entity name='account'><attribute name='name'/><order attribute='name'/></entity></fetch>"), "name"));
+    }
+
+    @Test
+    void conditionOperators() {
+        assertEquals(List.of("Contoso Ltd", "Fabrikam Inc"), names(fetch("accounts", "<fetch><entity name='account'><attribute name='name'/><order attribute='name'/>"
+                + "<filter><condition attribute='accountnumber' operator='in'><value>ACC-001</value><value>ACC-002</value></condition></filter></entity></fetch>"), "name"));
+        assertEquals(List.of("Contoso Ltd", "Fabrikam Inc"), names(fetch("accounts", "<fetch><entity name='account'><attribute name='name'/><order attribute='name'/>"
+                + "<filter><condition attribute='numberofemployees' operator='between'><value>10</value><value>300</value></condition></filter></entity></fetch>"), "name"));
+        assertEquals(List.of("Adventure Works", "Fabrikam Inc"), names(fetch("accounts", "<fetch><entity name='account'><attribute name='name'/><order attribute='name'/>"
+                + "<filter><condition attribute='telephone1' operator='ne' value='555-0100'/></filter></entity></fetch>"), "name"), "ne keeps nulls");
+        assertEquals(List.of("Adventure Works"), names(fetch("accounts", "<fetch><entity name='account'><attribute name='name'/>"
+                + "<filter><condition attribute='telephone1' operator='null'/></filter></entity></fetch>"), "name"));
+        assertEquals(List.of("Adventure Works"), names(as("basic@emulator.local").get("accounts?fetchXml=" + URLEncoder.encode(
+                "<fetch><entity name='account'><attribute name='name'/><filter><condition attribute='ownerid' operator='eq-userid'/></filter></entity></fetch>",
+                StandardCharsets.UTF_8).replace("+", "%20")), "name"));
+        assertEquals(3, names(fetch("accounts", "<fetch><entity name='account'><attribute name='name'/>"
+                + "<filter><condition attribute='createdon' operator='last-x-days' value='2'/></filter></entity></fetch>"), "name").size());
+    }
+
+    @Test
+    void linkEntities() {
+        String inner = "<fetch><entity name='contact'><attribute name='fullname'/><order attribute='fullname'/>"
+                + "<link-entity name='account' from='accountid' to='parentcustomerid' alias='acc'><attribute name='name'/>"
+                + "<filter><condition attribute='creditonhold' operator='eq' value='0'/></filter></link-entity></entity></fetch>";
+        Response r = fetch("contacts", inner);
+        assertEquals(List.of("Nancy Anderson", "Yvonne McKay"), names(r, "fullname"));
+        assertEquals("Adventure Works", r.json().path("value").get(0).path("acc.name").asText(), "linked columns are named alias.column");
+        api.post("contacts", "{\"lastname\":\"Loner\"}");
+        String outer = inner.replace("alias='acc'", "alias='acc' link-type='outer'");
+        Response o = fetch("contacts", outer);
+        List<String> all = names(o, "fullname");
+        assertTrue(all.contains("Loner") && all.contains("Susanna Stubberod"), all.toString());
+        JsonNode loner = o.json().path("value").get(all.indexOf("Loner"));
+        assertFalse(loner.has("acc.name"), "null columns are left out of FetchXML results");
+    }
+
+    @Test
+    void pagingCookieAndMoreRecords() {
+        String xml = "<fetch count='2' page='1' returntotalrecordcount='true'><entity name='contact'><attribute name='fullname'/><order attribute='fullname'/></entity></fetch>";
+        Response first = fetch("contacts", xml, "Prefer", "odata.include-annotations=\"*\"");
+        assertEquals(List.of("Nancy Anderson", "Susanna Stubberod"), names(first, "fullname"));
+        assertEquals(3, first.json().path("@Microsoft.Dynamics.CRM.totalrecordcount").asInt());
+        assertTrue(first.json().path("@Microsoft.Dynamics.CRM.morerecords").asBoolean());
+        String cookie = first.json().path("@Microsoft.Dynamics.CRM.fetchxmlpagingcookie").asText();
+        assertTrue(cookie.startsWith("<cookie pagenumber=\"2\" pagingcookie=\"%253ccookie%2520page%253d%25221%2522%253e%253cfullname%2520last%253d%2522Susanna"), cookie);
+        String inner = java.net.URLDecoder.decode(java.net.URLDecoder.decode(cookie.substring(cookie.indexOf("pagingcookie=\"") + 14, cookie.indexOf("\" istracking")),
+                StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+        String escaped = inner.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        Response second = fetch("contacts", xml.replace("page='1'", "page='2' paging-cookie='" + escaped + "'"), "Prefer", "odata.include-annotations=\"*\"");
+        assertEquals(List.of("Yvonne McKay"), names(second, "fullname"));
+        assertFalse(second.json().has("@Microsoft.Dynamics.CRM.fetchxmlpagingcookie"), "no cookie on the last page");
+        assertFalse(second.json().has("@Microsoft.Dynamics.CRM.morerecords"));
+        assertEquals(List.of("Yvonne McKay"), names(fetch("contacts", xml.replace("page='1'", "page='2'")), "fullname"), "simple paging without a cookie");
+    }
+
+    @Test
+    void savedAndUserViews() {
+        assertEquals(List.of("Adventure Works", "Contoso Ltd", "Fabrikam Inc"),
+                names(api.get("accounts?savedQuery=00000000-0000-0000-0000-0000000a1e04"), "name"));
+        String mine = as("basic@emulator.local").post("userqueries", "{\"name\":\"Mine\",\"returnedtypecode\":\"account\",\"fetchxml\":"
+                + "\"<fetch><entity name='account'><attribute name='name'/></entity></fetch>\"}", "Prefer", "return=representation").json().path("userqueryid").asText();
+        assertEquals(List.of("Adventure Works"), names(as("basic@emulator.local").get("accounts?userQuery=" + mine), "name"), "the view runs as its caller");
+        assertEquals(403, as("runner@emulator.local").get("accounts?userQuery=" + mine).status(), "another user's saved view is not readable");
+        assertEquals(400, api.get("contacts?savedQuery=00000000-0000-0000-0000-0000000a1e04").status(), "the view returns accounts");
+        assertEquals(0, names(api.get("asyncoperations?savedQuery=00000000-0000-0000-0000-0000000a1e03"), "name").size());
+    }
+
+    @Test
+    void invalidFetchXmlIsAQueryErrorNever500() {
+        String[] bad = {"not xml", "<fetch><entity name='nosuch'/></fetch>", "<fetch><entity name='account'><attribute name='nosuch'/></entity></fetch>",
+                "<fetch><entity name='account'><filter><condition attribute='name' operator='sparkles' value='x'/></filter></entity></fetch>",
+                "<fetch><entity name='account'><filter><condition attribute='numberofemployees' operator='eq' value='many'/></filter></entity></fetch>",
+                "<fetch top='5' count='2'><entity name='account'/></fetch>", "<fetch><entity name='contact'/></fetch>",
+                "<!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><fetch><entity name='account'/></fetch>"};
+        for (String x : bad) {
+            Response r = fetch("accounts", x);
+            assertEquals(400, r.status(), x + " -> " + r.body());
+            assertEquals("0x80060888", r.errorCode(), x);
+        }
+    }
+}
