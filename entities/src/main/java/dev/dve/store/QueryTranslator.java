@@ -228,6 +228,15 @@ public final class QueryTranslator {
                     .append(' ').append(qualified(e, aliases, cc.right(), rootAlias));
         } else if (c instanceof Condition cond) {
             condition(sql, e, aliases, cond, params, rootAlias);
+        } else if (c instanceof dev.dve.query.SubqueryCondition sub) {
+            EntityMetadata related = catalog.require(sub.entity());
+            String alias = rootAlias + "s";
+            sql.append(qualified(e, aliases, sub.attribute(), rootAlias)).append(sub.negated() ? " NOT IN (SELECT " : " IN (SELECT ")
+                    .append(alias).append('.').append(dialect.quote(attribute(related, sub.key()).logicalName()))
+                    .append(" FROM ").append(dialect.quote(related.tableName())).append(' ').append(alias)
+                    .append(" WHERE ").append(alias).append('.').append(dialect.quote(attribute(related, sub.key()).logicalName())).append(" IS NOT NULL AND ");
+            criterion(sql, related, new Aliases(new QueryExpression(related.logicalName())), sub.criteria(), params, alias);
+            sql.append(')');
         }
     }
 

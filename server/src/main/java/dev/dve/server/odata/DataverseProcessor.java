@@ -50,7 +50,7 @@ abstract class DataverseProcessor implements Processor {
     /** What the caller- and date-relative query functions are computed from. */
     protected QueryFunctions.Context queryContext() {
         return new QueryFunctions.Context(scope.runtime().now(), scope.caller().userId(), scope.caller().businessUnitId(),
-                () -> service().securityPrincipalFor(scope.caller().userId()).teams());
+                () -> service().securityPrincipalFor(scope.caller().userId()).teams(), scope.runtime().catalog());
     }
 
     protected EntityMetadata entity(UriResourceEntitySet set) {

@@ -39,14 +39,21 @@ final class FilterTranslator implements ExpressionVisitor<Object> {
     private final QueryFunctions.Context context;
     private final java.util.Set<Object> functionCriteria = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
-    FilterTranslator(EntityMetadata entity, UriInfoResource uri, QueryFunctions.Context context) {
+    private final dev.dve.metadata.MetadataCatalog catalog;
+
+    FilterTranslator(EntityMetadata entity, UriInfoResource uri, QueryFunctions.Context context, dev.dve.metadata.MetadataCatalog catalog) {
         this.entity = entity;
         this.uri = uri;
         this.context = context;
+        this.catalog = catalog;
     }
 
     /** An attribute of the row being filtered. */
     record AttributeOperand(AttributeMetadata attribute) {
+    }
+
+    /** A property reached through lookups ({@code primarycontactid/fullname}): the hops, then the property. */
+    record PathOperand(List<dev.dve.metadata.OneToManyRelationship> hops, AttributeMetadata leaf) {
     }
 
     /** A literal as written in the URL, with the EDM type Olingo gave it (null for aliases and null). */
@@ -93,6 +100,12 @@ final class FilterTranslator implements ExpressionVisitor<Object> {
     }
 
     private Criterion comparison(BinaryOperatorKind op, Object left, Object right) {
+        if (left instanceof LiteralOperand && right instanceof PathOperand) {
+            return comparison(flip(op), right, left);
+        }
+        if (left instanceof PathOperand p) {
+            return throughPath(p, comparison(op, new AttributeOperand(p.leaf()), right));
+        }
         ConditionOperator operator = operator(op);
         if (left instanceof AttributeOperand a && right instanceof AttributeOperand b) {
             return new ColumnComparison(a.attribute().logicalName(), operator, b.attribute().logicalName());
@@ -163,6 +176,9 @@ final class FilterTranslator implements ExpressionVisitor<Object> {
             case ENDSWITH -> ConditionOperator.ENDS_WITH;
             default -> throw DataverseFault.query("The function '" + method.toString().toLowerCase() + "' is not supported in $filter.");
         };
+        if (params.size() == 2 && params.get(0) instanceof PathOperand p) {
+            return throughPath(p, (Criterion) visitMethodCall(method, List.of(new AttributeOperand(p.leaf()), params.get(1))));
+        }
         if (params.size() != 2 || !(params.get(0) instanceof AttributeOperand a) || !(params.get(1) instanceof LiteralOperand l)) {
             throw DataverseFault.query("The function '" + method.toString().toLowerCase() + "' needs a property and a string literal.");
         }
@@ -184,19 +200,72 @@ final class FilterTranslator implements ExpressionVisitor<Object> {
         return new LiteralOperand(literal.getText(), t == null ? null : t.getFullQualifiedName().getFullQualifiedNameAsString());
     }
 
+    /** Wraps a condition on the last entity of a lookup path into nested subqueries back to this entity. */
+    private Criterion throughPath(PathOperand p, Criterion leafCondition) {
+        Criterion c = leafCondition;
+        for (int i = p.hops().size() - 1; i >= 0; i--) {
+            dev.dve.metadata.OneToManyRelationship hop = p.hops().get(i);
+            c = new dev.dve.query.SubqueryCondition(hop.referencingAttribute(), false, hop.referencedEntity(),
+                    hopKey(hop), c);
+        }
+        return c;
+    }
+
+    private String hopKey(dev.dve.metadata.OneToManyRelationship hop) {
+        return catalog.require(hop.referencedEntity()).primaryIdAttribute();
+    }
+
     @Override
     public Object visitMember(Member member) {
-        List<UriResource> parts = member.getResourcePath().getUriResourceParts();
+        List<UriResource> parts = new java.util.ArrayList<>(member.getResourcePath().getUriResourceParts());
+        if (!parts.isEmpty() && parts.get(0) instanceof org.apache.olingo.server.api.uri.UriResourceLambdaVariable) {
+            parts.remove(0);
+        }
         if (parts.size() == 1 && parts.get(0) instanceof UriResourceFunction f) {
             return queryFunction(f);
         }
-        if (parts.size() != 1 || !(parts.get(0) instanceof UriResourcePrimitiveProperty p)) {
+        if (parts.size() == 2 && parts.get(0) instanceof org.apache.olingo.server.api.uri.UriResourceNavigation nav && nav.getProperty().isCollection()
+                && (parts.get(1) instanceof org.apache.olingo.server.api.uri.UriResourceLambdaAny
+                || parts.get(1) instanceof org.apache.olingo.server.api.uri.UriResourceLambdaAll)) {
+            return lambda(nav, parts.get(1));
+        }
+        EntityMetadata current = entity;
+        List<dev.dve.metadata.OneToManyRelationship> hops = new java.util.ArrayList<>();
+        for (int i = 0; i < parts.size() - 1; i++) {
+            if (!(parts.get(i) instanceof org.apache.olingo.server.api.uri.UriResourceNavigation nav) || nav.getProperty().isCollection()) {
+                throw DataverseFault.query("Only lookup navigation properties can lead to a property in $filter.");
+            }
+            EntityMetadata from = current;
+            String navName = nav.getProperty().getName();
+            dev.dve.metadata.OneToManyRelationship r = catalog.manyToOne(from.logicalName()).stream()
+                    .filter(x -> x.referencingNavigation().equals(navName)).findFirst()
+                    .orElseThrow(() -> DataverseFault.query("Could not find a navigation property named '" + navName + "'."));
+            hops.add(r);
+            current = catalog.require(r.referencedEntity());
+        }
+        if (parts.isEmpty() || !(parts.get(parts.size() - 1) instanceof UriResourcePrimitiveProperty p)) {
             throw DataverseFault.query("Only properties of '" + entity.logicalName() + "' can be used in $filter here.");
         }
         String name = p.getProperty().getName();
-        return new AttributeOperand(entity.byWebApiName(name).orElseThrow(() -> DataverseFault.query(
-                "Could not find a property named '" + name + "' on type 'Microsoft.Dynamics.CRM." + entity.logicalName() + "'.")));
+        EntityMetadata owner = current;
+        AttributeMetadata leaf = owner.byWebApiName(name).orElseThrow(() -> DataverseFault.query(
+                "Could not find a property named '" + name + "' on type 'Microsoft.Dynamics.CRM." + owner.logicalName() + "'."));
+        return hops.isEmpty() ? new AttributeOperand(leaf) : new PathOperand(hops, leaf);
     }
+
+    /** {@code Account_Tasks/any(t: …)} and {@code …/all(t: …)} as subqueries on the related rows. */
+    private Criterion lambda(org.apache.olingo.server.api.uri.UriResourceNavigation nav, UriResource lambda) {
+        dev.dve.metadata.OneToManyRelationship r = catalog.relationship(nav.getProperty().getName()).orElseThrow();
+        EntityMetadata child = catalog.require(r.referencingEntity());
+        Expression body = lambda instanceof org.apache.olingo.server.api.uri.UriResourceLambdaAny any ? any.getExpression()
+                : ((org.apache.olingo.server.api.uri.UriResourceLambdaAll) lambda).getExpression();
+        Criterion inner = body == null ? new FilterExpression(LogicalOperator.AND, List.of())
+                : new FilterTranslator(child, uri, context, catalog).translate(body);
+        boolean all = lambda instanceof org.apache.olingo.server.api.uri.UriResourceLambdaAll;
+        return new dev.dve.query.SubqueryCondition(entity.primaryIdAttribute(), all, child.logicalName(), r.referencingAttribute(),
+                all ? new Not(inner) : inner);
+    }
+
 
     /** {@code Microsoft.Dynamics.CRM.<Function>(PropertyName='col', PropertyValue=…|PropertyValues=[…])}. */
     private Criterion queryFunction(UriResourceFunction f) {

@@ -81,7 +81,8 @@ final class QueryFunctions {
     }
 
     /** Who is asking and when: what the user- and date-relative functions are computed from. */
-    record Context(Instant now, UUID userId, UUID businessUnitId, java.util.function.Supplier<Set<UUID>> teams) {
+    record Context(Instant now, UUID userId, UUID businessUnitId, java.util.function.Supplier<Set<UUID>> teams,
+                   dev.dve.metadata.MetadataCatalog catalog) {
     }
 
     static Criterion condition(String function, AttributeMetadata a, List<String> values, Context ctx) {

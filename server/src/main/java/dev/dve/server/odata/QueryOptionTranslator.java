@@ -35,7 +35,7 @@ final class QueryOptionTranslator {
                                      TopOption top, UriInfoResource aliases, QueryFunctions.Context context) {
         QueryExpression q = new QueryExpression(e.logicalName()).columns(columns(e, select));
         if (filter != null) {
-            q.where(new FilterTranslator(e, aliases, context).translate(filter.getExpression()));
+            q.where(new FilterTranslator(e, aliases, context, context.catalog()).translate(filter.getExpression()));
         }
         if (orderBy != null) {
             for (OrderByItem item : orderBy.getOrders()) {
