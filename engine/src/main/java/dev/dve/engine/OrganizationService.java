@@ -320,6 +320,15 @@ public final class OrganizationService {
         });
     }
 
+    /** Runs a grouping/aggregate query over the rows the caller may read. */
+    public List<Map<String, Object>> aggregate(CallerContext caller, QueryExpression query) {
+        EntityMetadata e = entity(query.entityName());
+        return database.inTransaction(c -> {
+            secure(c, caller, e, query);
+            return store.aggregate(c, query);
+        });
+    }
+
     public long count(CallerContext caller, QueryExpression query) {
         EntityMetadata e = entity(query.entityName());
         return database.inTransaction(c -> {

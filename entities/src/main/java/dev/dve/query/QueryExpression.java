@@ -17,6 +17,7 @@ public final class QueryExpression {
     private boolean distinct;
     private boolean lookupNames;
     private final List<LinkEntity> links = new ArrayList<>();
+    private Aggregation aggregation;
 
     public QueryExpression(String entityName) {
         this.entityName = entityName;
@@ -84,6 +85,16 @@ public final class QueryExpression {
 
     public QueryExpression distinct(boolean on) {
         this.distinct = on;
+        return this;
+    }
+
+    /** Grouping and aggregates, or null for plain rows. */
+    public Aggregation aggregation() {
+        return aggregation;
+    }
+
+    public QueryExpression aggregation(Aggregation a) {
+        this.aggregation = a;
         return this;
     }
 

@@ -165,6 +165,46 @@ public final class QueryTranslator {
         return new SqlStatement(sql.toString(), params);
     }
 
+    /** SELECT group columns and aggregates … GROUP BY …, ordered by the group columns. */
+    public SqlStatement aggregate(QueryExpression q) {
+        EntityMetadata e = catalog.require(q.entityName());
+        dev.dve.query.Aggregation agg = q.aggregation();
+        Aliases aliases = new Aliases(q);
+        List<Object> params = new ArrayList<>();
+        List<String> select = new ArrayList<>();
+        List<String> groups = new ArrayList<>();
+        for (String g : agg.groupBy()) {
+            AttributeMetadata a = attribute(e, g);
+            select.add(col(a.logicalName()) + " AS " + dialect.quote(a.logicalName()));
+            groups.add(col(a.logicalName()));
+            if (a.isPolymorphic()) {
+                select.add(col(Columns.lookupType(a)) + " AS " + dialect.quote(Columns.lookupType(a)));
+                groups.add(col(Columns.lookupType(a)));
+            }
+        }
+        for (dev.dve.query.Aggregation.Aggregate x : agg.aggregates()) {
+            String target = x.attribute() == null ? null : col(attribute(e, x.attribute()).logicalName());
+            String expr = switch (x.function()) {
+                case COUNT -> "COUNT(*)";
+                case COUNT_COLUMN -> "COUNT(" + target + ")";
+                case COUNT_DISTINCT -> "COUNT(DISTINCT " + target + ")";
+                case SUM -> "SUM(" + target + ")";
+                case AVG -> "AVG(" + target + ")";
+                case MIN -> "MIN(" + target + ")";
+                case MAX -> "MAX(" + target + ")";
+            };
+            select.add(expr + " AS " + dialect.quote(x.alias()));
+        }
+        StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", select)).append(" FROM ")
+                .append(dialect.quote(e.tableName())).append(' ').append(ALIAS);
+        joins(sql, e, ALIAS, e, q.links(), aliases, params);
+        appendWhere(sql, e, aliases, q.criteria(), params);
+        if (!groups.isEmpty()) {
+            sql.append(" GROUP BY ").append(String.join(", ", groups)).append(" ORDER BY ").append(String.join(", ", groups));
+        }
+        return new SqlStatement(sql.toString(), params);
+    }
+
     public SqlStatement count(QueryExpression q) {
         EntityMetadata e = catalog.require(q.entityName());
         Aliases aliases = new Aliases(q);

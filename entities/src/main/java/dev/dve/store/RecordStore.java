@@ -166,6 +166,35 @@ public final class RecordStore {
         return out;
     }
 
+    /** The groups of an aggregate query: group values by attribute name, aggregates by alias. */
+    public List<Map<String, Object>> aggregate(Connection c, QueryExpression q) throws SQLException {
+        EntityMetadata e = catalog.require(q.entityName());
+        List<Map<String, Object>> out = new ArrayList<>();
+        try (PreparedStatement ps = translator.aggregate(q).prepare(c); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Map<String, Object> row = new java.util.LinkedHashMap<>();
+                for (String g : q.aggregation().groupBy()) {
+                    AttributeMetadata a = e.attribute(g).orElseThrow();
+                    row.put(g, JdbcValues.read(rs, a, a.logicalName(), a.type().isLookup() ? a.targets().get(0).entity() : null, false));
+                }
+                for (dev.dve.query.Aggregation.Aggregate x : q.aggregation().aggregates()) {
+                    Object v = rs.getObject(x.alias());
+                    if (v instanceof Number n && !(v instanceof java.math.BigDecimal) && (x.function() == dev.dve.query.Aggregation.Function.COUNT
+                            || x.function() == dev.dve.query.Aggregation.Function.COUNT_COLUMN || x.function() == dev.dve.query.Aggregation.Function.COUNT_DISTINCT)) {
+                        v = n.longValue();
+                    } else if (v instanceof Number n && !(v instanceof java.math.BigDecimal)) {
+                        v = new java.math.BigDecimal(n.toString());
+                    } else if (v instanceof java.time.LocalDateTime t) {
+                        v = t.toInstant(java.time.ZoneOffset.UTC);
+                    }
+                    row.put(x.alias(), v);
+                }
+                out.add(row);
+            }
+        }
+        return out;
+    }
+
     public long count(Connection c, QueryExpression q) throws SQLException {
         try (PreparedStatement ps = translator.count(q).prepare(c); ResultSet rs = ps.executeQuery()) {
             rs.next();

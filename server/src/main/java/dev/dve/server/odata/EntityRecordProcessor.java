@@ -85,6 +85,10 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
             readFetchXml(request, response, uriInfo, t, fetchXml);
             return;
         }
+        if (uriInfo.getApplyOption() != null) {
+            readAggregate(request, response, uriInfo, t);
+            return;
+        }
         PreferHeader prefer = new PreferHeader(request.getHeaders("Prefer"));
         AnnotationFilter annotations = prefer.annotations();
         QueryExpression q = QueryOptionTranslator.translate(e, uriInfo, queryContext());
@@ -280,6 +284,36 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
                         g.writeFieldName(c.getKey() + "." + c.getValue().logicalName());
                         RecordJsonWriter.writeValue(g, v);
                     }
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        });
+    }
+
+    private void readAggregate(ODataRequest request, ODataResponse response, UriInfo uriInfo, Target t) {
+        EntityMetadata e = t.entity();
+        QueryExpression q = ApplyTranslator.translate(e, uriInfo.getApplyOption(), uriInfo, queryContext());
+        if (uriInfo.getFilterOption() != null) {
+            q.where(new FilterTranslator(e, uriInfo, queryContext(), scope.runtime().catalog()).translate(uriInfo.getFilterOption().getExpression()));
+        }
+        if (t.scope() != null) {
+            q.where(t.scope());
+        }
+        List<java.util.Map<String, Object>> groups = service().aggregate(scope.caller(), q);
+        String context = request.getRawBaseUri() + "/$metadata#" + e.entitySetName();
+        writeJson(response, HttpStatusCode.OK.getStatusCode(), g -> {
+            g.writeStringField("@odata.context", context);
+            g.writeArrayFieldStart("value");
+            for (java.util.Map<String, Object> row : groups) {
+                g.writeStartObject();
+                for (java.util.Map.Entry<String, Object> v : row.entrySet()) {
+                    if (v.getValue() == null) {
+                        continue;
+                    }
+                    String name = e.attribute(v.getKey()).map(AttributeMetadata::webApiName).orElse(v.getKey());
+                    g.writeFieldName(name);
+                    RecordJsonWriter.writeValue(g, v.getValue());
                 }
                 g.writeEndObject();
             }

@@ -61,9 +61,6 @@ final class QueryOptionTranslator {
         if (uri.getExpandOption() != null && uri.getExpandOption().getExpandItems().size() > 15) {
             throw DataverseFault.query("The number of $expand options exceeds the limit of 15.");
         }
-        if (uri.getApplyOption() != null) {
-            throw new DataverseFault(dev.dve.fault.ErrorCode.NOT_SUPPORTED, "The query parameter $apply is not supported yet by the emulator");
-        }
     }
 
     /** The attributes $select names (null when there is no $select or it is {@code *}). */
