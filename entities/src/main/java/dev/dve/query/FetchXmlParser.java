@@ -34,7 +34,8 @@ public final class FetchXmlParser {
     }
 
     /** The parsed query and the paging the fetch element asked for. */
-    public record Fetch(QueryExpression query, Integer count, int page, String pagingCookie, boolean totalRecordCount, boolean aggregate) {
+    public record Fetch(QueryExpression query, Integer count, int page, String pagingCookie, boolean totalRecordCount, boolean aggregate,
+                        Map<String, String> groupAliases) {
     }
 
     private static final Map<String, ConditionOperator> BASIC = Map.ofEntries(
@@ -94,15 +95,43 @@ public final class FetchXmlParser {
         EntityMetadata e = entityNamed(entity.getAttribute("name"));
         QueryExpression q = new QueryExpression(e.logicalName());
         boolean aggregate = bool(fetch, "aggregate");
-        if (aggregate) {
-            throw fault("Aggregate FetchXML is not supported yet by the emulator.");
-        }
         q.distinct(bool(fetch, "distinct"));
         List<String> columns = new ArrayList<>();
+        List<String> groups = new ArrayList<>();
+        Map<String, String> groupAliases = new java.util.LinkedHashMap<>();
+        List<Aggregation.Aggregate> aggregates = new ArrayList<>();
         boolean all = false;
         for (Element c : children(entity)) {
             switch (c.getTagName()) {
-                case "attribute" -> columns.add(attribute(e, c.getAttribute("name")).logicalName());
+                case "attribute" -> {
+                    String name = attribute(e, c.getAttribute("name")).logicalName();
+                    if (!aggregate) {
+                        columns.add(name);
+                        continue;
+                    }
+                    String alias = c.getAttribute("alias");
+                    if (alias.isEmpty()) {
+                        throw fault("An attribute of an aggregate query needs an alias.");
+                    }
+                    if (!c.getAttribute("dategrouping").isEmpty()) {
+                        throw fault("dategrouping is not supported by the emulator yet.");
+                    }
+                    if (bool(c, "groupby")) {
+                        groups.add(name);
+                        groupAliases.put(name, alias);
+                        continue;
+                    }
+                    Aggregation.Function f = switch (c.getAttribute("aggregate")) {
+                        case "count" -> Aggregation.Function.COUNT;
+                        case "countcolumn" -> bool(c, "distinct") ? Aggregation.Function.COUNT_DISTINCT : Aggregation.Function.COUNT_COLUMN;
+                        case "sum" -> Aggregation.Function.SUM;
+                        case "avg" -> Aggregation.Function.AVG;
+                        case "min" -> Aggregation.Function.MIN;
+                        case "max" -> Aggregation.Function.MAX;
+                        default -> throw fault("'" + c.getAttribute("aggregate") + "' is not a valid aggregate; an attribute of an aggregate query needs aggregate= or groupby='true'.");
+                    };
+                    aggregates.add(new Aggregation.Aggregate(f, f == Aggregation.Function.COUNT ? null : name, alias));
+                }
                 case "all-attributes" -> all = true;
                 case "order" -> {
                     if (!c.getAttribute("alias").isEmpty() || !c.getAttribute("entityname").isEmpty()) {
@@ -116,6 +145,12 @@ public final class FetchXmlParser {
             }
         }
         q.columns(all || columns.isEmpty() ? null : columns);
+        if (aggregate) {
+            if (groups.isEmpty() && aggregates.isEmpty()) {
+                throw fault("An aggregate query needs attributes with aggregate= or groupby='true'.");
+            }
+            q.aggregation(new Aggregation(groups, aggregates));
+        }
         Integer top = integer(fetch, "top");
         Integer count = integer(fetch, "count");
         Integer page = integer(fetch, "page");
@@ -127,7 +162,7 @@ public final class FetchXmlParser {
         }
         q.top(top);
         return new Fetch(q, count, page == null ? 1 : page, fetch.getAttribute("paging-cookie").isEmpty() ? null : fetch.getAttribute("paging-cookie"),
-                bool(fetch, "returntotalrecordcount"), aggregate);
+                bool(fetch, "returntotalrecordcount"), aggregate, groupAliases);
     }
 
     private LinkEntity link(EntityMetadata parent, Element l) {

@@ -213,6 +213,10 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
         if (t.scope() != null) {
             q.where(t.scope());
         }
+        if (q.aggregation() != null) {
+            writeGroups(request, response, e, service().aggregate(scope.caller(), q), fetch.groupAliases());
+            return;
+        }
         PreferHeader prefer = new PreferHeader(request.getHeaders("Prefer"));
         AnnotationFilter annotations = prefer.annotations();
         q.lookupNames(annotations.needsLookupNames());
@@ -300,7 +304,12 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
         if (t.scope() != null) {
             q.where(t.scope());
         }
-        List<java.util.Map<String, Object>> groups = service().aggregate(scope.caller(), q);
+        writeGroups(request, response, e, service().aggregate(scope.caller(), q), java.util.Map.of());
+    }
+
+    /** Grouped rows: group values under their alias (or Web API name), aggregates under their alias; nulls left out. */
+    private void writeGroups(ODataRequest request, ODataResponse response, EntityMetadata e, List<java.util.Map<String, Object>> groups,
+                             java.util.Map<String, String> aliases) {
         String context = request.getRawBaseUri() + "/$metadata#" + e.entitySetName();
         writeJson(response, HttpStatusCode.OK.getStatusCode(), g -> {
             g.writeStringField("@odata.context", context);
@@ -311,7 +320,8 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
                     if (v.getValue() == null) {
                         continue;
                     }
-                    String name = e.attribute(v.getKey()).map(AttributeMetadata::webApiName).orElse(v.getKey());
+                    String name = aliases.containsKey(v.getKey()) ? aliases.get(v.getKey())
+                            : e.attribute(v.getKey()).map(AttributeMetadata::webApiName).orElse(v.getKey());
                     g.writeFieldName(name);
                     RecordJsonWriter.writeValue(g, v.getValue());
                 }

@@ -120,4 +120,22 @@ class FetchXmlTest extends EmulatorTest {
             assertEquals("0x80060888", r.errorCode(), x);
         }
     }
+
+    @Test
+    void aggregateFetch() {
+        Response r = fetch("accounts", "<fetch aggregate='true'><entity name='account'>"
+                + "<attribute name='creditonhold' alias='hold' groupby='true'/><attribute name='accountid' alias='n' aggregate='count'/>"
+                + "<attribute name='revenue' alias='total' aggregate='sum'/><attribute name='customertypecode' alias='kinds' aggregate='countcolumn' distinct='true'/>"
+                + "</entity></fetch>");
+        assertEquals(200, r.status(), r.body());
+        JsonNode groups = r.json().path("value");
+        assertEquals(2, groups.size());
+        JsonNode open = groups.get(0);
+        assertEquals(false, open.path("hold").asBoolean());
+        assertEquals(2, open.path("n").asInt());
+        assertEquals(0, new java.math.BigDecimal("11000000").compareTo(open.path("total").decimalValue()));
+        assertEquals(2, open.path("kinds").asInt());
+        assertEquals(400, fetch("accounts", "<fetch aggregate='true'><entity name='account'><attribute name='name'/></entity></fetch>").status(),
+                "an aggregate query's attributes need an alias");
+    }
 }
