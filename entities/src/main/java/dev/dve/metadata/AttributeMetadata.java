@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param defaultValue    value written on create when the client gives none
  * @param formula         for platform-computed text: the attributes joined by a space
  * @param dateOnly        for date-times: the DateOnly format, a calendar date without time (Edm.Date)
+ * @param indexed         whether the column gets an index of its own (filters and sorts on it are common)
  */
 public record AttributeMetadata(
         String logicalName,
@@ -35,7 +36,8 @@ public record AttributeMetadata(
         List<LookupTarget> targets,
         Object defaultValue,
         List<String> formula,
-        boolean dateOnly) {
+        boolean dateOnly,
+        boolean indexed) {
 
     /** The EDM type the Web API shows the attribute as. */
     public String edmType() {

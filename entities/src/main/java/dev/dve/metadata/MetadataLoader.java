@@ -84,7 +84,7 @@ public final class MetadataLoader {
         String primaryId = n.path("primaryId").asText(logical + "id");
         Map<String, AttributeMetadata> attrs = new LinkedHashMap<>();
         attrs.put(primaryId, new AttributeMetadata(primaryId, AttributeType.UNIQUEIDENTIFIER, null, null, null,
-                null, RequiredLevel.SYSTEMREQUIRED, true, false, null, List.of(), null, null, false));
+                null, RequiredLevel.SYSTEMREQUIRED, true, false, null, List.of(), null, null, false, false));
         for (JsonNode trait : n.path("traits")) {
             JsonNode body = traits.get(trait.asText());
             if (body == null) {
@@ -159,7 +159,8 @@ public final class MetadataLoader {
         RequiredLevel required = RequiredLevel.valueOf(a.path("required").asText("None").toUpperCase(Locale.ROOT));
         return new AttributeMetadata(name, type, maxLength, number(a.get("min")), number(a.get("max")), precision,
                 required, !readOnly, !readOnly && !createOnly, options, targets, defaultValue(a.get("default")), formula,
-                type == AttributeType.DATETIME && "DateOnly".equalsIgnoreCase(a.path("format").asText()));
+                type == AttributeType.DATETIME && "DateOnly".equalsIgnoreCase(a.path("format").asText()),
+                a.path("indexed").asBoolean(false));
     }
 
     private static Integer defaultLength(AttributeType type) {

@@ -43,6 +43,7 @@ public final class SchemaBuilder {
                 Set<String> existing = existingColumns(c, e.tableName());
                 if (existing.isEmpty()) {
                     createTable(c, e, wanted, d);
+                    ensureIndexes(c, e, d);
                 } else {
                     for (Map.Entry<String, String> col : wanted.entrySet()) {
                         if (!existing.contains(col.getKey().toLowerCase(Locale.ROOT))) {
@@ -52,10 +53,54 @@ public final class SchemaBuilder {
                             }
                         }
                     }
+                    ensureIndexes(c, e, d);
                 }
             }
             return null;
         });
+    }
+
+    /**
+     * The indexes every entity gets: its lookups (joins, expands, related filters), its primary name, state and
+     * creation and modification times (what views filter and sort on), and attributes marked {@code "indexed": true}.
+     */
+    static java.util.List<String> indexedAttributes(EntityMetadata e) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (AttributeMetadata a : e.attributes()) {
+            boolean wanted = a.type().isLookup() || a.logicalName().equals(e.primaryNameAttribute()) || a.indexed()
+                    || a.logicalName().equals("statecode") || a.logicalName().equals("createdon") || a.logicalName().equals("modifiedon");
+            if (wanted && !a.logicalName().equals(e.primaryIdAttribute()) && (a.type() != dev.dve.metadata.AttributeType.MEMO)
+                    && (a.maxLength() == null || a.maxLength() <= 1000)) {
+                out.add(a.logicalName());
+            }
+        }
+        return out;
+    }
+
+    private static void ensureIndexes(Connection c, EntityMetadata e, SqlDialect d) throws SQLException {
+        Set<String> existing = new TreeSet<>();
+        DatabaseMetaData md = c.getMetaData();
+        for (String candidate : new String[]{e.tableName(), e.tableName().toUpperCase(Locale.ROOT)}) {
+            try (ResultSet rs = md.getIndexInfo(c.getCatalog(), null, candidate, false, false)) {
+                while (rs.next()) {
+                    String n = rs.getString("INDEX_NAME");
+                    if (n != null) {
+                        existing.add(n.toLowerCase(Locale.ROOT));
+                    }
+                }
+            }
+        }
+        for (String a : indexedAttributes(e)) {
+            String name = "ix_" + e.tableName() + "_" + a;
+            if (name.length() > 60) {
+                name = name.substring(0, 60);
+            }
+            if (!existing.contains(name.toLowerCase(Locale.ROOT))) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE INDEX " + d.quote(name) + " ON " + d.quote(e.tableName()) + " (" + d.quote(a) + ")");
+                }
+            }
+        }
     }
 
     /** Extra tables the platform keeps for itself (settings, clock); created like entity tables. */
@@ -98,12 +143,6 @@ public final class SchemaBuilder {
         sql.append("PRIMARY KEY (").append(d.quote(e.primaryIdAttribute())).append("))").append(d.tableOptions());
         try (Statement s = c.createStatement()) {
             s.execute(sql.toString());
-            for (AttributeMetadata a : e.attributes()) {
-                if (a.type().isLookup()) {
-                    s.execute("CREATE INDEX " + d.quote("ix_" + e.tableName() + "_" + a.logicalName()) + " ON "
-                            + d.quote(e.tableName()) + " (" + d.quote(a.logicalName()) + ")");
-                }
-            }
         }
     }
 
