@@ -75,6 +75,7 @@ public final class ODataServlet extends HttpServlet {
         handler.register(new ServiceDocumentWriter(scope));
         handler.register(new ActionProcessor(scope));
         handler.register(new BatchRequestProcessor(scope));
+        handler.register(new ReferenceRequestProcessor(scope));
         handler.register(new DataverseErrorProcessor());
         handler.process(withFunctionParentheses(req, path), resp);
     }
