@@ -39,7 +39,8 @@ final class QueryFunctions {
     static {
         for (String f : List.of("Today", "Yesterday", "Tomorrow", "Last7Days", "Next7Days", "LastWeek", "ThisWeek", "NextWeek",
                 "LastMonth", "ThisMonth", "NextMonth", "LastYear", "ThisYear", "NextYear", "EqualUserId", "NotEqualUserId",
-                "EqualBusinessId", "NotEqualBusinessId", "EqualUserTeams", "EqualUserOrUserTeams")) {
+                "EqualBusinessId", "NotEqualBusinessId", "EqualUserTeams", "EqualUserOrUserTeams", "EqualUserOrUserHierarchy",
+                "EqualUserOrUserHierarchyAndTeams")) {
             FUNCTIONS.put(f, Shape.NAME_ONLY);
         }
         for (String unit : List.of("Hours", "Days", "Weeks", "Months", "Years")) {
@@ -49,7 +50,7 @@ final class QueryFunctions {
         for (String unit : List.of("Minutes", "Hours", "Days", "Weeks", "Months", "Years")) {
             FUNCTIONS.put("OlderThanX" + unit, Shape.VALUE_INT);
         }
-        for (String f : List.of("On", "OnOrBefore", "OnOrAfter")) {
+        for (String f : List.of("On", "OnOrBefore", "OnOrAfter", "Under", "UnderOrEqual", "NotUnder", "Above", "AboveOrEqual")) {
             FUNCTIONS.put(f, Shape.VALUE_STRING);
         }
         for (String f : List.of("In", "NotIn", "Between", "NotBetween")) {
@@ -82,7 +83,27 @@ final class QueryFunctions {
 
     /** Who is asking and when: what the user- and date-relative functions are computed from. */
     record Context(Instant now, UUID userId, UUID businessUnitId, java.util.function.Supplier<Set<UUID>> teams,
-                   dev.dve.metadata.MetadataCatalog catalog) {
+                   dev.dve.metadata.MetadataCatalog catalog, Hierarchy hierarchy) {
+    }
+
+    /** Walks an entity's hierarchy (its lookup to itself), one query per level, through the organization service. */
+    interface Hierarchy {
+        /** The rows below {@code root} (not including it). */
+        Set<UUID> below(String entity, String parentAttribute, UUID root);
+
+        /** The rows above {@code start} (not including it). */
+        Set<UUID> above(String entity, String parentAttribute, UUID start);
+    }
+
+    /** The lookup that makes an entity a hierarchy: its own parent (parentaccountid, parentbusinessunitid …). */
+    static String parentAttribute(dev.dve.metadata.EntityMetadata e) {
+        for (AttributeMetadata a : e.attributes()) {
+            if (a.type() == dev.dve.metadata.AttributeType.LOOKUP && a.targets().size() == 1 && a.targets().get(0).entity().equals(e.logicalName())
+                    && a.logicalName().startsWith("parent")) {
+                return a.logicalName();
+            }
+        }
+        throw DataverseFault.query("The entity '" + e.logicalName() + "' has no hierarchical relationship.");
     }
 
     static Criterion condition(String function, AttributeMetadata a, List<String> values, Context ctx) {
@@ -116,6 +137,38 @@ final class QueryFunctions {
             }
             case "NotEqualBusinessId" -> {
                 return Condition.of(col, ConditionOperator.NOT_EQUAL, ctx.businessUnitId());
+            }
+            case "Under", "UnderOrEqual", "NotUnder", "Above", "AboveOrEqual" -> {
+                dev.dve.metadata.EntityMetadata e = ctx.catalog().entities().stream().filter(x -> x.attributes().contains(a)).findFirst().orElseThrow();
+                if (!a.logicalName().equals(e.primaryIdAttribute())) {
+                    throw DataverseFault.query("The hierarchy function " + function + " applies to the primary key, not '" + a.logicalName() + "'.");
+                }
+                UUID id;
+                try {
+                    id = dev.dve.payload.PayloadReader.parseGuid(values.isEmpty() ? "" : values.get(0));
+                } catch (IllegalArgumentException ex) {
+                    throw DataverseFault.query("The PropertyValue of " + function + " must be a record id.");
+                }
+                String parent = parentAttribute(e);
+                Set<UUID> set = new java.util.LinkedHashSet<>(function.startsWith("Above")
+                        ? ctx.hierarchy().above(e.logicalName(), parent, id) : ctx.hierarchy().below(e.logicalName(), parent, id));
+                if (function.endsWith("OrEqual")) {
+                    set.add(id);
+                }
+                if (function.equals("NotUnder")) {
+                    return set.isEmpty() ? new FilterExpression(LogicalOperator.AND, List.of())
+                            : new Condition(col, ConditionOperator.NOT_IN, new ArrayList<>(set));
+                }
+                return set.isEmpty() ? new dev.dve.query.Not(new FilterExpression(LogicalOperator.AND, List.of()))
+                        : new Condition(col, ConditionOperator.IN, new ArrayList<>(set));
+            }
+            case "EqualUserOrUserHierarchy", "EqualUserOrUserHierarchyAndTeams" -> {
+                Set<UUID> users = new java.util.LinkedHashSet<>(ctx.hierarchy().below("systemuser", "parentsystemuserid", ctx.userId()));
+                users.add(ctx.userId());
+                if (function.endsWith("AndTeams")) {
+                    users.addAll(ctx.teams().get());
+                }
+                return new Condition(col, ConditionOperator.IN, new ArrayList<>(users));
             }
             case "EqualUserTeams", "EqualUserOrUserTeams" -> {
                 List<Object> ids = new ArrayList<>(ctx.teams().get());

@@ -91,4 +91,28 @@ class QueryFunctionTest extends EmulatorTest {
         Response badArray = api.get("accounts?$filter=" + F + "In(PropertyName='name',PropertyValues=%5Bnope)");
         assertTrue(badArray.status() == 400, badArray.body());
     }
+
+    @Test
+    void hierarchyFunctions() {
+        String contoso = "00000000-0000-0000-0000-00000000ac01";
+        String adventure = "00000000-0000-0000-0000-00000000ac03";
+        String grandchild = api.post("accounts", "{\"name\":\"Grandchild\",\"parentaccountid@odata.bind\":\"/accounts(" + adventure + ")\"}",
+                "Prefer", "return=representation").json().path("accountid").asText();
+        java.util.function.Function<String, List<String>> q = f -> {
+            Response r = api.get("accounts?$select=name&$orderby=name&$filter=" + f);
+            assertEquals(200, r.status(), f + ": " + r.body());
+            List<String> out = new ArrayList<>();
+            r.json().path("value").forEach(v -> out.add(v.path("name").asText()));
+            return out;
+        };
+        assertEquals(List.of("Adventure Works", "Grandchild"), q.apply(F + "Under(PropertyName='accountid',PropertyValue='" + contoso + "')"));
+        assertEquals(List.of("Adventure Works", "Contoso Ltd", "Grandchild"), q.apply(F + "UnderOrEqual(PropertyName='accountid',PropertyValue='" + contoso + "')"));
+        assertEquals(List.of("Contoso Ltd", "d-3days"), q.apply(F + "NotUnder(PropertyName='accountid',PropertyValue='" + contoso + "')").subList(0, 2));
+        assertEquals(List.of("Adventure Works", "Contoso Ltd"), q.apply(F + "Above(PropertyName='accountid',PropertyValue='" + grandchild + "')"));
+        assertEquals(List.of("Adventure Works", "Grandchild"), q.apply(F + "AboveOrEqual(PropertyName='accountid',PropertyValue='" + grandchild + "')%20and%20name%20ne%20'Contoso%20Ltd'"));
+        Response fx = api.get("accounts?fetchXml=" + java.net.URLEncoder.encode("<fetch><entity name='account'><attribute name='name'/><order attribute='name'/>"
+                + "<filter><condition attribute='accountid' operator='under' value='" + contoso + "'/></filter></entity></fetch>", java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
+        assertEquals(2, fx.json().path("value").size());
+        assertEquals(400, api.get("accounts?$filter=" + F + "Under(PropertyName='name',PropertyValue='" + contoso + "')").status());
+    }
 }
