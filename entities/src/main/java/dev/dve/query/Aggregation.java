@@ -4,10 +4,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Grouping and aggregates ({@code $apply}, aggregate FetchXML): group-by attributes and the values computed per group. */
-public record Aggregation(List<String> groupBy, List<Aggregate> aggregates) {
+public record Aggregation(List<String> groupBy, List<Aggregate> aggregates, java.util.Map<String, DateGroup> dateGrouping) {
     public Aggregation {
         groupBy = new ArrayList<>(groupBy);
         aggregates = new ArrayList<>(aggregates);
+        dateGrouping = dateGrouping == null ? java.util.Map.of() : java.util.Map.copyOf(dateGrouping);
+    }
+
+    public Aggregation(List<String> groupBy, List<Aggregate> aggregates) {
+        this(groupBy, aggregates, null);
+    }
+
+    /** The part of a date-time a group is formed by (FetchXML dategrouping); groups come back as numbers. */
+    public enum DatePart { YEAR, QUARTER, MONTH, WEEK, DAY }
+
+    /** A group formed by a part of a date-time attribute; the group-by entry naming it is its alias. */
+    public record DateGroup(String attribute, DatePart part) {
     }
 
     public enum Function { COUNT, COUNT_COLUMN, COUNT_DISTINCT, SUM, AVG, MIN, MAX }

@@ -102,6 +102,7 @@ public final class FetchXmlParser {
         List<String> columns = new ArrayList<>();
         List<String> groups = new ArrayList<>();
         Map<String, String> groupAliases = new java.util.LinkedHashMap<>();
+        Map<String, Aggregation.DateGroup> dateGroups = new java.util.LinkedHashMap<>();
         List<Aggregation.Aggregate> aggregates = new ArrayList<>();
         boolean all = false;
         for (Element c : children(entity)) {
@@ -117,7 +118,20 @@ public final class FetchXmlParser {
                         throw fault("An attribute of an aggregate query needs an alias.");
                     }
                     if (!c.getAttribute("dategrouping").isEmpty()) {
-                        throw fault("dategrouping is not supported by the emulator yet.");
+                        if (!bool(c, "groupby") || e.attribute(name).orElseThrow().type() != dev.dve.metadata.AttributeType.DATETIME) {
+                            throw fault("dategrouping applies to a date and time attribute with groupby='true'.");
+                        }
+                        Aggregation.DatePart part = switch (c.getAttribute("dategrouping")) {
+                            case "year" -> Aggregation.DatePart.YEAR;
+                            case "quarter" -> Aggregation.DatePart.QUARTER;
+                            case "month" -> Aggregation.DatePart.MONTH;
+                            case "week" -> Aggregation.DatePart.WEEK;
+                            case "day" -> Aggregation.DatePart.DAY;
+                            default -> throw fault("The dategrouping '" + c.getAttribute("dategrouping") + "' is not supported (fiscal groupings need fiscal settings).");
+                        };
+                        groups.add(alias);
+                        dateGroups.put(alias, new Aggregation.DateGroup(name, part));
+                        continue;
                     }
                     if (bool(c, "groupby")) {
                         groups.add(name);
@@ -152,7 +166,7 @@ public final class FetchXmlParser {
             if (groups.isEmpty() && aggregates.isEmpty()) {
                 throw fault("An aggregate query needs attributes with aggregate= or groupby='true'.");
             }
-            q.aggregation(new Aggregation(groups, aggregates));
+            q.aggregation(new Aggregation(groups, aggregates, dateGroups));
         }
         Integer top = integer(fetch, "top");
         Integer count = integer(fetch, "count");

@@ -42,6 +42,11 @@ public final class H2Dialect implements SqlDialect {
     }
 
     @Override
+    public String datePart(dev.dve.query.Aggregation.DatePart part, String column) {
+        return part == dev.dve.query.Aggregation.DatePart.WEEK ? "ISO_WEEK(" + column + ")" : SqlDialect.super.datePart(part, column);
+    }
+
+    @Override
     public boolean isDuplicateKey(SQLException e) {
         return "23505".equals(e.getSQLState());
     }

@@ -55,6 +55,11 @@ public final class MariaDbDialect implements SqlDialect {
     }
 
     @Override
+    public String datePart(dev.dve.query.Aggregation.DatePart part, String column) {
+        return part == dev.dve.query.Aggregation.DatePart.WEEK ? "WEEK(" + column + ", 3)" : SqlDialect.super.datePart(part, column);
+    }
+
+    @Override
     public boolean isDuplicateKey(SQLException e) {
         return e.getErrorCode() == 1062;
     }

@@ -174,6 +174,13 @@ public final class QueryTranslator {
         List<String> select = new ArrayList<>();
         List<String> groups = new ArrayList<>();
         for (String g : agg.groupBy()) {
+            dev.dve.query.Aggregation.DateGroup dg = agg.dateGrouping().get(g);
+            if (dg != null) {
+                String expr = dialect.datePart(dg.part(), col(attribute(e, dg.attribute()).logicalName()));
+                select.add(expr + " AS " + dialect.quote(g));
+                groups.add(expr);
+                continue;
+            }
             AttributeMetadata a = attribute(e, g);
             select.add(col(a.logicalName()) + " AS " + dialect.quote(a.logicalName()));
             groups.add(col(a.logicalName()));

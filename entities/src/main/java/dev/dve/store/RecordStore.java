@@ -174,6 +174,11 @@ public final class RecordStore {
             while (rs.next()) {
                 Map<String, Object> row = new java.util.LinkedHashMap<>();
                 for (String g : q.aggregation().groupBy()) {
+                    if (q.aggregation().dateGrouping().containsKey(g)) {
+                        Object v = rs.getObject(g);
+                        row.put(g, v instanceof Number n ? Integer.valueOf(n.intValue()) : v);
+                        continue;
+                    }
                     AttributeMetadata a = e.attribute(g).orElseThrow();
                     row.put(g, JdbcValues.read(rs, a, a.logicalName(), a.type().isLookup() ? a.targets().get(0).entity() : null, false));
                 }

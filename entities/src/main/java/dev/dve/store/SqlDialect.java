@@ -49,6 +49,17 @@ public interface SqlDialect {
         return " FOR UPDATE SKIP LOCKED";
     }
 
+    /** An expression for a part of a timestamp column as a number (FetchXML dategrouping). */
+    default String datePart(dev.dve.query.Aggregation.DatePart part, String column) {
+        return switch (part) {
+            case YEAR -> "EXTRACT(YEAR FROM " + column + ")";
+            case QUARTER -> "QUARTER(" + column + ")";
+            case MONTH -> "EXTRACT(MONTH FROM " + column + ")";
+            case WEEK -> "WEEK(" + column + ")";
+            case DAY -> "EXTRACT(DAY FROM " + column + ")";
+        };
+    }
+
     /** Whether the exception reports a unique-key violation. */
     boolean isDuplicateKey(SQLException e);
 

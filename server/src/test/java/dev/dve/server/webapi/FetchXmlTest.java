@@ -138,4 +138,21 @@ class FetchXmlTest extends EmulatorTest {
         assertEquals(400, fetch("accounts", "<fetch aggregate='true'><entity name='account'><attribute name='name'/></entity></fetch>").status(),
                 "an aggregate query's attributes need an alias");
     }
+
+    @Test
+    void dateGrouping() {
+        for (String when : new String[]{"2024-02-10T10:00:00Z", "2024-02-20T10:00:00Z", "2024-07-01T10:00:00Z", "2025-01-05T10:00:00Z"}) {
+            api.post("tasks", "{\"subject\":\"dated\",\"overriddencreatedon\":\"" + when + "\"}");
+        }
+        Response r = fetch("tasks", "<fetch aggregate='true'><entity name='task'>"
+                + "<attribute name='createdon' alias='y' groupby='true' dategrouping='year'/><attribute name='createdon' alias='m' groupby='true' dategrouping='month'/>"
+                + "<attribute name='activityid' alias='n' aggregate='count'/><filter><condition attribute='subject' operator='eq' value='dated'/></filter></entity></fetch>");
+        assertEquals(200, r.status(), r.body());
+        JsonNode g = r.json().path("value");
+        assertEquals(3, g.size());
+        assertEquals(2024, g.get(0).path("y").asInt());
+        assertEquals(2, g.get(0).path("m").asInt());
+        assertEquals(2, g.get(0).path("n").asInt());
+        assertEquals(2025, g.get(2).path("y").asInt());
+    }
 }
