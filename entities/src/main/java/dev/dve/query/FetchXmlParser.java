@@ -72,6 +72,8 @@ public final class FetchXmlParser {
 
     private final MetadataCatalog catalog;
     private final FunctionResolver functions;
+    /** The link-entities of the query being read, by alias (for conditions with entityname). */
+    private final Map<String, EntityMetadata> aliases = new java.util.HashMap<>();
 
     public FetchXmlParser(MetadataCatalog catalog, FunctionResolver functions) {
         this.catalog = catalog;
@@ -96,6 +98,8 @@ public final class FetchXmlParser {
         }
         Element entity = single(fetch, "entity");
         EntityMetadata e = entityNamed(entity.getAttribute("name"));
+        aliases.clear();
+        collectAliases(entity);
         QueryExpression q = new QueryExpression(e.logicalName());
         boolean aggregate = bool(fetch, "aggregate");
         q.distinct(bool(fetch, "distinct"));
@@ -157,7 +161,14 @@ public final class FetchXmlParser {
                     q.orderBy(attribute(e, c.getAttribute("attribute")).logicalName(), bool(c, "descending"));
                 }
                 case "filter" -> q.where(filter(e, c));
-                case "link-entity" -> q.link(link(e, c));
+                case "link-entity" -> {
+                    String type = c.getAttribute("link-type");
+                    if (type.equals("exists") || type.equals("in")) {
+                        q.where(semiJoin(e, c, type));
+                    } else {
+                        q.link(link(e, c));
+                    }
+                }
                 default -> throw fault("'" + c.getTagName() + "' is not a valid child of entity.");
             }
         }
@@ -180,6 +191,42 @@ public final class FetchXmlParser {
         q.top(top);
         return new Fetch(q, count, page == null ? 1 : page, fetch.getAttribute("paging-cookie").isEmpty() ? null : fetch.getAttribute("paging-cookie"),
                 bool(fetch, "returntotalrecordcount"), aggregate, groupAliases);
+    }
+
+    private void collectAliases(Element parent) {
+        for (Element c : children(parent)) {
+            if (c.getTagName().equals("link-entity")) {
+                String alias = c.getAttribute("alias").isEmpty() ? c.getAttribute("name") : c.getAttribute("alias");
+                aliases.put(alias, entityNamed(c.getAttribute("name")));
+                collectAliases(c);
+            } else if (c.getTagName().equals("filter")) {
+                collectAliases(c);
+            }
+        }
+    }
+
+    /** A link-entity of type exists/in/any/not any/all/not all: a condition on the parent, no join, no columns. */
+    private Criterion semiJoin(EntityMetadata parent, Element l, String type) {
+        EntityMetadata e = entityNamed(l.getAttribute("name"));
+        String from = attribute(e, l.getAttribute("from")).logicalName();
+        String to = attribute(parent, l.getAttribute("to")).logicalName();
+        FilterExpression criteria = new FilterExpression(LogicalOperator.AND, List.of());
+        for (Element c : children(l)) {
+            switch (c.getTagName()) {
+                case "filter" -> criteria.add(filter(e, c));
+                case "attribute", "all-attributes" -> throw fault("A link-entity of type '" + type + "' returns no columns.");
+                default -> throw fault("'" + c.getTagName() + "' is not supported in a link-entity of type '" + type + "'.");
+            }
+        }
+        return switch (type) {
+            case "exists", "in", "any" -> new SubqueryCondition(to, false, e.logicalName(), from, criteria);
+            case "not any" -> new SubqueryCondition(to, true, e.logicalName(), from, criteria);
+            case "not all" -> new SubqueryCondition(to, false, e.logicalName(), from, new Not(criteria));
+            case "all" -> new FilterExpression(LogicalOperator.AND, List.of(
+                    new SubqueryCondition(to, false, e.logicalName(), from, new FilterExpression(LogicalOperator.AND, List.of())),
+                    new SubqueryCondition(to, true, e.logicalName(), from, new Not(criteria))));
+            default -> throw fault("The link-type '" + type + "' is not supported.");
+        };
     }
 
     private LinkEntity link(EntityMetadata parent, Element l) {
@@ -219,6 +266,13 @@ public final class FetchXmlParser {
             switch (c.getTagName()) {
                 case "condition" -> out.add(condition(e, c));
                 case "filter" -> out.add(filter(e, c));
+                case "link-entity" -> {
+                    String linkType = c.getAttribute("link-type");
+                    if (!List.of("any", "not any", "all", "not all").contains(linkType)) {
+                        throw fault("A link-entity inside a filter needs link-type any, not any, all or not all.");
+                    }
+                    out.add(semiJoin(e, c, linkType));
+                }
                 default -> throw fault("'" + c.getTagName() + "' is not a valid child of filter.");
             }
         }
@@ -235,10 +289,16 @@ public final class FetchXmlParser {
         AttributeMetadata a;
         String reference;
         if (!entityName.isEmpty()) {
-            throw fault("Conditions with entityname are not supported by the emulator yet; put the filter inside the link-entity.");
+            EntityMetadata linked = aliases.get(entityName);
+            if (linked == null) {
+                throw fault("No link-entity has the alias or name '" + entityName + "'.");
+            }
+            a = attribute(linked, name);
+            reference = entityName + "." + a.logicalName();
+        } else {
+            a = attribute(root, name);
+            reference = a.logicalName();
         }
-        a = attribute(root, name);
-        reference = a.logicalName();
         String op = c.getAttribute("operator");
         List<String> values = new ArrayList<>();
         if (c.hasAttribute("value")) {
@@ -267,6 +327,9 @@ public final class FetchXmlParser {
         String function = FUNCTIONS.get(op);
         if (function == null) {
             throw fault("'" + op + "' is not a valid condition operator.");
+        }
+        if (!entityName.isEmpty()) {
+            throw fault("The operator '" + op + "' with entityname is not supported by the emulator; put the condition inside the link-entity.");
         }
         return functions.resolve(function, a, values);
     }

@@ -155,4 +155,27 @@ class FetchXmlTest extends EmulatorTest {
         assertEquals(2, g.get(0).path("n").asInt());
         assertEquals(2025, g.get(2).path("y").asInt());
     }
+
+    @Test
+    void entityNameConditionsAndFilterLinkTypes() {
+        api.post("contacts", "{\"lastname\":\"Loner\"}");
+        // after an outer join: contacts whose account is missing or on credit hold
+        Response outer = fetch("contacts", "<fetch><entity name='contact'><attribute name='fullname'/><order attribute='fullname'/>"
+                + "<link-entity name='account' from='accountid' to='parentcustomerid' alias='a' link-type='outer'/>"
+                + "<filter type='or'><condition entityname='a' attribute='accountid' operator='null'/><condition entityname='a' attribute='creditonhold' operator='eq' value='1'/></filter>"
+                + "</entity></fetch>");
+        assertEquals(List.of("Loner", "Susanna Stubberod"), names(outer, "fullname"));
+        // accounts with at least one contact whose job title is Owner / with none / whose contacts all are engineers
+        String any = "<fetch><entity name='account'><attribute name='name'/><order attribute='name'/><filter>"
+                + "<link-entity name='contact' from='parentcustomerid' to='accountid' link-type='%s'><filter><condition attribute='jobtitle' operator='eq' value='%s'/></filter></link-entity>"
+                + "</filter></entity></fetch>";
+        assertEquals(List.of("Fabrikam Inc"), names(fetch("accounts", String.format(any, "any", "Owner")), "name"));
+        assertEquals(List.of("Adventure Works", "Contoso Ltd"), names(fetch("accounts", String.format(any, "not any", "Owner")), "name"));
+        assertEquals(List.of("Adventure Works"), names(fetch("accounts", String.format(any, "all", "Engineer")), "name"));
+        assertEquals(List.of("Contoso Ltd", "Fabrikam Inc"), names(fetch("accounts", String.format(any, "not all", "Engineer")), "name"));
+        String exists = "<fetch><entity name='account'><attribute name='name'/><order attribute='name'/>"
+                + "<link-entity name='contact' from='parentcustomerid' to='accountid' link-type='exists'><filter><condition attribute='jobtitle' operator='like' value='%Manager'/></filter></link-entity>"
+                + "</entity></fetch>";
+        assertEquals(List.of("Contoso Ltd"), names(fetch("accounts", exists), "name"));
+    }
 }
