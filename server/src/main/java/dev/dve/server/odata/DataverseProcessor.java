@@ -50,7 +50,15 @@ abstract class DataverseProcessor implements Processor {
     /** What the caller- and date-relative query functions are computed from. */
     protected QueryFunctions.Context queryContext() {
         return new QueryFunctions.Context(scope.runtime().now(), scope.caller().userId(), scope.caller().businessUnitId(),
-                () -> service().securityPrincipalFor(scope.caller().userId()).teams(), scope.runtime().catalog(), hierarchy());
+                () -> service().securityPrincipalFor(scope.caller().userId()).teams(), scope.runtime().catalog(), hierarchy(), this::fiscalStart);
+    }
+
+    /** The organization's fiscal year start (month and day; January 1 when not set). */
+    private java.time.MonthDay fiscalStart() {
+        java.util.List<dev.dve.record.Entity> orgs = service().retrieveMultiple(dev.dve.auth.WellKnownPrincipals.SYSTEM,
+                new dev.dve.query.QueryExpression("organization").columns(List.of("fiscalcalendarstart")).top(1), false).entities();
+        Object start = orgs.isEmpty() ? null : orgs.get(0).get("fiscalcalendarstart");
+        return start instanceof java.time.Instant i ? java.time.MonthDay.from(i.atZone(java.time.ZoneOffset.UTC)) : java.time.MonthDay.of(1, 1);
     }
 
     /** Hierarchy walks for the Under/Above functions: one query per level, at most 100 levels, as the caller. */

@@ -284,6 +284,8 @@ final class FilterTranslator implements ExpressionVisitor<Object> {
                 case "PropertyName" -> property = unquote(text);
                 case "PropertyValue" -> values.add(unquote(text));
                 case "PropertyValues" -> values.addAll(array(text));
+                case "PropertyValue1" -> values.add(0, unquote(text));
+                case "PropertyValue2" -> values.add(unquote(text));
                 default -> throw DataverseFault.query("Unknown parameter " + p.getName() + " of " + name + ".");
             }
         }

@@ -32,7 +32,7 @@ import java.util.UUID;
  * ordinary conditions computed from the emulator clock (in UTC, the users' time zone here) and the caller.
  */
 final class QueryFunctions {
-    enum Shape { NAME_ONLY, VALUE_INT, VALUE_STRING, VALUES }
+    enum Shape { NAME_ONLY, VALUE_INT, VALUE_STRING, VALUES, TWO_VALUES }
 
     static final Map<String, Shape> FUNCTIONS = new LinkedHashMap<>();
 
@@ -56,6 +56,15 @@ final class QueryFunctions {
         for (String f : List.of("In", "NotIn", "Between", "NotBetween")) {
             FUNCTIONS.put(f, Shape.VALUES);
         }
+        for (String f : List.of("ThisFiscalYear", "ThisFiscalPeriod", "NextFiscalYear", "NextFiscalPeriod", "LastFiscalYear", "LastFiscalPeriod")) {
+            FUNCTIONS.put(f, Shape.NAME_ONLY);
+        }
+        for (String f : List.of("LastXFiscalYears", "LastXFiscalPeriods", "NextXFiscalYears", "NextXFiscalPeriods", "InFiscalYear", "InFiscalPeriod")) {
+            FUNCTIONS.put(f, Shape.VALUE_INT);
+        }
+        for (String f : List.of("InFiscalPeriodAndYear", "InOrBeforeFiscalPeriodAndYear", "InOrAfterFiscalPeriodAndYear")) {
+            FUNCTIONS.put(f, Shape.TWO_VALUES);
+        }
     }
 
     private QueryFunctions() {
@@ -72,6 +81,10 @@ final class QueryFunctions {
                 case VALUE_STRING -> params.add(new CsdlParameter().setName("PropertyValue").setType(EdmPrimitiveTypeKind.String.getFullQualifiedName()).setNullable(false));
                 case VALUES -> params.add(new CsdlParameter().setName("PropertyValues").setType(EdmPrimitiveTypeKind.String.getFullQualifiedName())
                         .setCollection(true).setNullable(false));
+                case TWO_VALUES -> {
+                    params.add(new CsdlParameter().setName("PropertyValue1").setType(EdmPrimitiveTypeKind.Int64.getFullQualifiedName()).setNullable(false));
+                    params.add(new CsdlParameter().setName("PropertyValue2").setType(EdmPrimitiveTypeKind.Int64.getFullQualifiedName()).setNullable(false));
+                }
                 default -> {
                 }
             }
@@ -83,7 +96,7 @@ final class QueryFunctions {
 
     /** Who is asking and when: what the user- and date-relative functions are computed from. */
     record Context(Instant now, UUID userId, UUID businessUnitId, java.util.function.Supplier<Set<UUID>> teams,
-                   dev.dve.metadata.MetadataCatalog catalog, Hierarchy hierarchy) {
+                   dev.dve.metadata.MetadataCatalog catalog, Hierarchy hierarchy, java.util.function.Supplier<java.time.MonthDay> fiscalStart) {
     }
 
     /** Walks an entity's hierarchy (its lookup to itself), one query per level, through the organization service. */
@@ -180,6 +193,9 @@ final class QueryFunctions {
             }
             default -> {
                 requireDate(function, a);
+                if (function.contains("Fiscal")) {
+                    return fiscal(function, col, values, today, ctx.fiscalStart().get());
+                }
                 return dates(function, col, values, now, today);
             }
         }
@@ -245,6 +261,57 @@ final class QueryFunctions {
             case "On" -> range(col, day(date(values)), day(date(values).plusDays(1)));
             case "OnOrBefore" -> Condition.of(col, ConditionOperator.LESS_THAN, day(date(values).plusDays(1)));
             case "OnOrAfter" -> Condition.of(col, ConditionOperator.GREATER_EQUAL, day(date(values)));
+            default -> throw DataverseFault.query("The function Microsoft.Dynamics.CRM." + function + " is not supported.");
+        };
+    }
+
+    /**
+     * Fiscal functions: the fiscal year starts on the organization's fiscal calendar start (month and day) and is
+     * named by the calendar year it starts in; its periods are quarters.
+     */
+    private static Criterion fiscal(String function, String col, List<String> values, LocalDate today, java.time.MonthDay start) {
+        LocalDate yearStart = start.atYear(today.getYear());
+        if (yearStart.isAfter(today)) {
+            yearStart = yearStart.minusYears(1);
+        }
+        int fy = yearStart.getYear();
+        int period = (int) (ChronoUnit.MONTHS.between(yearStart, today) / 3) + 1;
+        LocalDate periodStart = yearStart.plusMonths((period - 1) * 3L);
+        long x = values.isEmpty() ? 0 : parseCount(function, values.get(0));
+        return switch (function) {
+            case "ThisFiscalYear" -> range(col, day(yearStart), day(yearStart.plusYears(1)));
+            case "LastFiscalYear" -> range(col, day(yearStart.minusYears(1)), day(yearStart));
+            case "NextFiscalYear" -> range(col, day(yearStart.plusYears(1)), day(yearStart.plusYears(2)));
+            case "ThisFiscalPeriod" -> range(col, day(periodStart), day(periodStart.plusMonths(3)));
+            case "LastFiscalPeriod" -> range(col, day(periodStart.minusMonths(3)), day(periodStart));
+            case "NextFiscalPeriod" -> range(col, day(periodStart.plusMonths(3)), day(periodStart.plusMonths(6)));
+            case "LastXFiscalYears" -> range(col, day(yearStart.minusYears(x)), day(yearStart));
+            case "NextXFiscalYears" -> range(col, day(yearStart.plusYears(1)), day(yearStart.plusYears(1 + x)));
+            case "LastXFiscalPeriods" -> range(col, day(periodStart.minusMonths(3 * x)), day(periodStart));
+            case "NextXFiscalPeriods" -> range(col, day(periodStart.plusMonths(3)), day(periodStart.plusMonths(3 + 3 * x)));
+            case "InFiscalYear" -> {
+                LocalDate s = start.atYear((int) x);
+                yield range(col, day(s), day(s.plusYears(1)));
+            }
+            case "InFiscalPeriod" -> {
+                // the period in every fiscal year: the union over the years is what Dataverse matches
+                LocalDate s = yearStart.plusMonths((x - 1) * 3);
+                yield new FilterExpression(LogicalOperator.OR, List.of(range(col, day(s), day(s.plusMonths(3))),
+                        range(col, day(s.minusYears(1)), day(s.minusYears(1).plusMonths(3)))));
+            }
+            case "InFiscalPeriodAndYear", "InOrBeforeFiscalPeriodAndYear", "InOrAfterFiscalPeriodAndYear" -> {
+                if (values.size() != 2) {
+                    throw DataverseFault.query("The function " + function + " needs PropertyValue1 (period) and PropertyValue2 (year).");
+                }
+                long p = parseCount(function, values.get(0));
+                long y = parseCount(function, values.get(1));
+                LocalDate s = start.atYear((int) y).plusMonths((p - 1) * 3);
+                yield switch (function) {
+                    case "InFiscalPeriodAndYear" -> range(col, day(s), day(s.plusMonths(3)));
+                    case "InOrBeforeFiscalPeriodAndYear" -> Condition.of(col, ConditionOperator.LESS_THAN, day(s.plusMonths(3)));
+                    default -> Condition.of(col, ConditionOperator.GREATER_EQUAL, day(s));
+                };
+            }
             default -> throw DataverseFault.query("The function Microsoft.Dynamics.CRM." + function + " is not supported.");
         };
     }

@@ -115,4 +115,18 @@ class QueryFunctionTest extends EmulatorTest {
         assertEquals(2, fx.json().path("value").size());
         assertEquals(400, api.get("accounts?$filter=" + F + "Under(PropertyName='name',PropertyValue='" + contoso + "')").status());
     }
+
+    @Test
+    void fiscalFunctions() {
+        // fiscal years start on April 1: on 2025-06-18 the fiscal year is FY2025 (2025-04-01 … 2026-03-31), period 1 (Apr-Jun)
+        api.patch("organizations(00000000-0000-0000-0000-00000000000a)", "{\"fiscalcalendarstart\":\"2020-04-01T00:00:00Z\"}");
+        assertEquals(List.of("d-3days", "d-in2hours", "d-lastmonth", "d-lastweek", "d-today", "d-tomorrow", "d-yesterday"), names(fn("ThisFiscalPeriod", "")));
+        assertEquals(List.of("d-lastyear"), names(fn("LastFiscalYear", "")));
+        assertEquals(List.of("d-lastyear"), names(fn("LastFiscalPeriod", "").replace("LastFiscalPeriod", "InFiscalPeriodAndYear").replace(")", ",PropertyValue1=3,PropertyValue2=2024)")));
+        assertEquals(7, names(fn("InFiscalYear", ",PropertyValue=2025")).size());
+        Response fx = api.get("accounts?fetchXml=" + java.net.URLEncoder.encode("<fetch><entity name='account'><attribute name='name'/>"
+                + "<filter><condition attribute='telephone1' operator='eq' value='dates'/><condition attribute='createdon' operator='last-fiscal-year'/></filter></entity></fetch>",
+                java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
+        assertEquals(1, fx.json().path("value").size());
+    }
 }
