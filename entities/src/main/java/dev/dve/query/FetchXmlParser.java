@@ -5,14 +5,9 @@ import dev.dve.metadata.AttributeMetadata;
 import dev.dve.metadata.EntityMetadata;
 import dev.dve.metadata.MetadataCatalog;
 import dev.dve.payload.PayloadReader;
-import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
-import org.xml.sax.InputSource;
 
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilderFactory;
-import java.io.StringReader;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,13 +87,7 @@ public final class FetchXmlParser {
     public Fetch parse(String fetchXml) {
         Element fetch;
         try {
-            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            javax.xml.parsers.DocumentBuilder b = f.newDocumentBuilder();
-            b.setErrorHandler(null);
-            Document d = b.parse(new InputSource(new StringReader(fetchXml)));
-            fetch = d.getDocumentElement();
+            fetch = dev.dve.xml.SafeXml.parse(fetchXml, false).getDocumentElement();
         } catch (Exception e) {
             throw fault("The FetchXML is not valid XML: " + e.getMessage());
         }

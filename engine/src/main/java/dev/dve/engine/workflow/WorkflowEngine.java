@@ -460,6 +460,11 @@ public final class WorkflowEngine implements EventPipeline {
 
     /** Queues a run of a background workflow as a system job, in the current transaction. */
     public UUID queueJob(Entity activation, EntityReference regarding, String messageName, int depth, EntityReference owner) {
+        return queueJob(WellKnownPrincipals.SYSTEM, activation, regarding, messageName, depth, owner);
+    }
+
+    /** As above, with the job's creator (the caller of ExecuteWorkflow). */
+    public UUID queueJob(CallerContext creator, Entity activation, EntityReference regarding, String messageName, int depth, EntityReference owner) {
         Entity job = new Entity("asyncoperation")
                 .set("name", activation.get("name"))
                 .set("operationtype", WorkflowExecution.OPERATION_WORKFLOW)
@@ -470,7 +475,7 @@ public final class WorkflowEngine implements EventPipeline {
                 .set("workflowactivationid", new EntityReference("workflow", activation.id()))
                 .set("depth", depth)
                 .set("ownerid", owner);
-        return service.createTrusted(WellKnownPrincipals.SYSTEM, job, false);
+        return service.createTrusted(creator, job, false);
     }
 
     // ------------------------------------------------------------------ what steps may do

@@ -20,9 +20,11 @@ import java.util.UUID;
 public final class WorkflowExecution {
     public static final int OPERATION_WORKFLOW = 10;
     private final OrganizationService service;
+    private final WorkflowEngine engine;
 
-    public WorkflowExecution(OrganizationService service) {
+    public WorkflowExecution(OrganizationService service, WorkflowEngine engine) {
         this.service = service;
+        this.engine = engine;
     }
 
     public UUID execute(CallerContext caller, UUID workflowId, UUID entityId) {
@@ -44,19 +46,10 @@ public final class WorkflowExecution {
                 throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "EntityId is required.");
             }
             service.retrieve(caller, entity, entityId, List.of(), false);
-            EntityReference activation = workflow.get("activeworkflowid") instanceof EntityReference r ? r
-                    : new EntityReference("workflow", workflowId);
-            Entity job = new Entity("asyncoperation")
-                    .set("name", workflow.get("name"))
-                    .set("operationtype", OPERATION_WORKFLOW)
-                    .set("statecode", 0).set("statuscode", 0)
-                    .set("messagename", "ExecuteWorkflow")
-                    .set("primaryentitytype", entity)
-                    .set("regardingobjectid", new EntityReference(entity, entityId))
-                    .set("workflowactivationid", activation)
-                    .set("depth", 1)
-                    .set("ownerid", new EntityReference("systemuser", caller.userId()));
-            return service.createTrusted(caller, job);
+            UUID activationId = workflow.get("activeworkflowid") instanceof EntityReference r ? r.id() : workflowId;
+            Entity activation = service.retrieve(dev.dve.auth.WellKnownPrincipals.SYSTEM, "workflow", activationId, List.of("name"), false);
+            return engine.queueJob(caller, activation, new EntityReference(entity, entityId), "ExecuteWorkflow", caller.depth(),
+                    new EntityReference("systemuser", caller.userId()));
         });
     }
 }

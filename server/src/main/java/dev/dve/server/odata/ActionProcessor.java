@@ -58,7 +58,7 @@ final class ActionProcessor extends DataverseProcessor implements ActionEntityPr
             throw DataverseFault.payload("workflows", "Microsoft.OData.ODataException: Cannot convert the literal '" + entityId.asText()
                     + "' to the expected type 'Edm.Guid'.");
         }
-        UUID job = new WorkflowExecution(service()).execute(scope.caller(), workflowId, target);
+        UUID job = new WorkflowExecution(service(), scope.runtime().workflows()).execute(scope.caller(), workflowId, target);
         String context = request.getRawBaseUri() + "/$metadata#asyncoperations/$entity";
         writeJson(response, HttpStatusCode.OK.getStatusCode(), g -> {
             g.writeStringField("@odata.context", context);

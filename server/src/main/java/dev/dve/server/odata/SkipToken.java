@@ -5,14 +5,9 @@ import dev.dve.metadata.AttributeMetadata;
 import dev.dve.metadata.EntityMetadata;
 import dev.dve.payload.PayloadReader;
 import dev.dve.record.EntityReference;
-import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
-import org.xml.sax.InputSource;
 
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilderFactory;
-import java.io.StringReader;
 import java.math.BigDecimal;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -130,11 +125,7 @@ final class SkipToken {
     }
 
     private static Element parse(String xml) throws Exception {
-        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-        f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-        f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-        Document d = f.newDocumentBuilder().parse(new InputSource(new StringReader(xml)));
-        return d.getDocumentElement();
+        return dev.dve.xml.SafeXml.parse(xml, false).getDocumentElement();
     }
 
     /** URL-encodes with lower-case escapes, as Dataverse writes its paging cookies ({@code %3c}). */
