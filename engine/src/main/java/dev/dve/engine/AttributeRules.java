@@ -26,7 +26,7 @@ final class AttributeRules {
         }
         Class<?> expected = switch (a.type()) {
             case UNIQUEIDENTIFIER -> UUID.class;
-            case STRING, MEMO, ENTITYNAME -> String.class;
+            case STRING, MEMO, ENTITYNAME, MULTISELECTPICKLIST -> String.class;
             case INTEGER, PICKLIST, STATE, STATUS -> Integer.class;
             case BIGINT -> Long.class;
             case DECIMAL, MONEY -> BigDecimal.class;
@@ -46,6 +46,9 @@ final class AttributeRules {
         if (a.optionSet() != null && value instanceof Integer i && !a.optionSet().contains(i)) {
             throw outOfRange(e, a, value, " Accepted Values: " + a.optionSet().acceptedValues());
         }
+        if (a.type() == dev.dve.metadata.AttributeType.MULTISELECTPICKLIST && value instanceof String s) {
+            return multiSelect(e, a, s);
+        }
         if (value instanceof Number n && (a.minValue() != null || a.maxValue() != null)) {
             BigDecimal d = n instanceof BigDecimal b ? b : new BigDecimal(n.toString());
             if (a.minValue() != null && d.compareTo(new BigDecimal(a.minValue().toString())) < 0
@@ -61,6 +64,27 @@ final class AttributeRules {
                     + a.logicalName() + "' of entity '" + e.logicalName() + "'.");
         }
         return value;
+    }
+
+    /** A multi-select value in canonical form: distinct option values, ascending, comma-separated ("" clears it). */
+    private static Object multiSelect(EntityMetadata e, AttributeMetadata a, String s) {
+        java.util.TreeSet<Integer> values = new java.util.TreeSet<>();
+        for (String part : s.split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            int v;
+            try {
+                v = Integer.parseInt(part.trim());
+            } catch (NumberFormatException ex) {
+                throw outOfRange(e, a, part.trim(), " Accepted Values: " + a.optionSet().acceptedValues());
+            }
+            if (!a.optionSet().contains(v)) {
+                throw outOfRange(e, a, v, " Accepted Values: " + a.optionSet().acceptedValues());
+            }
+            values.add(v);
+        }
+        return values.isEmpty() ? null : values.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
     }
 
     private static DataverseFault outOfRange(EntityMetadata e, AttributeMetadata a, Object value, String suffix) {

@@ -18,7 +18,9 @@ public enum AttributeType {
     LOOKUP("Edm.Guid"),
     OWNER("Edm.Guid"),
     CUSTOMER("Edm.Guid"),
-    ENTITYNAME("Edm.String");
+    ENTITYNAME("Edm.String"),
+    /** A choice of several values, written as a comma list of option values ("1,3"). */
+    MULTISELECTPICKLIST("Edm.String");
 
     private final String edmType;
 

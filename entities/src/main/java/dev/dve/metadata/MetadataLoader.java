@@ -121,7 +121,7 @@ public final class MetadataLoader {
         OptionSetMetadata options = null;
         if (a.has("options") || type == AttributeType.BOOLEAN) {
             options = parseOptions(a.path("optionSetName").asText(entity + "_" + name), a.path("options"), type);
-        } else if (type.isOptionSet()) {
+        } else if (type.isOptionSet() || type == AttributeType.MULTISELECTPICKLIST) {
             throw new MetadataException(source + ": choice attribute '" + name + "' has no options");
         }
         List<LookupTarget> targets = new ArrayList<>();

@@ -210,6 +210,7 @@ public final class PayloadReader {
                 case STRING:
                 case MEMO:
                 case ENTITYNAME:
+                case MULTISELECTPICKLIST:
                     requireText(v);
                     return v.asText();
                 case INTEGER:

@@ -57,6 +57,8 @@ public final class FetchXmlParser {
             Map.entry("in-fiscal-period-and-year", "InFiscalPeriodAndYear"),
             Map.entry("in-or-before-fiscal-period-and-year", "InOrBeforeFiscalPeriodAndYear"),
             Map.entry("in-or-after-fiscal-period-and-year", "InOrAfterFiscalPeriodAndYear"),
+            Map.entry("contain-values", "ContainValues"), Map.entry("not-contain-values", "DoesNotContainValues"),
+            Map.entry("eq-userlanguage", "EqualUserLanguage"),
             Map.entry("under", "Under"), Map.entry("eq-or-under", "UnderOrEqual"), Map.entry("not-under", "NotUnder"),
             Map.entry("above", "Above"), Map.entry("eq-or-above", "AboveOrEqual"),
             Map.entry("today", "Today"), Map.entry("yesterday", "Yesterday"), Map.entry("tomorrow", "Tomorrow"),

@@ -21,6 +21,7 @@ public final class H2Dialect implements SqlDialect {
         return switch (a.type()) {
             case UNIQUEIDENTIFIER, LOOKUP, OWNER, CUSTOMER -> guidType();
             case STRING, ENTITYNAME -> "VARCHAR_IGNORECASE(" + a.maxLength() + ")";
+            case MULTISELECTPICKLIST -> "VARCHAR(1000)";
             case MEMO -> "VARCHAR_IGNORECASE(1000000000)";
             case INTEGER, PICKLIST, STATE, STATUS -> "INTEGER";
             case BIGINT -> "BIGINT";

@@ -23,6 +23,7 @@ public final class MariaDbDialect implements SqlDialect {
         return switch (a.type()) {
             case UNIQUEIDENTIFIER, LOOKUP, OWNER, CUSTOMER -> guidType();
             case STRING, ENTITYNAME -> a.maxLength() <= LONGEST_VARCHAR ? "VARCHAR(" + a.maxLength() + ")" : "LONGTEXT";
+            case MULTISELECTPICKLIST -> "VARCHAR(1000)";
             case MEMO -> "LONGTEXT";
             case INTEGER, PICKLIST, STATE, STATUS -> "INT";
             case BIGINT -> "BIGINT";

@@ -350,7 +350,7 @@ final class FilterTranslator implements ExpressionVisitor<Object> {
         String unquoted = quoted ? text.substring(1, text.length() - 1).replace("''", "'") : text;
         try {
             return switch (a.type()) {
-                case STRING, MEMO, ENTITYNAME -> {
+                case STRING, MEMO, ENTITYNAME, MULTISELECTPICKLIST -> {
                     if (!quoted) {
                         throw new IllegalArgumentException();
                     }

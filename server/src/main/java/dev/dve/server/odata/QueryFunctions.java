@@ -53,7 +53,8 @@ final class QueryFunctions {
         for (String f : List.of("On", "OnOrBefore", "OnOrAfter", "Under", "UnderOrEqual", "NotUnder", "Above", "AboveOrEqual")) {
             FUNCTIONS.put(f, Shape.VALUE_STRING);
         }
-        for (String f : List.of("In", "NotIn", "Between", "NotBetween")) {
+        FUNCTIONS.put("EqualUserLanguage", Shape.NAME_ONLY);
+        for (String f : List.of("In", "NotIn", "Between", "NotBetween", "ContainValues", "DoesNotContainValues")) {
             FUNCTIONS.put(f, Shape.VALUES);
         }
         for (String f : List.of("ThisFiscalYear", "ThisFiscalPeriod", "NextFiscalYear", "NextFiscalPeriod", "LastFiscalYear", "LastFiscalPeriod")) {
@@ -139,6 +140,18 @@ final class QueryFunctions {
                         List.of(FilterTranslator.convert(a, new FilterTranslator.LiteralOperand(quoteIfText(a, values.get(0)), null)),
                                 FilterTranslator.convert(a, new FilterTranslator.LiteralOperand(quoteIfText(a, values.get(1)), null))));
             }
+            case "ContainValues", "DoesNotContainValues" -> {
+                if (a.type() != dev.dve.metadata.AttributeType.MULTISELECTPICKLIST) {
+                    throw DataverseFault.query("The function " + function + " applies to multi-select choice columns; '" + a.logicalName() + "' is not one.");
+                }
+                Criterion any = containsAny(col, values);
+                return function.equals("ContainValues") ? any : new FilterExpression(LogicalOperator.OR, List.of(
+                        new dev.dve.query.Not(any), Condition.of(col, ConditionOperator.NULL)));
+            }
+            case "EqualUserLanguage" -> {
+                // the users' language is the organization's (1033, English, unless the organization row says otherwise)
+                return Condition.of(col, ConditionOperator.EQUAL, FilterTranslator.convert(a, new FilterTranslator.LiteralOperand("1033", null)));
+            }
             case "EqualUserId" -> {
                 return Condition.of(col, ConditionOperator.EQUAL, ctx.userId());
             }
@@ -199,6 +212,22 @@ final class QueryFunctions {
                 return dates(function, col, values, now, today);
             }
         }
+    }
+
+    /** A multi-select value ("1,3,5") holds any of the given option values. */
+    static Criterion containsAny(String col, List<String> values) {
+        List<Criterion> any = new ArrayList<>();
+        for (String v : values) {
+            String n = v.trim();
+            if (!n.matches("-?\\d+")) {
+                throw DataverseFault.query("'" + v + "' is not an option value.");
+            }
+            any.add(Condition.of(col, ConditionOperator.EQUAL, n));
+            any.add(Condition.of(col, ConditionOperator.LIKE, n + ",%"));
+            any.add(Condition.of(col, ConditionOperator.LIKE, "%," + n));
+            any.add(Condition.of(col, ConditionOperator.LIKE, "%," + n + ",%"));
+        }
+        return new FilterExpression(LogicalOperator.OR, any);
     }
 
     private static String quoteIfText(AttributeMetadata a, String v) {

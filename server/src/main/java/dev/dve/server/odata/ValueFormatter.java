@@ -33,6 +33,9 @@ final class ValueFormatter {
             case PICKLIST, STATE, STATUS -> a.optionSet().option((Integer) value).map(OptionMetadata::label).orElse(value.toString());
             case BOOLEAN -> a.optionSet().option(Boolean.TRUE.equals(value) ? 1 : 0).map(OptionMetadata::label).orElse(value.toString());
             case LOOKUP, OWNER, CUSTOMER -> ((EntityReference) value).name();
+            case MULTISELECTPICKLIST -> java.util.Arrays.stream(value.toString().split(",")).map(String::trim)
+                    .map(v -> a.optionSet().option(Integer.parseInt(v)).map(OptionMetadata::label).orElse(v))
+                    .collect(java.util.stream.Collectors.joining("; "));
             case MONEY -> currencySymbol + new DecimalFormat("#,##0.00", US).format(value);
             case INTEGER, BIGINT -> new DecimalFormat("#,##0", US).format(value);
             case DECIMAL -> new DecimalFormat("#,##0." + "0".repeat(Math.max(0, Math.min(a.precision(), 10))), US).format(value);

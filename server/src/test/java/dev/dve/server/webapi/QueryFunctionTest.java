@@ -129,4 +129,42 @@ class QueryFunctionTest extends EmulatorTest {
                 java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
         assertEquals(1, fx.json().path("value").size());
     }
+
+    @Test
+    void multiSelectChoices() {
+        assertEquals(204, api.post("contacts", "{\"lastname\":\"ms-email-phone\",\"preferredcontactmethods\":\"2,1\"}").status());
+        assertEquals(204, api.post("contacts", "{\"lastname\":\"ms-fax\",\"preferredcontactmethods\":\"3\"}").status());
+        assertEquals(204, api.post("contacts", "{\"lastname\":\"ms-none\"}").status());
+        JsonNode stored = api.get("contacts?$select=preferredcontactmethods&$filter=lastname%20eq%20'ms-email-phone'",
+                "Prefer", "odata.include-annotations=\"*\"").json().path("value").get(0);
+        assertEquals("1,2", stored.path("preferredcontactmethods").asText(), "stored in canonical order");
+        assertEquals("Email; Phone", stored.path("preferredcontactmethods@OData.Community.Display.V1.FormattedValue").asText());
+
+        assertEquals(List.of("ms-email-phone"), contacts(F + "ContainValues(PropertyName='preferredcontactmethods',PropertyValues=%5B%222%22%5D)"));
+        assertEquals(List.of("ms-email-phone", "ms-fax"), contacts(F + "ContainValues(PropertyName='preferredcontactmethods',PropertyValues=%5B%221%22,%223%22%5D)"));
+        assertEquals(List.of("ms-fax", "ms-none"), contacts(F + "DoesNotContainValues(PropertyName='preferredcontactmethods',PropertyValues=%5B%221%22%5D)"));
+        assertEquals(List.of("ms-email-phone"), contacts("preferredcontactmethods%20eq%20'1,2'"));
+
+        Response fx = api.get("contacts?fetchXml=" + java.net.URLEncoder.encode("<fetch><entity name='contact'><attribute name='lastname'/>"
+                + "<filter><condition attribute='preferredcontactmethods' operator='contain-values'><value>3</value></condition></filter></entity></fetch>",
+                java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
+        assertEquals(200, fx.status(), fx.body());
+        assertEquals(1, fx.json().path("value").size());
+        assertEquals("ms-fax", fx.json().path("value").get(0).path("lastname").asText());
+
+        Response unknownOption = api.post("contacts", "{\"lastname\":\"ms-bad\",\"preferredcontactmethods\":\"1,9\"}");
+        assertEquals(400, unknownOption.status(), unknownOption.body());
+        assertTrue(contacts("lastname%20eq%20'ms-bad'").isEmpty(), "a rejected create stores nothing");
+        Response language = api.get("accounts?$select=name&$filter=" + F + "EqualUserLanguage(PropertyName='numberofemployees')");
+        assertEquals(200, language.status(), language.body());
+        assertEquals(0, language.json().path("value").size(), "no account has 1033 employees");
+    }
+
+    private List<String> contacts(String filter) {
+        Response r = api.get("contacts?$select=lastname&$orderby=lastname&$filter=startswith(lastname,'ms-')%20and%20" + filter);
+        assertEquals(200, r.status(), filter + ": " + r.body());
+        List<String> out = new ArrayList<>();
+        r.json().path("value").forEach(v -> out.add(v.path("lastname").asText()));
+        return out;
+    }
 }

@@ -24,7 +24,7 @@ final class CrmValues {
             return null;
         }
         return switch (a.type()) {
-            case STRING, MEMO, ENTITYNAME -> v instanceof EntityReference r ? r.name() : v.toString();
+            case STRING, MEMO, ENTITYNAME, MULTISELECTPICKLIST -> v instanceof EntityReference r ? r.name() : v.toString();
             case INTEGER, PICKLIST, STATE, STATUS -> v instanceof Number n ? Integer.valueOf(n.intValue()) : Integer.valueOf(v.toString().trim());
             case BIGINT -> v instanceof Number n ? Long.valueOf(n.longValue()) : Long.valueOf(v.toString().trim());
             case DECIMAL, MONEY -> v instanceof BigDecimal b ? b : new BigDecimal(v.toString().trim());
