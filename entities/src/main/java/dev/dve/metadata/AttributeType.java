@@ -46,6 +46,18 @@ public enum AttributeType {
         return this == STRING || this == MEMO || this == ENTITYNAME;
     }
 
+    /** Whether a column of this type can be compared with a column of the other (column comparison, FetchXML valueof). */
+    public boolean comparableWith(AttributeType other) {
+        return edmType.equals(other.edmType) || (isNumeric() && other.isNumeric());
+    }
+
+    private boolean isNumeric() {
+        return switch (this) {
+            case INTEGER, BIGINT, DECIMAL, DOUBLE, MONEY -> true;
+            default -> false;
+        };
+    }
+
     public static AttributeType parse(String name) {
         return valueOf(name.toUpperCase(java.util.Locale.ROOT));
     }

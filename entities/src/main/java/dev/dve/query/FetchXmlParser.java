@@ -282,9 +282,6 @@ public final class FetchXmlParser {
     private Criterion condition(EntityMetadata root, Element c) {
         String entityName = c.getAttribute("entityname");
         String name = c.getAttribute("attribute");
-        if (!c.getAttribute("valueof").isEmpty()) {
-            throw fault("valueof conditions are not supported by the emulator.");
-        }
         // conditions on a link-entity's columns name its alias; the translator resolves "alias.attribute"
         AttributeMetadata a;
         String reference;
@@ -300,6 +297,9 @@ public final class FetchXmlParser {
             reference = a.logicalName();
         }
         String op = c.getAttribute("operator");
+        if (c.hasAttribute("valueof")) {
+            return columnComparison(root, a, reference, op, c);
+        }
         List<String> values = new ArrayList<>();
         if (c.hasAttribute("value")) {
             values.add(c.getAttribute("value"));
@@ -405,6 +405,37 @@ public final class FetchXmlParser {
         } catch (NumberFormatException ex) {
             throw fault("The '" + attr + "' attribute must be a positive whole number.");
         }
+    }
+
+    /** {@code <condition attribute='a' operator='gt' valueof='b'/>}: compares two columns of the same row; valueof may name "alias.attribute". */
+    private Criterion columnComparison(EntityMetadata root, AttributeMetadata a, String reference, String op, Element c) {
+        ConditionOperator operator = BASIC.get(op);
+        if (operator == null || !List.of(ConditionOperator.EQUAL, ConditionOperator.NOT_EQUAL, ConditionOperator.GREATER_THAN,
+                ConditionOperator.GREATER_EQUAL, ConditionOperator.LESS_THAN, ConditionOperator.LESS_EQUAL).contains(operator)) {
+            throw fault("The operator '" + op + "' cannot be used with valueof; use eq, ne, gt, ge, lt or le.");
+        }
+        if (c.hasAttribute("value") || !children(c).isEmpty()) {
+            throw fault("A condition with valueof takes no value.");
+        }
+        String other = c.getAttribute("valueof");
+        AttributeMetadata b;
+        String otherReference;
+        int dot = other.indexOf('.');
+        if (dot > 0) {
+            EntityMetadata linked = aliases.get(other.substring(0, dot));
+            if (linked == null) {
+                throw fault("No link-entity has the alias or name '" + other.substring(0, dot) + "'.");
+            }
+            b = attribute(linked, other.substring(dot + 1));
+            otherReference = other.substring(0, dot) + "." + b.logicalName();
+        } else {
+            b = attribute(c.getAttribute("entityname").isEmpty() ? root : aliases.get(c.getAttribute("entityname")), other);
+            otherReference = c.getAttribute("entityname").isEmpty() ? b.logicalName() : c.getAttribute("entityname") + "." + b.logicalName();
+        }
+        if (!a.type().comparableWith(b.type()) || a.type() == dev.dve.metadata.AttributeType.MULTISELECTPICKLIST) {
+            throw fault("The attributes '" + a.logicalName() + "' and '" + b.logicalName() + "' cannot be compared: their types differ.");
+        }
+        return new ColumnComparison(reference, operator, otherReference);
     }
 
     private static DataverseFault fault(String message) {

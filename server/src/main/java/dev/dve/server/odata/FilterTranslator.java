@@ -108,6 +108,10 @@ final class FilterTranslator implements ExpressionVisitor<Object> {
         }
         ConditionOperator operator = operator(op);
         if (left instanceof AttributeOperand a && right instanceof AttributeOperand b) {
+            if (!a.attribute().type().comparableWith(b.attribute().type()) || a.attribute().type() == dev.dve.metadata.AttributeType.MULTISELECTPICKLIST) {
+                throw DataverseFault.query("The attributes '" + a.attribute().logicalName() + "' and '" + b.attribute().logicalName()
+                        + "' cannot be compared: their types differ.");
+            }
             return new ColumnComparison(a.attribute().logicalName(), operator, b.attribute().logicalName());
         }
         if (left instanceof LiteralOperand && right instanceof AttributeOperand) {

@@ -43,6 +43,20 @@ class FetchXmlTest extends EmulatorTest {
     }
 
     @Test
+    void valueofComparesTwoColumns() {
+        api.post("accounts", "{\"name\":\"vo-over\",\"telephone1\":\"valueof\",\"creditlimit\":500,\"revenue\":100}");
+        api.post("accounts", "{\"name\":\"vo-under\",\"telephone1\":\"valueof\",\"creditlimit\":50,\"revenue\":100}");
+        String head = "<fetch><entity name='account'><attribute name='name'/><order attribute='name'/><filter>"
+                + "<condition attribute='telephone1' operator='eq' value='valueof'/>";
+        assertEquals(List.of("vo-over"), names(fetch("accounts", head + "<condition attribute='creditlimit' operator='gt' valueof='revenue'/></filter></entity></fetch>"), "name"));
+        assertEquals(List.of("vo-under"), names(fetch("accounts", head + "<condition attribute='creditlimit' operator='lt' valueof='revenue'/></filter></entity></fetch>"), "name"));
+        Response badOperator = fetch("accounts", head + "<condition attribute='creditlimit' operator='like' valueof='revenue'/></filter></entity></fetch>");
+        assertEquals(400, badOperator.status(), badOperator.body());
+        Response badType = fetch("accounts", head + "<condition attribute='name' operator='eq' valueof='revenue'/></filter></entity></fetch>");
+        assertEquals(400, badType.status(), badType.body());
+    }
+
+    @Test
     void conditionOperators() {
         assertEquals(List.of("Contoso Ltd", "Fabrikam Inc"), names(fetch("accounts", "<fetch><entity name='account'><attribute name='name'/><order attribute='name'/>"
                 + "<filter><condition attribute='accountnumber' operator='in'><value>ACC-001</value><value>ACC-002</value></condition></filter></entity></fetch>"), "name"));

@@ -25,6 +25,20 @@ class QueryTest extends EmulatorTest {
     }
 
     @Test
+    void columnComparison() {
+        api.post("accounts", "{\"name\":\"cc-over\",\"telephone1\":\"colcmp\",\"creditlimit\":500,\"revenue\":100}");
+        api.post("accounts", "{\"name\":\"cc-under\",\"telephone1\":\"colcmp\",\"creditlimit\":50,\"revenue\":100}");
+        api.post("accounts", "{\"name\":\"cc-equal\",\"telephone1\":\"colcmp\",\"creditlimit\":100,\"revenue\":100,\"numberofemployees\":100}");
+        String tagged = "accounts?$select=name&$orderby=name&$filter=telephone1%20eq%20'colcmp'%20and%20";
+        assertEquals(List.of("cc-over"), names(tagged + "creditlimit%20gt%20revenue"));
+        assertEquals(List.of("cc-equal", "cc-under"), names(tagged + "creditlimit%20le%20revenue"));
+        assertEquals(List.of("cc-equal"), names(tagged + "revenue%20eq%20creditlimit"));
+        assertEquals(List.of("cc-equal"), names(tagged + "numberofemployees%20eq%20revenue"), "whole numbers compare with money");
+        Response mixed = api.get(tagged + "name%20eq%20creditlimit");
+        assertEquals(400, mixed.status(), mixed.body());
+    }
+
+    @Test
     void comparisonOperators() {
         assertEquals(List.of("Contoso Ltd"), names("accounts?$select=name&$filter=name%20eq%20'Contoso%20Ltd'"));
         assertEquals(List.of("Contoso Ltd"), names("accounts?$select=name&$filter=name%20eq%20'contoso%20LTD'"), "text compares case-insensitively");

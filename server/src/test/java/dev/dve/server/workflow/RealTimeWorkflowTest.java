@@ -78,6 +78,15 @@ class RealTimeWorkflowTest extends EmulatorTest {
         assertEquals(10, job.path("operationtype").asInt());
         assertEquals(0, job.path("statecode").asInt());
         assertTrue(account(ok).path("description").isNull(), "background workflows do not run inline");
+
+        JsonNode recordsJobs = api.get("accounts(" + ok + ")/Account_AsyncOperations?$select=name,statecode").json().path("value");
+        assertEquals(1, recordsJobs.size(), "a record's system jobs through regardingobjectid");
+        assertEquals(job.path("asyncoperationid").asText(), recordsJobs.get(0).path("asyncoperationid").asText());
+        String activation = job.path("_workflowactivationid_value").asText();
+        JsonNode workflowsJobs = api.get("workflows(" + activation + ")/lk_asyncoperation_workflowactivationid?$select=name").json().path("value");
+        assertEquals(1, workflowsJobs.size(), "a workflow's system jobs");
+        JsonNode expanded = api.get("accounts(" + ok + ")?$select=name&$expand=Account_AsyncOperations($select=statuscode)").json();
+        assertEquals(0, expanded.path("Account_AsyncOperations").get(0).path("statuscode").asInt());
     }
 
     @Test
@@ -91,6 +100,9 @@ class RealTimeWorkflowTest extends EmulatorTest {
         assertEquals(6, s.path("statuscode").asInt());
         assertEquals(1, s.path("statecode").asInt());
         assertEquals("Credit limit too high for Logged", s.path("comments").asText());
+        JsonNode viaWorkflow = api.get("workflows(" + logged + ")/lk_processsession_processid?$select=comments").json().path("value");
+        assertEquals(1, viaWorkflow.size(), "a workflow's process sessions");
+        assertEquals(s.path("processsessionid").asText(), viaWorkflow.get(0).path("processsessionid").asText());
 
         createAccount(api, "{\"name\":\"Fine\",\"creditlimit\":5}");
         assertEquals(1, api.get("processsessions?$filter=_processid_value%20eq%20" + logged).json().path("value").size(), "nothing logged for a success");
