@@ -80,6 +80,8 @@ public final class FetchXmlParser {
     private final FunctionResolver functions;
     /** The link-entities of the query being read, by alias (for conditions with entityname). */
     private final Map<String, EntityMetadata> aliases = new java.util.HashMap<>();
+    /** Orders inside link-entities: applied after the entity's own orders, in document order. */
+    private final List<Order> linkOrders = new ArrayList<>();
 
     public FetchXmlParser(MetadataCatalog catalog, FunctionResolver functions) {
         this.catalog = catalog;
@@ -99,6 +101,7 @@ public final class FetchXmlParser {
         Element entity = single(fetch, "entity");
         EntityMetadata e = entityNamed(entity.getAttribute("name"));
         aliases.clear();
+        linkOrders.clear();
         collectAliases(entity);
         QueryExpression q = new QueryExpression(e.logicalName());
         boolean aggregate = bool(fetch, "aggregate");
@@ -108,6 +111,7 @@ public final class FetchXmlParser {
         Map<String, String> groupAliases = new java.util.LinkedHashMap<>();
         Map<String, Aggregation.DateGroup> dateGroups = new java.util.LinkedHashMap<>();
         List<Aggregation.Aggregate> aggregates = new ArrayList<>();
+        List<Order> aggregateOrders = new ArrayList<>();
         boolean all = false;
         for (Element c : children(entity)) {
             switch (c.getTagName()) {
@@ -155,10 +159,22 @@ public final class FetchXmlParser {
                 }
                 case "all-attributes" -> all = true;
                 case "order" -> {
-                    if (!c.getAttribute("alias").isEmpty() || !c.getAttribute("entityname").isEmpty()) {
-                        throw fault("Ordering by a link-entity column is not supported by the emulator.");
+                    if (aggregate) {
+                        if (c.getAttribute("alias").isEmpty() || c.hasAttribute("attribute")) {
+                            throw fault("An attribute cannot be specified for an order clause for an aggregate Query. Use an alias.");
+                        }
+                        aggregateOrders.add(new Order(c.getAttribute("alias"), bool(c, "descending")));
+                    } else if (!c.getAttribute("alias").isEmpty()) {
+                        throw fault("An order by alias applies to aggregate queries only; order by an attribute.");
+                    } else if (!c.getAttribute("entityname").isEmpty()) {
+                        EntityMetadata linked = aliases.get(c.getAttribute("entityname"));
+                        if (linked == null) {
+                            throw fault("No link-entity has the alias or name '" + c.getAttribute("entityname") + "'.");
+                        }
+                        q.orderBy(c.getAttribute("entityname") + "." + attribute(linked, c.getAttribute("attribute")).logicalName(), bool(c, "descending"));
+                    } else {
+                        q.orderBy(attribute(e, c.getAttribute("attribute")).logicalName(), bool(c, "descending"));
                     }
-                    q.orderBy(attribute(e, c.getAttribute("attribute")).logicalName(), bool(c, "descending"));
                 }
                 case "filter" -> q.where(filter(e, c));
                 case "link-entity" -> {
@@ -173,11 +189,22 @@ public final class FetchXmlParser {
             }
         }
         q.columns(all || columns.isEmpty() ? null : columns);
+        linkOrders.forEach(o -> q.orderBy(o.attribute(), o.descending()));
         if (aggregate) {
             if (groups.isEmpty() && aggregates.isEmpty()) {
                 throw fault("An aggregate query needs attributes with aggregate= or groupby='true'.");
             }
             q.aggregation(new Aggregation(groups, aggregates, dateGroups));
+            for (Order o : aggregateOrders) {
+                // group columns come back under their attribute's name; dategroups and aggregates under their alias
+                String column = groupAliases.entrySet().stream().filter(g -> g.getValue().equals(o.attribute())).map(Map.Entry::getKey)
+                        .findFirst().orElse(o.attribute());
+                boolean known = groups.contains(column) || aggregates.stream().anyMatch(a -> a.alias().equals(column));
+                if (!known) {
+                    throw fault("The order alias '" + o.attribute() + "' names no attribute of the aggregate query.");
+                }
+                q.orderBy(column, o.descending());
+            }
         }
         Integer top = integer(fetch, "top");
         Integer count = integer(fetch, "count");
@@ -249,7 +276,13 @@ public final class FetchXmlParser {
                 case "all-attributes" -> e.attributes().forEach(a -> columns.add(a.logicalName()));
                 case "filter" -> criteria.add(filter(e, c));
                 case "link-entity" -> nested.add(link(e, c));
-                case "order" -> throw fault("Ordering by a link-entity column is not supported by the emulator.");
+                case "order" -> {
+                    if (!c.getAttribute("alias").isEmpty()) {
+                        throw fault("An order by alias applies to aggregate queries only; order by an attribute.");
+                    }
+                    linkOrders.add(new Order((alias != null ? alias : e.logicalName()) + "." + attribute(e, c.getAttribute("attribute")).logicalName(),
+                            bool(c, "descending")));
+                }
                 default -> throw fault("'" + c.getTagName() + "' is not a valid child of link-entity.");
             }
         }

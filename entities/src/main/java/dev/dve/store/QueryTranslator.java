@@ -206,8 +206,21 @@ public final class QueryTranslator {
                 .append(dialect.quote(e.tableName())).append(' ').append(ALIAS);
         joins(sql, e, ALIAS, e, q.links(), aliases, params);
         appendWhere(sql, e, aliases, q.criteria(), params);
+        List<String> orderBy = new ArrayList<>();
+        for (Order o : q.orders()) {
+            // an aggregate query orders by its own output columns: a group's attribute name, a dategroup's or an aggregate's alias
+            boolean output = agg.groupBy().contains(o.attribute()) || agg.aggregates().stream().anyMatch(x -> x.alias().equals(o.attribute()));
+            if (!output) {
+                throw DataverseFault.query("The order '" + o.attribute() + "' names no column of the aggregate query.");
+            }
+            orderBy.add(dialect.quote(o.attribute()) + (o.descending() ? " DESC" : " ASC"));
+        }
         if (!groups.isEmpty()) {
-            sql.append(" GROUP BY ").append(String.join(", ", groups)).append(" ORDER BY ").append(String.join(", ", groups));
+            sql.append(" GROUP BY ").append(String.join(", ", groups));
+            orderBy.addAll(groups);
+        }
+        if (!orderBy.isEmpty()) {
+            sql.append(" ORDER BY ").append(String.join(", ", orderBy));
         }
         return new SqlStatement(sql.toString(), params);
     }

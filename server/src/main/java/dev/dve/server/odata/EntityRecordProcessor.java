@@ -99,7 +99,9 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
         boolean count = uriInfo.getCountOption() != null && uriInfo.getCountOption().getValue();
         List<AttributeMetadata> attrs = e.columns(q.columns());
         // keyset paging: the sort keys end with the primary id; the next page continues after the last row
-        List<Order> keys = new ArrayList<>(q.orders());
+        // ordered by a link-entity column, pages are counted (as Dataverse's legacy paging); otherwise the cookie is a keyset
+        boolean linkOrdered = q.orders().stream().anyMatch(o -> o.attribute().contains("."));
+        List<Order> keys = new ArrayList<>(linkOrdered ? List.of() : q.orders());
         if (keys.stream().noneMatch(o -> o.attribute().equals(e.primaryIdAttribute()))) {
             keys.add(new Order(e.primaryIdAttribute(), false));
         }
@@ -221,7 +223,9 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
         AnnotationFilter annotations = prefer.annotations();
         q.lookupNames(annotations.needsLookupNames());
         List<AttributeMetadata> attrs = e.columns(q.columns());
-        List<Order> keys = new ArrayList<>(q.orders());
+        // ordered by a link-entity column, pages are counted (as Dataverse's legacy paging); otherwise the cookie is a keyset
+        boolean linkOrdered = q.orders().stream().anyMatch(o -> o.attribute().contains("."));
+        List<Order> keys = new ArrayList<>(linkOrdered ? List.of() : q.orders());
         if (keys.stream().noneMatch(o -> o.attribute().equals(e.primaryIdAttribute()))) {
             keys.add(new Order(e.primaryIdAttribute(), false));
         }
@@ -231,7 +235,7 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
         long total = countAsked ? service().count(scope.caller(), copyOf(q)) : -1;
         if (fetch.page() > 1) {
             SkipToken.Decoded cookie = fetch.pagingCookie() == null ? null : SkipToken.decodeFetchCookie(fetch.pagingCookie(), keyAttrs);
-            if (cookie != null && cookie.page() == fetch.page() - 1) {
+            if (cookie != null && cookie.page() == fetch.page() - 1 && !linkOrdered) {
                 q.where(Keyset.after(keys, cookie.last()));
             } else {
                 q.skip((fetch.page() - 1) * pageSize);

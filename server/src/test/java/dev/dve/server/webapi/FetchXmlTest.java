@@ -91,6 +91,53 @@ class FetchXmlTest extends EmulatorTest {
     }
 
     @Test
+    void orderByLinkedColumns() {
+        String link = "<link-entity name='account' from='accountid' to='parentcustomerid' alias='acc'><attribute name='name'/>%s</link-entity>";
+        Response inLink = fetch("contacts", "<fetch><entity name='contact'><attribute name='fullname'/>"
+                + link.formatted("<order attribute='name' descending='true'/>") + "</entity></fetch>");
+        assertEquals(List.of("Susanna Stubberod", "Yvonne McKay", "Nancy Anderson"), names(inLink, "fullname"), "Fabrikam, Contoso, Adventure Works");
+        Response atRoot = fetch("contacts", "<fetch><entity name='contact'><attribute name='fullname'/><order entityname='acc' attribute='name'/>"
+                + link.formatted("") + "</entity></fetch>");
+        assertEquals(List.of("Nancy Anderson", "Yvonne McKay", "Susanna Stubberod"), names(atRoot, "fullname"));
+
+        String paged = "<fetch count='2' page='%d'%s><entity name='contact'><attribute name='fullname'/>"
+                + link.formatted("<order attribute='name'/>") + "</entity></fetch>";
+        Response first = fetch("contacts", paged.formatted(1, ""), "Prefer", "odata.include-annotations=\"*\"");
+        assertEquals(List.of("Nancy Anderson", "Yvonne McKay"), names(first, "fullname"));
+        String cookie = first.json().path("@Microsoft.Dynamics.CRM.fetchxmlpagingcookie").asText();
+        String inner = java.net.URLDecoder.decode(java.net.URLDecoder.decode(cookie.substring(cookie.indexOf("pagingcookie=\"") + 14, cookie.indexOf("\" istracking")),
+                StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+        String escaped = inner.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        assertEquals(List.of("Susanna Stubberod"), names(fetch("contacts", paged.formatted(2, " paging-cookie=\"" + escaped + "\"")), "fullname"));
+        assertEquals(List.of("Susanna Stubberod"), names(fetch("contacts", paged.formatted(2, "")), "fullname"), "page numbers alone work too");
+
+        Response unknownAlias = fetch("contacts", "<fetch><entity name='contact'><order entityname='nope' attribute='name'/></entity></fetch>");
+        assertEquals(400, unknownAlias.status(), unknownAlias.body());
+    }
+
+    @Test
+    void aggregateOrderByAlias() {
+        Response r = fetch("accounts", "<fetch aggregate='true'><entity name='account'>"
+                + "<attribute name='ownerid' alias='owner' groupby='true'/><attribute name='accountid' alias='n' aggregate='count'/>"
+                + "<order alias='n' descending='true'/></entity></fetch>");
+        assertEquals(200, r.status(), r.body());
+        JsonNode groups = r.json().path("value");
+        assertTrue(groups.size() >= 2, groups.toString());
+        for (int i = 1; i < groups.size(); i++) {
+            assertTrue(groups.get(i - 1).path("n").asInt() >= groups.get(i).path("n").asInt(), "largest group first: " + groups);
+        }
+        Response byGroup = fetch("accounts", "<fetch aggregate='true'><entity name='account'>"
+                + "<attribute name='creditonhold' alias='hold' groupby='true'/><attribute name='accountid' alias='n' aggregate='count'/>"
+                + "<order alias='hold' descending='true'/></entity></fetch>");
+        assertEquals(200, byGroup.status(), byGroup.body());
+        assertEquals(true, byGroup.json().path("value").get(0).path("hold").asBoolean());
+        assertEquals(400, fetch("accounts", "<fetch aggregate='true'><entity name='account'><attribute name='accountid' alias='n' aggregate='count'/>"
+                + "<order attribute='name'/></entity></fetch>").status(), "aggregate queries order by alias");
+        assertEquals(400, fetch("accounts", "<fetch aggregate='true'><entity name='account'><attribute name='accountid' alias='n' aggregate='count'/>"
+                + "<order alias='nope'/></entity></fetch>").status());
+    }
+
+    @Test
     void pagingCookieAndMoreRecords() {
         String xml = "<fetch count='2' page='1' returntotalrecordcount='true'><entity name='contact'><attribute name='fullname'/><order attribute='fullname'/></entity></fetch>";
         Response first = fetch("contacts", xml, "Prefer", "odata.include-annotations=\"*\"");
