@@ -341,6 +341,7 @@ public final class OrganizationService {
     private void secure(Connection c, CallerContext caller, EntityMetadata e, QueryExpression query) throws SQLException {
         SecurityPrincipal p = principal(c, caller);
         if (p != null) {
+            secureSubqueries(p, query.criteria());
             Criterion filter = access.readFilter(p, e);
             if (filter != null) {
                 query.where(filter);
@@ -352,12 +353,34 @@ public final class OrganizationService {
     /** Joined rows are read-filtered too: the filter becomes part of each join. */
     private void secureLinks(SecurityPrincipal p, List<dev.dve.query.LinkEntity> links) {
         for (dev.dve.query.LinkEntity l : links) {
+            secureSubqueries(p, l.criteria());
             Criterion filter = access.readFilter(p, entity(l.entityName()));
             if (filter != null) {
                 l.criteria().add(filter);
             }
             secureLinks(p, l.links());
         }
+    }
+
+    /**
+     * Rows reached through subqueries (lookup paths, {@code any}/{@code all}, FetchXML exists/in/any links) are read-filtered
+     * as well, so a filter cannot reveal rows the caller may not read. Returns the criterion with its subqueries secured.
+     */
+    private Criterion secureSubqueries(SecurityPrincipal p, Criterion c) {
+        if (c instanceof dev.dve.query.FilterExpression f) {
+            f.children().replaceAll(child -> secureSubqueries(p, child));
+            return f;
+        }
+        if (c instanceof dev.dve.query.Not n) {
+            return new dev.dve.query.Not(secureSubqueries(p, n.inner()));
+        }
+        if (c instanceof dev.dve.query.SubqueryCondition sub) {
+            Criterion inner = secureSubqueries(p, sub.criteria());
+            Criterion filter = access.readFilter(p, entity(sub.entity()));
+            return new dev.dve.query.SubqueryCondition(sub.attribute(), sub.negated(), sub.entity(), sub.key(),
+                    filter == null ? inner : dev.dve.query.FilterExpression.and(inner, filter));
+        }
+        return c;
     }
 
     /** Updates the given attributes; with {@code expectedVersion} only if the row still has that version. */

@@ -41,4 +41,35 @@ class RelatedFilterTest extends EmulatorTest {
                 "all holds for an account without tasks too");
         assertEquals(List.of("Contoso Ltd"), names("accounts", "name", "$filter=Account_Tasks/any(t:t/subject%20eq%20'Call%20back')%20and%20creditlimit%20gt%200"));
     }
+
+    @Test
+    void relatedRowsTheCallerCannotReadDoNotMatch() {
+        String adventure = "00000000-0000-0000-0000-00000000ac03";
+        // a contact owned by the administrator: Bailey Basic (user-level read) cannot read it, though Adventure Works is theirs
+        String hidden = api.post("contacts", "{\"lastname\":\"Hidden\",\"jobtitle\":\"Secret\",\"parentcustomerid_account@odata.bind\":\"/accounts(" + adventure + ")\"}",
+                "Prefer", "return=representation").json().path("contactid").asText();
+        assertEquals(204, api.patch("accounts(" + adventure + ")", "{\"primarycontactid@odata.bind\":\"/contacts(" + hidden + ")\"}").status());
+        String any = "$filter=contact_customer_accounts/any(c:c/jobtitle%20eq%20'Secret')";
+        String path = "$filter=primarycontactid/jobtitle%20eq%20'Secret'";
+        assertEquals(List.of("Adventure Works"), names("accounts", "name", any));
+        assertEquals(List.of("Adventure Works"), names("accounts", "name", path));
+
+        assertEquals(List.of(), basicNames(any), "any() over contacts Bailey cannot read");
+        assertEquals(List.of(), basicNames(path), "a lookup path to a contact Bailey cannot read");
+        assertEquals(List.of("Adventure Works"), basicNames("$filter=contact_customer_accounts/any(c:c/jobtitle%20eq%20'Engineer')"), "their own contact still matches");
+        assertEquals(List.of("Adventure Works"), basicNames("$filter=not%20contact_customer_accounts/any(c:c/jobtitle%20eq%20'Secret')"));
+        String exists = "<fetch><entity name='account'><attribute name='name'/><link-entity name='contact' from='parentcustomerid' to='accountid' link-type='exists'>"
+                + "<filter><condition attribute='jobtitle' operator='eq' value='Secret'/></filter></link-entity></entity></fetch>";
+        Response fx = as("basic@emulator.local").get("accounts?fetchXml=" + java.net.URLEncoder.encode(exists, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
+        assertEquals(200, fx.status(), fx.body());
+        assertEquals(0, fx.json().path("value").size(), "FetchXML exists links are read-filtered too");
+    }
+
+    private List<String> basicNames(String query) {
+        Response r = as("basic@emulator.local").get("accounts?$select=name&$orderby=name&" + query);
+        assertEquals(200, r.status(), query + ": " + r.body());
+        List<String> out = new ArrayList<>();
+        r.json().path("value").forEach(v -> out.add(v.path("name").asText()));
+        return out;
+    }
 }
