@@ -73,6 +73,19 @@ public final class QueryTranslator {
     }
 
     /** The joined columns a query returns, as (alias, attribute) pairs. */
+    /** The attribute a query names: {@code column} of its entity or {@code alias.column} of one of its link-entities. */
+    public AttributeMetadata attributeOf(QueryExpression q, String reference) {
+        int dot = reference.indexOf('.');
+        if (dot < 0) {
+            return attribute(catalog.require(q.entityName()), reference);
+        }
+        EntityMetadata linked = new Aliases(q).entities.get(reference.substring(0, dot));
+        if (linked == null) {
+            throw DataverseFault.query("No link-entity has the alias '" + reference.substring(0, dot) + "'.");
+        }
+        return attribute(linked, reference.substring(dot + 1));
+    }
+
     public List<java.util.Map.Entry<String, AttributeMetadata>> linkedColumns(QueryExpression q) {
         List<java.util.Map.Entry<String, AttributeMetadata>> out = new ArrayList<>();
         collectColumns(q.links(), out);
@@ -177,6 +190,13 @@ public final class QueryTranslator {
             dev.dve.query.Aggregation.DateGroup dg = agg.dateGrouping().get(g);
             if (dg != null) {
                 String expr = dialect.datePart(dg.part(), col(attribute(e, dg.attribute()).logicalName()));
+                select.add(expr + " AS " + dialect.quote(g));
+                groups.add(expr);
+                continue;
+            }
+            if (g.indexOf('.') > 0) {
+                // a column of a joined row (a lookup path): selected under its "alias.column" name
+                String expr = column(e, aliases, g);
                 select.add(expr + " AS " + dialect.quote(g));
                 groups.add(expr);
                 continue;

@@ -168,7 +168,6 @@ public final class RecordStore {
 
     /** The groups of an aggregate query: group values by attribute name, aggregates by alias. */
     public List<Map<String, Object>> aggregate(Connection c, QueryExpression q) throws SQLException {
-        EntityMetadata e = catalog.require(q.entityName());
         List<Map<String, Object>> out = new ArrayList<>();
         try (PreparedStatement ps = translator.aggregate(q).prepare(c); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -179,8 +178,8 @@ public final class RecordStore {
                         row.put(g, v instanceof Number n ? Integer.valueOf(n.intValue()) : v);
                         continue;
                     }
-                    AttributeMetadata a = e.attribute(g).orElseThrow();
-                    row.put(g, JdbcValues.read(rs, a, a.logicalName(), a.type().isLookup() ? a.targets().get(0).entity() : null, false));
+                    AttributeMetadata a = translator.attributeOf(q, g);
+                    row.put(g, JdbcValues.read(rs, a, g.indexOf('.') > 0 ? g : a.logicalName(), a.type().isLookup() ? a.targets().get(0).entity() : null, false));
                 }
                 for (dev.dve.query.Aggregation.Aggregate x : q.aggregation().aggregates()) {
                     Object v = rs.getObject(x.alias());

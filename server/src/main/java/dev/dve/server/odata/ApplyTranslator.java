@@ -8,6 +8,7 @@ import dev.dve.query.QueryExpression;
 import org.apache.olingo.server.api.uri.UriInfoResource;
 import org.apache.olingo.server.api.uri.UriResource;
 import org.apache.olingo.server.api.uri.UriResourceCount;
+import org.apache.olingo.server.api.uri.UriResourceNavigation;
 import org.apache.olingo.server.api.uri.UriResourcePrimitiveProperty;
 import org.apache.olingo.server.api.uri.queryoption.ApplyItem;
 import org.apache.olingo.server.api.uri.queryoption.ApplyOption;
@@ -48,6 +49,10 @@ final class ApplyTranslator {
                 case GROUP_BY -> {
                     GroupBy g = (GroupBy) item;
                     for (GroupByItem gi : g.getGroupByItems()) {
+                        if (gi.getPath() != null && gi.getPath().size() == 2 && gi.getPath().get(0) instanceof UriResourceNavigation nav) {
+                            groups.add(lookupPathGroup(e, nav, gi.getPath().get(1), q, ctx));
+                            continue;
+                        }
                         AttributeMetadata a = attribute(e, gi.getPath());
                         if (a.type() == dev.dve.metadata.AttributeType.DATETIME) {
                             throw DataverseFault.query("Grouping by a date and time column is not supported; use FetchXML dategrouping.");
@@ -66,6 +71,30 @@ final class ApplyTranslator {
                 default -> throw DataverseFault.query("The $apply transformation '" + item.getKind().toString().toLowerCase() + "' is not supported.");
             }
         }
+    }
+
+    /**
+     * {@code groupby((primarycontactid/fullname))}: an outer join to the lookup's row, grouped by its column; the group comes back
+     * as {@code {"primarycontactid":{"fullname":…}}}. The join is named after the navigation property.
+     */
+    private static String lookupPathGroup(EntityMetadata e, UriResourceNavigation nav, UriResource leaf, QueryExpression q, QueryFunctions.Context ctx) {
+        String navName = nav.getProperty().getName();
+        if (nav.getProperty().isCollection()) {
+            throw DataverseFault.query("$apply groups by lookup navigation properties only; '" + navName + "' is a collection.");
+        }
+        dev.dve.metadata.OneToManyRelationship r = ctx.catalog().manyToOne(e.logicalName()).stream()
+                .filter(x -> x.referencingNavigation().equals(navName)).findFirst()
+                .orElseThrow(() -> DataverseFault.query("Could not find a navigation property named '" + navName + "'."));
+        EntityMetadata target = ctx.catalog().require(r.referencedEntity());
+        AttributeMetadata a = attribute(target, List.of(leaf));
+        if (a.type().isLookup() || a.type() == dev.dve.metadata.AttributeType.DATETIME) {
+            throw DataverseFault.query("$apply groups by a simple column of the related row; '" + navName + "/" + a.webApiName() + "' is not one.");
+        }
+        if (q.links().stream().noneMatch(l -> navName.equals(l.alias()))) {
+            q.link(new dev.dve.query.LinkEntity(target.logicalName(), target.primaryIdAttribute(), r.referencingAttribute(), navName, true,
+                    List.of(), new dev.dve.query.FilterExpression(dev.dve.query.LogicalOperator.AND, List.of()), List.of()));
+        }
+        return navName + "." + a.logicalName();
     }
 
     private static Aggregation.Aggregate aggregate(EntityMetadata e, AggregateExpression x) {
@@ -93,7 +122,7 @@ final class ApplyTranslator {
 
     private static AttributeMetadata attribute(EntityMetadata e, List<UriResource> path) {
         if (path == null || path.size() != 1 || !(path.get(0) instanceof UriResourcePrimitiveProperty p)) {
-            throw DataverseFault.query("$apply supports the entity's own properties only.");
+            throw DataverseFault.query("$apply supports the entity's own properties and single lookup paths (primarycontactid/fullname) only.");
         }
         String name = p.getProperty().getName();
         return e.byWebApiName(name).orElseThrow(() -> DataverseFault.query(

@@ -320,7 +320,14 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
             g.writeArrayFieldStart("value");
             for (java.util.Map<String, Object> row : groups) {
                 g.writeStartObject();
+                // groups over lookup paths ("primarycontactid.fullname") nest under the navigation property, null or not
+                java.util.Map<String, java.util.Map<String, Object>> nested = new java.util.LinkedHashMap<>();
                 for (java.util.Map.Entry<String, Object> v : row.entrySet()) {
+                    int dot = v.getKey().indexOf('.');
+                    if (dot > 0 && !aliases.containsKey(v.getKey())) {
+                        nested.computeIfAbsent(v.getKey().substring(0, dot), k -> new java.util.LinkedHashMap<>()).put(v.getKey().substring(dot + 1), v.getValue());
+                        continue;
+                    }
                     if (v.getValue() == null) {
                         continue;
                     }
@@ -328,6 +335,19 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
                             : e.attribute(v.getKey()).map(AttributeMetadata::webApiName).orElse(v.getKey());
                     g.writeFieldName(name);
                     RecordJsonWriter.writeValue(g, v.getValue());
+                }
+                for (java.util.Map.Entry<String, java.util.Map<String, Object>> n : nested.entrySet()) {
+                    boolean empty = n.getValue().values().stream().allMatch(java.util.Objects::isNull);
+                    if (empty) {
+                        g.writeNullField(n.getKey());
+                        continue;
+                    }
+                    g.writeObjectFieldStart(n.getKey());
+                    for (java.util.Map.Entry<String, Object> inner : n.getValue().entrySet()) {
+                        g.writeFieldName(inner.getKey());
+                        RecordJsonWriter.writeValue(g, inner.getValue());
+                    }
+                    g.writeEndObject();
                 }
                 g.writeEndObject();
             }

@@ -53,4 +53,23 @@ class ApplyTest extends EmulatorTest {
         assertEquals(400, api.get("accounts?$apply=aggregate(revenue%20with%20sum)").status());
         assertEquals(400, api.get("accounts?$apply=groupby((nosuch))").status());
     }
+
+    @Test
+    void groupByLookupPaths() {
+        api.post("contacts", "{\"lastname\":\"Loner\"}");
+        api.post("contacts", "{\"lastname\":\"Second\",\"parentcustomerid_account@odata.bind\":\"/accounts(00000000-0000-0000-0000-00000000ac01)\"}");
+        Response r = api.get("contacts?$apply=groupby((parentcustomerid_account/name),aggregate($count%20as%20n))");
+        assertEquals(200, r.status(), r.body());
+        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        r.json().path("value").forEach(g -> counts.put(g.path("parentcustomerid_account").isNull() ? "(none)"
+                : g.path("parentcustomerid_account").path("name").asText(), g.path("n").asInt()));
+        assertEquals(java.util.Map.of("(none)", 1, "Adventure Works", 1, "Contoso Ltd", 2, "Fabrikam Inc", 1), counts);
+
+        JsonNode basic = as("basic@emulator.local").get("contacts?$apply=groupby((parentcustomerid_account/name),aggregate($count%20as%20n))").json().path("value");
+        assertEquals(1, basic.size(), "Bailey reads one contact: " + basic);
+        assertEquals("Adventure Works", basic.get(0).path("parentcustomerid_account").path("name").asText());
+
+        assertEquals(400, api.get("accounts?$apply=groupby((contact_customer_accounts/fullname))").status(), "collections cannot be grouped by");
+        assertEquals(400, api.get("contacts?$apply=groupby((parentcustomerid_account/nosuch))").status());
+    }
 }
