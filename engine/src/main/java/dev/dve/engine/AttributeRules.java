@@ -20,7 +20,7 @@ final class AttributeRules {
     }
 
     /** Checks type, length, range and option values; rounds money and decimals to their precision. */
-    static Object check(EntityMetadata e, AttributeMetadata a, Object value) {
+    static Object check(dev.dve.metadata.MetadataCatalog catalog, EntityMetadata e, AttributeMetadata a, Object value) {
         if (value == null) {
             return null;
         }
@@ -45,6 +45,10 @@ final class AttributeRules {
         }
         if (a.optionSet() != null && value instanceof Integer i && !a.optionSet().contains(i)) {
             throw outOfRange(e, a, value, " Accepted Values: " + a.optionSet().acceptedValues());
+        }
+        if (a.type() == dev.dve.metadata.AttributeType.ENTITYNAME && value instanceof String s && !s.equals("none") && catalog.entity(s).isEmpty()) {
+            // an entity name attribute (workflow primaryentity, asyncoperation primaryentitytype …) names a table that exists
+            throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "The entity with a name = '" + s + "' with namemapping = 'Logical' was not found in the MetadataCache.");
         }
         if (a.type() == dev.dve.metadata.AttributeType.MULTISELECTPICKLIST && value instanceof String s) {
             return multiSelect(e, a, s);

@@ -180,7 +180,7 @@ public final class OrganizationService {
             for (Map.Entry<String, Object> v : changes.attributes().entrySet()) {
                 AttributeMetadata a = attribute(e, v.getKey());
                 if (!a.logicalName().equals(e.primaryIdAttribute())) {
-                    row.set(a.logicalName(), AttributeRules.check(e, a, v.getValue()));
+                    row.set(a.logicalName(), AttributeRules.check(catalog, e, a, v.getValue()));
                 }
             }
             setIfPresent(e, row, "modifiedon", clock.now());
@@ -232,7 +232,7 @@ public final class OrganizationService {
                 throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "The '" + a.logicalName() + "' attribute of the '" + e.logicalName()
                         + "' entity is read-only and cannot be set on create.");
             }
-            row.set(a.logicalName(), AttributeRules.check(e, a, v.getValue()));
+            row.set(a.logicalName(), AttributeRules.check(catalog, e, a, v.getValue()));
         }
         for (AttributeMetadata a : e.attributes()) {
             if (a.defaultValue() != null && row.get(a.logicalName()) == null && !row.contains(a.logicalName())) {
@@ -426,7 +426,7 @@ public final class OrganizationService {
                 throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "The '" + a.logicalName() + "' attribute of the '" + e.logicalName()
                         + "' entity is read-only and cannot be changed.");
             }
-            Object value = AttributeRules.check(e, a, v.getValue());
+            Object value = AttributeRules.check(catalog, e, a, v.getValue());
             if (value == null && a.required() == dev.dve.metadata.RequiredLevel.SYSTEMREQUIRED) {
                 throw requiredMissing(e, a);
             }

@@ -237,6 +237,7 @@ public final class FetchXmlParser {
         EntityMetadata e = entityNamed(l.getAttribute("name"));
         String from = attribute(e, l.getAttribute("from")).logicalName();
         String to = attribute(parent, l.getAttribute("to")).logicalName();
+        requireJoinable(e, from, parent, to);
         FilterExpression criteria = new FilterExpression(LogicalOperator.AND, List.of());
         for (Element c : children(l)) {
             switch (c.getTagName()) {
@@ -260,8 +261,7 @@ public final class FetchXmlParser {
         EntityMetadata e = entityNamed(l.getAttribute("name"));
         String from = l.getAttribute("from");
         String to = l.getAttribute("to");
-        attribute(e, from);
-        attribute(parent, to);
+        requireJoinable(e, from, parent, to);
         String type = l.getAttribute("link-type").isEmpty() ? "inner" : l.getAttribute("link-type");
         if (!type.equals("inner") && !type.equals("outer")) {
             throw fault("The link-type '" + type + "' is not supported by the emulator.");
@@ -287,6 +287,13 @@ public final class FetchXmlParser {
             }
         }
         return new LinkEntity(e.logicalName(), from, to, alias, type.equals("outer"), columns, criteria, nested);
+    }
+
+    /** A link-entity joins columns of comparable types ({@code from} on the linked entity, {@code to} on its parent). */
+    private void requireJoinable(EntityMetadata linked, String from, EntityMetadata parent, String to) {
+        if (!attribute(linked, from).type().comparableWith(attribute(parent, to).type())) {
+            throw fault("The link-entity '" + linked.logicalName() + "' cannot join '" + from + "' to '" + to + "': their types differ.");
+        }
     }
 
     private FilterExpression filter(EntityMetadata e, Element f) {

@@ -209,7 +209,14 @@ public final class QueryTranslator {
                 groups.add(col(Columns.lookupType(a)));
             }
         }
+        java.util.Set<String> names = new java.util.HashSet<>(agg.groupBy());
         for (dev.dve.query.Aggregation.Aggregate x : agg.aggregates()) {
+            if (!names.add(x.alias())) {
+                throw DataverseFault.query("The alias '" + x.alias() + "' is used more than once in the aggregate query.");
+            }
+            if (x.attribute() != null) {
+                requireAggregatable(x.function(), attribute(e, x.attribute()));
+            }
             String target = x.attribute() == null ? null : col(attribute(e, x.attribute()).logicalName());
             String expr = switch (x.function()) {
                 case COUNT -> "COUNT(*)";
@@ -243,6 +250,23 @@ public final class QueryTranslator {
             sql.append(" ORDER BY ").append(String.join(", ", orderBy));
         }
         return new SqlStatement(sql.toString(), params);
+    }
+
+    /** sum and avg need numbers; min and max numbers or dates; the counts take any column. */
+    private static void requireAggregatable(dev.dve.query.Aggregation.Function f, AttributeMetadata a) {
+        boolean numeric = switch (a.type()) {
+            case INTEGER, BIGINT, DECIMAL, DOUBLE, MONEY -> true;
+            default -> false;
+        };
+        boolean ok = switch (f) {
+            case SUM, AVG -> numeric;
+            case MIN, MAX -> numeric || a.type() == dev.dve.metadata.AttributeType.DATETIME;
+            default -> true;
+        };
+        if (!ok) {
+            throw DataverseFault.query("The aggregate '" + f.name().toLowerCase(java.util.Locale.ROOT) + "' cannot be applied to the attribute '"
+                    + a.logicalName() + "' of type " + a.type().name().toLowerCase(java.util.Locale.ROOT) + ".");
+        }
     }
 
     public SqlStatement count(QueryExpression q) {

@@ -31,6 +31,7 @@ public final class DataverseErrorProcessor implements ErrorProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(DataverseErrorProcessor.class);
     private static final JsonFactory JSON = new JsonFactory();
     private static final Pattern QUOTED = Pattern.compile("'([^']*)'");
+    private static final Pattern FUNCTION_NAME = Pattern.compile("arguments '\\[([^,\\]]+)|function import '([^'%]+)'");
 
     @Override
     public void init(OData odata, ServiceMetadata serviceMetadata) {
@@ -61,11 +62,22 @@ public final class DataverseErrorProcessor implements ErrorProcessor {
             String text = translated != null && translated.getMessage() != null ? translated.getMessage()
                     : lib.getMessage() == null ? "" : lib.getMessage();
             String first = firstQuoted(text);
+            if (key.contains("FUNCTION_NOT_FOUND")) {
+                // Olingo's message lacks its second argument; the function's name is the first
+                Matcher name = FUNCTION_NAME.matcher(text);
+                first = name.find() ? (name.group(1) != null ? name.group(1) : name.group(2)) : first;
+            }
             if (key.contains("RESOURCE_NOT_FOUND") || key.contains("FUNCTION_NOT_FOUND")) {
                 return new Mapped(404, ErrorCode.RESOURCE_NOT_FOUND.hex(), "Resource not found for the segment '" + first + "'.");
             }
             if (key.contains("PROPERTY_NOT_IN_TYPE")) {
                 String type = secondQuoted(text);
+                if (!key.startsWith("EXPRESSION_")) {
+                    // "The type 'T' has no property 'p'." names the type first
+                    String property = type;
+                    type = first;
+                    first = property;
+                }
                 return new Mapped(400, ErrorCode.QUERY_ERROR.hex(), "Could not find a property named '" + first + "' on type '"
                         + (type.contains(".") ? type : "Microsoft.Dynamics.CRM." + type) + "'.");
             }

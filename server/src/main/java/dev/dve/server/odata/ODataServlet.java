@@ -76,6 +76,7 @@ public final class ODataServlet extends HttpServlet {
         handler.register(new ActionProcessor(scope));
         handler.register(new BatchRequestProcessor(scope));
         handler.register(new ReferenceRequestProcessor(scope));
+        handler.register(new PropertyValueProcessor(scope));
         handler.register(new DataverseErrorProcessor());
         handler.process(withFunctionParentheses(req, path), resp);
     }

@@ -128,4 +128,26 @@ class BadInputTest extends EmulatorTest {
                 "A record with matching key values already exists.");
         assertEquals("Contoso Ltd", api.get("accounts(" + CONTOSO + ")?$select=name").json().path("name").asText());
     }
+
+    @Test
+    void queriesThatCannotRunAreQueryErrorsNotServerErrors() {
+        assertRefused(api.get("accounts?$apply=groupby((name),aggregate(name%20with%20sum%20as%20s))"), 400, "0x80060888", "cannot be applied");
+        assertRefused(api.get("accounts?fetchXml=" + java.net.URLEncoder.encode("<fetch aggregate='true'><entity name='account'>"
+                + "<attribute name='creditlimit' alias='x' aggregate='sum'/><attribute name='revenue' alias='x' aggregate='max'/></entity></fetch>",
+                java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")), 400, "0x80060888", "used more than once");
+        assertRefused(api.get("accounts?fetchXml=" + java.net.URLEncoder.encode("<fetch><entity name='account'>"
+                + "<link-entity name='contact' from='fullname' to='creditlimit'/></entity></fetch>",
+                java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")), 400, "0x80060888", "their types differ");
+        assertRefused(api.get("accounts(" + CONTOSO + ")/nosuch"), 400, "0x80060888", "Could not find a property named 'nosuch' on type 'Microsoft.Dynamics.CRM.account'");
+        assertRefused(api.get("accounts?$filter=Microsoft.Dynamics.CRM.Nope(PropertyName='name')"), 404, "0x8006088a",
+                "Resource not found for the segment 'Microsoft.Dynamics.CRM.Nope'");
+    }
+
+    @Test
+    void entityNameAttributesNameRealTables() {
+        int before = Integer.parseInt(api.get("workflows/$count").body().trim());
+        assertRefused(api.post("workflows", "{\"name\":\"bad\",\"category\":0,\"type\":1,\"primaryentity\":\"nosuch\"}"), 400, "0x80040203",
+                "The entity with a name = 'nosuch'");
+        assertEquals(before, Integer.parseInt(api.get("workflows/$count").body().trim()));
+    }
 }

@@ -235,4 +235,31 @@ class RecordCrudTest extends EmulatorTest {
         assertEquals(1, parties.size());
         assertEquals("00000000-0000-0000-0000-00000000c001", parties.get(0).path("_partyid_value").asText());
     }
+
+    @Test
+    void singlePropertiesAreReadUpdatedAndCleared() {
+        String contoso = "accounts(00000000-0000-0000-0000-00000000ac01)";
+        Response name = api.get(contoso + "/name");
+        assertEquals(200, name.status(), name.body());
+        assertEquals("Contoso Ltd", name.json().path("value").asText());
+        assertTrue(name.json().path("@odata.context").asText().endsWith("$metadata#accounts(00000000-0000-0000-0000-00000000ac01)/name"));
+        Response raw = api.get(contoso + "/name/$value", "Accept", "text/plain");
+        assertEquals("Contoso Ltd", raw.body());
+
+        assertEquals(204, api.put(contoso + "/creditlimit", "{\"value\":1234.5}").status());
+        assertEquals(0, new java.math.BigDecimal("1234.5").compareTo(api.get(contoso + "?$select=creditlimit").json().path("creditlimit").decimalValue()));
+        assertEquals(204, api.delete(contoso + "/creditlimit").status());
+        assertTrue(api.get(contoso + "?$select=creditlimit").json().path("creditlimit").isNull(), "DELETE on a property clears it");
+        assertEquals(204, api.get(contoso + "/creditlimit").status(), "a null property answers 204");
+
+        Response wrongType = api.put(contoso + "/name", "{\"value\":5}");
+        assertEquals(400, wrongType.status(), wrongType.body());
+        assertEquals(400, api.put(contoso + "/name", "{\"name\":\"x\"}").status(), "the body is {\"value\": …}");
+        assertEquals(400, api.put(contoso + "/createdon", "{\"value\":\"2020-01-01T00:00:00Z\"}").status(), "read-only");
+        assertEquals(400, api.put(contoso + "/_primarycontactid_value", "{\"value\":null}").status(), "lookups go through $ref");
+        assertEquals(412, api.put(contoso + "/name", "{\"value\":\"stale\"}", "If-Match", "W/\"1\"").status());
+        assertEquals(404, api.put("accounts(00000000-0000-0000-0000-000000000999)/name", "{\"value\":\"x\"}").status(), "no upsert through a property");
+        assertEquals("Contoso Ltd", api.get(contoso + "/name").json().path("value").asText(), "refused writes change nothing");
+        assertEquals(0, api.get("accounts?$filter=accountid%20eq%2000000000-0000-0000-0000-000000000999").json().path("value").size());
+    }
 }
