@@ -90,4 +90,27 @@ class BatchTest extends EmulatorTest {
         assertEquals(1, accounts("After the failure"), "continue-on-error goes on");
         assertFalse(cont.body().contains("--batch_AAA123"));
     }
+
+    @Test
+    void atMostAThousandRequestsAndSinglePropertyWrites() {
+        String base = "/api/data/v9.2/";
+        StringBuilder tooMany = new StringBuilder();
+        for (int i = 0; i < 1001; i++) {
+            tooMany.append("--batch_AAA123\r\n").append(part("GET", base + "WhoAmI", null, null));
+        }
+        Response refused = batch(tooMany.append("--batch_AAA123--\r\n").toString());
+        assertEquals(400, refused.status(), refused.body().length() > 300 ? refused.body().substring(0, 300) : refused.body());
+        assertTrue(refused.errorMessage().contains("exceeds the limit of 1000"), refused.errorMessage());
+
+        String contoso = base + "accounts(00000000-0000-0000-0000-00000000ac01)";
+        String body = "--batch_AAA123\r\n" + changeset("changeset_P1",
+                part("PUT", contoso + "/telephone1", "1", "{\"value\":\"555-PUT\"}"),
+                part("DELETE", contoso + "/creditlimit", "2", null))
+                + "--batch_AAA123--\r\n";
+        Response r = batch(body);
+        assertEquals(200, r.status(), r.body());
+        assertFalse(r.body().contains("HTTP/1.1 4"), r.body());
+        assertEquals("555-PUT", api.get("accounts(00000000-0000-0000-0000-00000000ac01)?$select=telephone1").json().path("telephone1").asText());
+        assertTrue(api.get("accounts(00000000-0000-0000-0000-00000000ac01)?$select=creditlimit").json().path("creditlimit").isNull());
+    }
 }
