@@ -167,4 +167,96 @@ class QueryFunctionTest extends EmulatorTest {
         r.json().path("value").forEach(v -> out.add(v.path("lastname").asText()));
         return out;
     }
+
+    private List<String> fetchNames(String condition) {
+        String xml = "<fetch><entity name='account'><attribute name='name'/><order attribute='name'/><filter>"
+                + "<condition attribute='telephone1' operator='eq' value='dates'/>" + condition + "</filter></entity></fetch>";
+        Response r = api.get("accounts?fetchXml=" + java.net.URLEncoder.encode(xml, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
+        assertEquals(200, r.status(), condition + ": " + r.body());
+        List<String> out = new ArrayList<>();
+        r.json().path("value").forEach(v -> out.add(v.path("name").asText()));
+        return out;
+    }
+
+    /** Every relative-date function, as an OData function and as its FetchXML operator, against the same exact rows. */
+    @Test
+    void everyDateOperatorInBothLanguages() {
+        List<String> future = List.of("d-in2hours", "d-tomorrow");
+        List<String> past = List.of("d-3days", "d-lastmonth", "d-lastweek", "d-lastyear", "d-today", "d-yesterday");
+        Object[][] table = {
+                // OData function, FetchXML operator, value, rows
+                {"Today", "today", null, List.of("d-in2hours", "d-today")},
+                {"Yesterday", "yesterday", null, List.of("d-yesterday")},
+                {"Tomorrow", "tomorrow", null, List.of("d-tomorrow")},
+                {"Last7Days", "last-seven-days", null, List.of("d-3days", "d-today", "d-yesterday")},
+                {"Next7Days", "next-seven-days", null, future},
+                {"LastWeek", "last-week", null, List.of("d-lastweek")},
+                {"ThisWeek", "this-week", null, List.of("d-3days", "d-in2hours", "d-today", "d-tomorrow", "d-yesterday")},
+                {"NextWeek", "next-week", null, List.of()},
+                {"LastMonth", "last-month", null, List.of("d-lastmonth")},
+                {"ThisMonth", "this-month", null, List.of("d-3days", "d-in2hours", "d-lastweek", "d-today", "d-tomorrow", "d-yesterday")},
+                {"NextMonth", "next-month", null, List.of()},
+                {"LastYear", "last-year", null, List.of("d-lastyear")},
+                {"ThisYear", "this-year", null, List.of("d-3days", "d-in2hours", "d-lastmonth", "d-lastweek", "d-today", "d-tomorrow", "d-yesterday")},
+                {"NextYear", "next-year", null, List.of()},
+                {"On", "on", "2025-06-15", List.of("d-3days")},
+                {"OnOrBefore", "on-or-before", "2025-06-10", List.of("d-lastmonth", "d-lastweek", "d-lastyear")},
+                {"OnOrAfter", "on-or-after", "2025-06-18", List.of("d-in2hours", "d-today", "d-tomorrow")},
+                {"LastXHours", "last-x-hours", "5", List.of("d-today")},
+                {"NextXHours", "next-x-hours", "2", List.of("d-in2hours")},
+                {"LastXDays", "last-x-days", "3", List.of("d-3days", "d-today", "d-yesterday")},
+                {"NextXDays", "next-x-days", "1", future},
+                {"LastXWeeks", "last-x-weeks", "1", List.of("d-3days", "d-today", "d-yesterday")},
+                {"NextXWeeks", "next-x-weeks", "1", future},
+                {"LastXMonths", "last-x-months", "1", List.of("d-3days", "d-lastmonth", "d-lastweek", "d-today", "d-yesterday")},
+                {"NextXMonths", "next-x-months", "1", future},
+                {"LastXYears", "last-x-years", "1", past},
+                {"NextXYears", "next-x-years", "1", future},
+                {"OlderThanXMinutes", "olderthan-x-minutes", "60", past},
+                {"OlderThanXHours", "olderthan-x-hours", "24", List.of("d-3days", "d-lastmonth", "d-lastweek", "d-lastyear")},
+                {"OlderThanXDays", "olderthan-x-days", "5", List.of("d-lastmonth", "d-lastweek", "d-lastyear")},
+                {"OlderThanXWeeks", "olderthan-x-weeks", "1", List.of("d-lastmonth", "d-lastweek", "d-lastyear")},
+                {"OlderThanXMonths", "olderthan-x-months", "6", List.of("d-lastyear")},
+                {"OlderThanXYears", "olderthan-x-years", "1", List.of()},
+        };
+        for (Object[] row : table) {
+            String value = (String) row[2];
+            String odataArg = value == null ? "" : value.contains("-") ? ",PropertyValue='" + value + "'" : ",PropertyValue=" + value;
+            assertEquals(row[3], names(fn((String) row[0], odataArg)), (String) row[0]);
+            String condition = "<condition attribute='createdon' operator='" + row[1] + "'" + (value == null ? "" : " value='" + value + "'") + "/>";
+            assertEquals(row[3], fetchNames(condition), (String) row[1]);
+        }
+    }
+
+    /** The FetchXML comparison and text operators, each against exact rows. */
+    @Test
+    void everyFetchXmlValueOperator() {
+        List<String> all = List.of("d-3days", "d-in2hours", "d-lastmonth", "d-lastweek", "d-lastyear", "d-today", "d-tomorrow", "d-yesterday");
+        Object[][] table = {
+                {"like", "d-to%", List.of("d-today", "d-tomorrow")},
+                {"not-like", "%day%", List.of("d-in2hours", "d-lastmonth", "d-lastweek", "d-lastyear", "d-tomorrow")},
+                {"begins-with", "d-last", List.of("d-lastmonth", "d-lastweek", "d-lastyear")},
+                {"not-begin-with", "d-last", List.of("d-3days", "d-in2hours", "d-today", "d-tomorrow", "d-yesterday")},
+                {"ends-with", "day", List.of("d-today", "d-yesterday")},
+                {"not-end-with", "day", List.of("d-3days", "d-in2hours", "d-lastmonth", "d-lastweek", "d-lastyear", "d-tomorrow")},
+                {"eq", "d-today", List.of("d-today")},
+                {"ne", "d-today", all.stream().filter(n -> !n.equals("d-today")).toList()},
+                {"neq", "d-today", all.stream().filter(n -> !n.equals("d-today")).toList()},
+                {"gt", "d-t", List.of("d-today", "d-tomorrow", "d-yesterday")},
+                {"ge", "d-today", List.of("d-today", "d-tomorrow", "d-yesterday")},
+                {"lt", "d-in", List.of("d-3days")},
+                {"le", "d-in2hours", List.of("d-3days", "d-in2hours")},
+        };
+        for (Object[] row : table) {
+            assertEquals(row[2], fetchNames("<condition attribute='name' operator='" + row[0] + "' value='" + row[1] + "'/>"), (String) row[0]);
+        }
+        assertEquals(List.of("d-lastweek", "d-today"), fetchNames("<condition attribute='name' operator='in'><value>d-today</value><value>d-lastweek</value></condition>"));
+        assertEquals(6, fetchNames("<condition attribute='name' operator='not-in'><value>d-today</value><value>d-lastweek</value></condition>").size());
+        String between = "<value>2025-06-01T00:00:00Z</value><value>2025-06-16T00:00:00Z</value></condition>";
+        assertEquals(List.of("d-3days", "d-lastweek"), fetchNames("<condition attribute='createdon' operator='between'>" + between));
+        assertEquals(List.of("d-in2hours", "d-lastmonth", "d-lastyear", "d-today", "d-tomorrow", "d-yesterday"),
+                fetchNames("<condition attribute='createdon' operator='not-between'>" + between));
+        assertEquals(all, fetchNames("<condition attribute='description' operator='null'/>"));
+        assertEquals(List.of(), fetchNames("<condition attribute='description' operator='not-null'/>"));
+    }
 }
