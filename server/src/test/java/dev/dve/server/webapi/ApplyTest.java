@@ -38,6 +38,10 @@ class ApplyTest extends EmulatorTest {
         assertEquals(40, all.get(0).path("least").asInt());
         assertEquals(0, new java.math.BigDecimal("56666.6667").compareTo(all.get(0).path("avg").decimalValue().setScale(4, java.math.RoundingMode.HALF_UP)));
 
+        JsonNode kinds = apply("aggregate(customertypecode%20with%20countdistinct%20as%20kinds,creditonhold%20with%20countdistinct%20as%20holds)");
+        assertEquals(3, kinds.get(0).path("kinds").asInt());
+        assertEquals(2, kinds.get(0).path("holds").asInt());
+
         JsonNode filtered = apply("filter(creditonhold%20eq%20false)/aggregate($count%20as%20n)");
         assertEquals(2, filtered.get(0).path("n").asInt());
         JsonNode parents = apply("groupby((_parentaccountid_value),aggregate($count%20as%20n))");

@@ -196,6 +196,16 @@ class FetchXmlTest extends EmulatorTest {
         assertEquals(2, open.path("n").asInt());
         assertEquals(0, new java.math.BigDecimal("11000000").compareTo(open.path("total").decimalValue()));
         assertEquals(2, open.path("kinds").asInt());
+        Response whole = fetch("accounts", "<fetch aggregate='true'><entity name='account'>"
+                + "<attribute name='numberofemployees' alias='least' aggregate='min'/><attribute name='numberofemployees' alias='most' aggregate='max'/>"
+                + "<attribute name='numberofemployees' alias='mean' aggregate='avg'/><attribute name='telephone1' alias='phones' aggregate='countcolumn'/>"
+                + "</entity></fetch>");
+        assertEquals(200, whole.status(), whole.body());
+        JsonNode w = whole.json().path("value").get(0);
+        assertEquals(40, w.path("least").asInt());
+        assertEquals(1200, w.path("most").asInt());
+        assertEquals(0, new java.math.BigDecimal("496.67").compareTo(w.path("mean").decimalValue().setScale(2, java.math.RoundingMode.HALF_UP)), w.toString());
+        assertEquals(2, w.path("phones").asInt(), "countcolumn counts non-null values");
         assertEquals(400, fetch("accounts", "<fetch aggregate='true'><entity name='account'><attribute name='name'/></entity></fetch>").status(),
                 "an aggregate query's attributes need an alias");
     }
