@@ -263,7 +263,7 @@ public final class FetchXmlParser {
         String to = l.getAttribute("to");
         requireJoinable(e, from, parent, to);
         String type = l.getAttribute("link-type").isEmpty() ? "inner" : l.getAttribute("link-type");
-        if (!type.equals("inner") && !type.equals("outer")) {
+        if (!type.equals("inner") && !type.equals("outer") && !type.equals("matchfirstrowusingcrossapply")) {
             throw fault("The link-type '" + type + "' is not supported by the emulator.");
         }
         String alias = l.getAttribute("alias").isEmpty() ? null : l.getAttribute("alias");
@@ -286,7 +286,8 @@ public final class FetchXmlParser {
                 default -> throw fault("'" + c.getTagName() + "' is not a valid child of link-entity.");
             }
         }
-        return new LinkEntity(e.logicalName(), from, to, alias, type.equals("outer"), columns, criteria, nested);
+        return new LinkEntity(e.logicalName(), from, to, alias, type.equals("outer"), columns, criteria, nested,
+                type.equals("matchfirstrowusingcrossapply"));
     }
 
     /** A link-entity joins columns of comparable types ({@code from} on the linked entity, {@code to} on its parent). */

@@ -109,9 +109,25 @@ public final class QueryTranslator {
             String alias = l.alias() != null ? l.alias() : l.entityName();
             EntityMetadata le = aliases.entities.get(alias);
             String a = aliases.sql.get(alias);
-            sql.append(l.outer() ? " LEFT OUTER JOIN " : " INNER JOIN ").append(dialect.quote(le.tableName())).append(' ').append(a)
-                    .append(" ON ").append(a).append('.').append(dialect.quote(attribute(le, l.from()).logicalName()))
-                    .append(" = ").append(parentSql).append('.').append(dialect.quote(attribute(parent, l.to()).logicalName()));
+            String joinColumn = dialect.quote(attribute(le, l.from()).logicalName());
+            String parentColumn = parentSql + "." + dialect.quote(attribute(parent, l.to()).logicalName());
+            sql.append(l.outer() || l.firstRowOnly() ? " LEFT OUTER JOIN " : " INNER JOIN ").append(dialect.quote(le.tableName())).append(' ').append(a);
+            if (l.firstRowOnly()) {
+                // the first matching row by primary key, its criteria inside the choice: ON a.id = (SELECT f.id … LIMIT 1)
+                String f = a + "f";
+                String key = dialect.quote(le.primaryIdAttribute());
+                sql.append(" ON ").append(a).append('.').append(key).append(" = (SELECT ").append(f).append('.').append(key)
+                        .append(" FROM ").append(dialect.quote(le.tableName())).append(' ').append(f)
+                        .append(" WHERE ").append(f).append('.').append(joinColumn).append(" = ").append(parentColumn);
+                if (l.criteria() != null && !l.criteria().children().isEmpty()) {
+                    sql.append(" AND ");
+                    criterion(sql, le, new Aliases(new QueryExpression(le.logicalName())), l.criteria(), params, f);
+                }
+                sql.append(" ORDER BY ").append(f).append('.').append(key).append(" LIMIT 1)");
+                joins(sql, root, a, le, l.links(), aliases, params);
+                continue;
+            }
+            sql.append(" ON ").append(a).append('.').append(joinColumn).append(" = ").append(parentColumn);
             if (l.criteria() != null && !l.criteria().children().isEmpty()) {
                 sql.append(" AND ");
                 criterion(sql, le, new Aliases(new QueryExpression(le.logicalName())), l.criteria(), params, a);

@@ -91,6 +91,28 @@ class FetchXmlTest extends EmulatorTest {
     }
 
     @Test
+    void matchFirstRowTakesAtMostOneLinkedRow() {
+        String contoso = "00000000-0000-0000-0000-00000000ac01";
+        api.post("contacts", "{\"lastname\":\"Zed\",\"jobtitle\":\"Buyer\",\"parentcustomerid_account@odata.bind\":\"/accounts(" + contoso + ")\"}");
+        api.post("accounts", "{\"name\":\"No Contacts Inc\"}");
+        String link = "<link-entity name='contact' from='parentcustomerid' to='accountid' alias='c' link-type='%s'><attribute name='lastname'/>%s</link-entity>";
+        String xml = "<fetch><entity name='account'><attribute name='name'/><order attribute='name'/>%s</entity></fetch>";
+        List<String> outer = names(fetch("accounts", xml.formatted(link.formatted("outer", ""))), "name");
+        assertEquals(2, outer.stream().filter("Contoso Ltd"::equals).count(), "an outer join repeats Contoso for its two contacts");
+
+        Response first = fetch("accounts", xml.formatted(link.formatted("matchfirstrowusingcrossapply", "")));
+        assertEquals(List.of("Adventure Works", "Contoso Ltd", "Fabrikam Inc", "No Contacts Inc"), names(first, "name"), "each account once, unmatched ones kept");
+        JsonNode contosoRow = first.json().path("value").get(1);
+        assertTrue(List.of("McKay", "Zed").contains(contosoRow.path("c.lastname").asText()), contosoRow.toString());
+        assertFalse(first.json().path("value").get(3).has("c.lastname"), "no contact, no linked columns");
+
+        Response buyers = fetch("accounts", xml.formatted(link.formatted("matchfirstrowusingcrossapply",
+                "<filter><condition attribute='jobtitle' operator='eq' value='Buyer'/></filter>")));
+        assertEquals(4, buyers.json().path("value").size(), buyers.body());
+        assertEquals("Zed", buyers.json().path("value").get(1).path("c.lastname").asText(), "the link's filter chooses the row");
+    }
+
+    @Test
     void orderByLinkedColumns() {
         String link = "<link-entity name='account' from='accountid' to='parentcustomerid' alias='acc'><attribute name='name'/>%s</link-entity>";
         Response inLink = fetch("contacts", "<fetch><entity name='contact'><attribute name='fullname'/>"
