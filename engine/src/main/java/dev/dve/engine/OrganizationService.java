@@ -325,6 +325,10 @@ public final class OrganizationService {
         EntityMetadata e = entity(query.entityName());
         return database.inTransaction(c -> {
             secure(c, caller, e, query);
+            int limit = query.aggregation().recordLimit();
+            if (store.count(c, query) > limit) {
+                throw new DataverseFault(ErrorCode.AGGREGATE_QUERY_RECORD_LIMIT, "AggregateQueryRecordLimit exceeded. Cannot perform this operation.");
+            }
             return store.aggregate(c, query);
         });
     }

@@ -4,11 +4,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Grouping and aggregates ({@code $apply}, aggregate FetchXML): group-by attributes and the values computed per group. */
-public record Aggregation(List<String> groupBy, List<Aggregate> aggregates, java.util.Map<String, DateGroup> dateGrouping) {
+public record Aggregation(List<String> groupBy, List<Aggregate> aggregates, java.util.Map<String, DateGroup> dateGrouping, int recordLimit) {
+    /** Dataverse refuses to aggregate over more matching rows than this (FetchXML's aggregatelimit can only lower it). */
+    public static final int RECORD_LIMIT = 50_000;
+
     public Aggregation {
         groupBy = new ArrayList<>(groupBy);
         aggregates = new ArrayList<>(aggregates);
         dateGrouping = dateGrouping == null ? java.util.Map.of() : java.util.Map.copyOf(dateGrouping);
+    }
+
+    public Aggregation(List<String> groupBy, List<Aggregate> aggregates, java.util.Map<String, DateGroup> dateGrouping) {
+        this(groupBy, aggregates, dateGrouping, RECORD_LIMIT);
     }
 
     public Aggregation(List<String> groupBy, List<Aggregate> aggregates) {

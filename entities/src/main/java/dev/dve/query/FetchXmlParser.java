@@ -80,6 +80,12 @@ public final class FetchXmlParser {
     private final FunctionResolver functions;
     /** The link-entities of the query being read, by alias (for conditions with entityname). */
     private final Map<String, EntityMetadata> aliases = new java.util.HashMap<>();
+    /** An aggregate query's groups (attribute names, "alias.column" for linked ones, dategroup aliases) and aggregates. */
+    private final List<String> groups = new ArrayList<>();
+    private final Map<String, String> groupAliases = new java.util.LinkedHashMap<>();
+    private final Map<String, Aggregation.DateGroup> dateGroups = new java.util.LinkedHashMap<>();
+    private final List<Aggregation.Aggregate> aggregates = new ArrayList<>();
+    private boolean aggregating;
     /** Orders inside link-entities: applied after the entity's own orders, in document order. */
     private final List<Order> linkOrders = new ArrayList<>();
 
@@ -107,55 +113,22 @@ public final class FetchXmlParser {
         boolean aggregate = bool(fetch, "aggregate");
         q.distinct(bool(fetch, "distinct"));
         List<String> columns = new ArrayList<>();
-        List<String> groups = new ArrayList<>();
-        Map<String, String> groupAliases = new java.util.LinkedHashMap<>();
-        Map<String, Aggregation.DateGroup> dateGroups = new java.util.LinkedHashMap<>();
-        List<Aggregation.Aggregate> aggregates = new ArrayList<>();
+        groups.clear();
+        groupAliases.clear();
+        dateGroups.clear();
+        aggregates.clear();
+        aggregating = aggregate;
         List<Order> aggregateOrders = new ArrayList<>();
         boolean all = false;
         for (Element c : children(entity)) {
             switch (c.getTagName()) {
                 case "attribute" -> {
                     String name = attribute(e, c.getAttribute("name")).logicalName();
-                    if (!aggregate) {
+                    if (aggregate) {
+                        aggregateAttribute(e, "", c);
+                    } else {
                         columns.add(name);
-                        continue;
                     }
-                    String alias = c.getAttribute("alias");
-                    if (alias.isEmpty()) {
-                        throw fault("An attribute of an aggregate query needs an alias.");
-                    }
-                    if (!c.getAttribute("dategrouping").isEmpty()) {
-                        if (!bool(c, "groupby") || e.attribute(name).orElseThrow().type() != dev.dve.metadata.AttributeType.DATETIME) {
-                            throw fault("dategrouping applies to a date and time attribute with groupby='true'.");
-                        }
-                        Aggregation.DatePart part = switch (c.getAttribute("dategrouping")) {
-                            case "year" -> Aggregation.DatePart.YEAR;
-                            case "quarter" -> Aggregation.DatePart.QUARTER;
-                            case "month" -> Aggregation.DatePart.MONTH;
-                            case "week" -> Aggregation.DatePart.WEEK;
-                            case "day" -> Aggregation.DatePart.DAY;
-                            default -> throw fault("The dategrouping '" + c.getAttribute("dategrouping") + "' is not supported (fiscal groupings need fiscal settings).");
-                        };
-                        groups.add(alias);
-                        dateGroups.put(alias, new Aggregation.DateGroup(name, part));
-                        continue;
-                    }
-                    if (bool(c, "groupby")) {
-                        groups.add(name);
-                        groupAliases.put(name, alias);
-                        continue;
-                    }
-                    Aggregation.Function f = switch (c.getAttribute("aggregate")) {
-                        case "count" -> Aggregation.Function.COUNT;
-                        case "countcolumn" -> bool(c, "distinct") ? Aggregation.Function.COUNT_DISTINCT : Aggregation.Function.COUNT_COLUMN;
-                        case "sum" -> Aggregation.Function.SUM;
-                        case "avg" -> Aggregation.Function.AVG;
-                        case "min" -> Aggregation.Function.MIN;
-                        case "max" -> Aggregation.Function.MAX;
-                        default -> throw fault("'" + c.getAttribute("aggregate") + "' is not a valid aggregate; an attribute of an aggregate query needs aggregate= or groupby='true'.");
-                    };
-                    aggregates.add(new Aggregation.Aggregate(f, f == Aggregation.Function.COUNT ? null : name, alias));
                 }
                 case "all-attributes" -> all = true;
                 case "order" -> {
@@ -194,7 +167,11 @@ public final class FetchXmlParser {
             if (groups.isEmpty() && aggregates.isEmpty()) {
                 throw fault("An aggregate query needs attributes with aggregate= or groupby='true'.");
             }
-            q.aggregation(new Aggregation(groups, aggregates, dateGroups));
+            Integer limit = integer(fetch, "aggregatelimit");
+            if (limit != null && limit > Aggregation.RECORD_LIMIT) {
+                throw fault("The aggregatelimit can lower the limit of " + Aggregation.RECORD_LIMIT + " rows, not raise it.");
+            }
+            q.aggregation(new Aggregation(groups, aggregates, dateGroups, limit == null ? Aggregation.RECORD_LIMIT : limit));
             for (Order o : aggregateOrders) {
                 // group columns come back under their attribute's name; dategroups and aggregates under their alias
                 String column = groupAliases.entrySet().stream().filter(g -> g.getValue().equals(o.attribute())).map(Map.Entry::getKey)
@@ -217,7 +194,7 @@ public final class FetchXmlParser {
         }
         q.top(top);
         return new Fetch(q, count, page == null ? 1 : page, fetch.getAttribute("paging-cookie").isEmpty() ? null : fetch.getAttribute("paging-cookie"),
-                bool(fetch, "returntotalrecordcount"), aggregate, groupAliases);
+                bool(fetch, "returntotalrecordcount"), aggregate, new java.util.LinkedHashMap<>(groupAliases));
     }
 
     private void collectAliases(Element parent) {
@@ -272,7 +249,13 @@ public final class FetchXmlParser {
         List<LinkEntity> nested = new ArrayList<>();
         for (Element c : children(l)) {
             switch (c.getTagName()) {
-                case "attribute" -> columns.add(attribute(e, c.getAttribute("name")).logicalName());
+                case "attribute" -> {
+                    if (aggregating) {
+                        aggregateAttribute(e, (alias != null ? alias : e.logicalName()) + ".", c);
+                    } else {
+                        columns.add(attribute(e, c.getAttribute("name")).logicalName());
+                    }
+                }
                 case "all-attributes" -> e.attributes().forEach(a -> columns.add(a.logicalName()));
                 case "filter" -> criteria.add(filter(e, c));
                 case "link-entity" -> nested.add(link(e, c));
@@ -288,6 +271,50 @@ public final class FetchXmlParser {
         }
         return new LinkEntity(e.logicalName(), from, to, alias, type.equals("outer"), columns, criteria, nested,
                 type.equals("matchfirstrowusingcrossapply"));
+    }
+
+    /**
+     * An attribute of an aggregate query: a group ({@code groupby='true'}, optionally by a part of a date) or an aggregate.
+     * {@code prefix} is "" for the entity's own columns and "alias." for a link-entity's.
+     */
+    private void aggregateAttribute(EntityMetadata e, String prefix, Element c) {
+        AttributeMetadata a = attribute(e, c.getAttribute("name"));
+        String name = prefix + a.logicalName();
+        String alias = c.getAttribute("alias");
+        if (alias.isEmpty()) {
+            throw fault("An attribute of an aggregate query needs an alias.");
+        }
+        if (!c.getAttribute("dategrouping").isEmpty()) {
+            if (!bool(c, "groupby") || a.type() != dev.dve.metadata.AttributeType.DATETIME) {
+                throw fault("dategrouping applies to a date and time attribute with groupby='true'.");
+            }
+            Aggregation.DatePart part = switch (c.getAttribute("dategrouping")) {
+                case "year" -> Aggregation.DatePart.YEAR;
+                case "quarter" -> Aggregation.DatePart.QUARTER;
+                case "month" -> Aggregation.DatePart.MONTH;
+                case "week" -> Aggregation.DatePart.WEEK;
+                case "day" -> Aggregation.DatePart.DAY;
+                default -> throw fault("The dategrouping '" + c.getAttribute("dategrouping") + "' is not supported (fiscal groupings need fiscal settings).");
+            };
+            groups.add(alias);
+            dateGroups.put(alias, new Aggregation.DateGroup(name, part));
+            return;
+        }
+        if (bool(c, "groupby")) {
+            groups.add(name);
+            groupAliases.put(name, alias);
+            return;
+        }
+        Aggregation.Function f = switch (c.getAttribute("aggregate")) {
+            case "count" -> Aggregation.Function.COUNT;
+            case "countcolumn" -> bool(c, "distinct") ? Aggregation.Function.COUNT_DISTINCT : Aggregation.Function.COUNT_COLUMN;
+            case "sum" -> Aggregation.Function.SUM;
+            case "avg" -> Aggregation.Function.AVG;
+            case "min" -> Aggregation.Function.MIN;
+            case "max" -> Aggregation.Function.MAX;
+            default -> throw fault("'" + c.getAttribute("aggregate") + "' is not a valid aggregate; an attribute of an aggregate query needs aggregate= or groupby='true'.");
+        };
+        aggregates.add(new Aggregation.Aggregate(f, f == Aggregation.Function.COUNT ? null : name, alias));
     }
 
     /** A link-entity joins columns of comparable types ({@code from} on the linked entity, {@code to} on its parent). */

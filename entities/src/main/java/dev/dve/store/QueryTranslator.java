@@ -72,7 +72,6 @@ public final class QueryTranslator {
         return aliases.sql.get(alias) + "." + dialect.quote(attribute(linked, name.substring(dot + 1)).logicalName());
     }
 
-    /** The joined columns a query returns, as (alias, attribute) pairs. */
     /** The attribute a query names: {@code column} of its entity or {@code alias.column} of one of its link-entities. */
     public AttributeMetadata attributeOf(QueryExpression q, String reference) {
         int dot = reference.indexOf('.');
@@ -86,6 +85,7 @@ public final class QueryTranslator {
         return attribute(linked, reference.substring(dot + 1));
     }
 
+    /** The joined columns a query returns, as (alias, attribute) pairs. */
     public List<java.util.Map.Entry<String, AttributeMetadata>> linkedColumns(QueryExpression q) {
         List<java.util.Map.Entry<String, AttributeMetadata>> out = new ArrayList<>();
         collectColumns(q.links(), out);
@@ -205,7 +205,7 @@ public final class QueryTranslator {
         for (String g : agg.groupBy()) {
             dev.dve.query.Aggregation.DateGroup dg = agg.dateGrouping().get(g);
             if (dg != null) {
-                String expr = dialect.datePart(dg.part(), col(attribute(e, dg.attribute()).logicalName()));
+                String expr = dialect.datePart(dg.part(), column(e, aliases, dg.attribute()));
                 select.add(expr + " AS " + dialect.quote(g));
                 groups.add(expr);
                 continue;
@@ -231,9 +231,9 @@ public final class QueryTranslator {
                 throw DataverseFault.query("The alias '" + x.alias() + "' is used more than once in the aggregate query.");
             }
             if (x.attribute() != null) {
-                requireAggregatable(x.function(), attribute(e, x.attribute()));
+                requireAggregatable(x.function(), attributeOf(q, x.attribute()));
             }
-            String target = x.attribute() == null ? null : col(attribute(e, x.attribute()).logicalName());
+            String target = x.attribute() == null ? null : column(e, aliases, x.attribute());
             String expr = switch (x.function()) {
                 case COUNT -> "COUNT(*)";
                 case COUNT_COLUMN -> "COUNT(" + target + ")";

@@ -138,6 +138,27 @@ class FetchXmlTest extends EmulatorTest {
     }
 
     @Test
+    void aggregatesOverLinkedColumnsAndTheRecordLimit() {
+        Response byAccount = fetch("contacts", "<fetch aggregate='true'><entity name='contact'><attribute name='contactid' alias='n' aggregate='count'/>"
+                + "<link-entity name='account' from='accountid' to='parentcustomerid' alias='acc'><attribute name='name' alias='account' groupby='true'/>"
+                + "<attribute name='numberofemployees' alias='staff' aggregate='sum'/></link-entity><order alias='account'/></entity></fetch>");
+        assertEquals(200, byAccount.status(), byAccount.body());
+        JsonNode groups = byAccount.json().path("value");
+        assertEquals(List.of("Adventure Works", "Contoso Ltd", "Fabrikam Inc"), List.of(groups.get(0).path("account").asText(),
+                groups.get(1).path("account").asText(), groups.get(2).path("account").asText()));
+        assertEquals(1, groups.get(1).path("n").asInt());
+        assertEquals(250, groups.get(1).path("staff").asInt(), "Contoso's employees, once for its one contact");
+
+        String counting = "<fetch aggregate='true'%s><entity name='account'><attribute name='accountid' alias='n' aggregate='count'/></entity></fetch>";
+        Response limited = fetch("accounts", counting.formatted(" aggregatelimit='2'"));
+        assertEquals(400, limited.status(), limited.body());
+        assertEquals("0x8004e023", limited.errorCode().toLowerCase());
+        assertEquals("AggregateQueryRecordLimit exceeded. Cannot perform this operation.", limited.errorMessage());
+        assertEquals(3, fetch("accounts", counting.formatted(" aggregatelimit='3'")).json().path("value").get(0).path("n").asInt());
+        assertEquals(400, fetch("accounts", counting.formatted(" aggregatelimit='60000'")).status(), "the limit cannot be raised");
+    }
+
+    @Test
     void aggregateOrderByAlias() {
         Response r = fetch("accounts", "<fetch aggregate='true'><entity name='account'>"
                 + "<attribute name='ownerid' alias='owner' groupby='true'/><attribute name='accountid' alias='n' aggregate='count'/>"
