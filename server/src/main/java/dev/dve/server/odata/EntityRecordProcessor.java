@@ -99,12 +99,7 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
         boolean count = uriInfo.getCountOption() != null && uriInfo.getCountOption().getValue();
         List<AttributeMetadata> attrs = e.columns(q.columns());
         // keyset paging: the sort keys end with the primary id; the next page continues after the last row
-        // ordered by a link-entity column, pages are counted (as Dataverse's legacy paging); otherwise the cookie is a keyset
-        boolean linkOrdered = q.orders().stream().anyMatch(o -> o.attribute().contains("."));
-        List<Order> keys = new ArrayList<>(linkOrdered ? List.of() : q.orders());
-        if (keys.stream().noneMatch(o -> o.attribute().equals(e.primaryIdAttribute()))) {
-            keys.add(new Order(e.primaryIdAttribute(), false));
-        }
+        List<Order> keys = sortKeys(e, q);
         List<AttributeMetadata> keyAttrs = keys.stream().map(o -> e.attribute(o.attribute()).orElseThrow()).toList();
         int pageSize = pageSize(prefer, q.top());
         int pageNumber = 1;
@@ -225,10 +220,7 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
         List<AttributeMetadata> attrs = e.columns(q.columns());
         // ordered by a link-entity column, pages are counted (as Dataverse's legacy paging); otherwise the cookie is a keyset
         boolean linkOrdered = q.orders().stream().anyMatch(o -> o.attribute().contains("."));
-        List<Order> keys = new ArrayList<>(linkOrdered ? List.of() : q.orders());
-        if (keys.stream().noneMatch(o -> o.attribute().equals(e.primaryIdAttribute()))) {
-            keys.add(new Order(e.primaryIdAttribute(), false));
-        }
+        List<Order> keys = sortKeys(e, q);
         List<AttributeMetadata> keyAttrs = keys.stream().map(o -> e.attribute(o.attribute()).orElseThrow()).toList();
         int pageSize = fetch.count() != null ? fetch.count() : QueryOptionTranslator.MAX_PAGE;
         boolean countAsked = fetch.totalRecordCount() || uriInfo.getCountOption() != null && uriInfo.getCountOption().getValue();
@@ -353,6 +345,19 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
             }
             g.writeEndArray();
         });
+    }
+
+    /**
+     * The keyset of a query: its orders on the entity's own columns, ending with the primary id. Orders on link-entity
+     * columns make the query unsuitable for a keyset, so then the keyset is just the id (and paging counts pages).
+     */
+    private static List<Order> sortKeys(EntityMetadata e, QueryExpression q) {
+        boolean linkOrdered = q.orders().stream().anyMatch(o -> o.attribute().contains("."));
+        List<Order> keys = new ArrayList<>(linkOrdered ? List.of() : q.orders());
+        if (keys.stream().noneMatch(o -> o.attribute().equals(e.primaryIdAttribute()))) {
+            keys.add(new Order(e.primaryIdAttribute(), false));
+        }
+        return keys;
     }
 
     /** A query's filter and joins without paging, for a count. */
