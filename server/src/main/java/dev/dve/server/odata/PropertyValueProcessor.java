@@ -66,8 +66,7 @@ final class PropertyValueProcessor extends DataverseProcessor implements Primiti
         Column c = column(uriInfo);
         Object value = read(c);
         if (value == null) {
-            response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
-            response.setHeader("OData-Version", "4.0");
+            noContent(response);
             return;
         }
         String context = request.getRawBaseUri() + "/$metadata#" + c.entity().entitySetName() + "(" + c.id() + ")/" + c.attribute().webApiName();
@@ -83,7 +82,7 @@ final class PropertyValueProcessor extends DataverseProcessor implements Primiti
         Column c = column(uriInfo);
         Object value = read(c);
         if (value == null) {
-            response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
+            noContent(response);
             return;
         }
         String text = value instanceof dev.dve.record.EntityReference r ? r.id().toString()
@@ -123,6 +122,11 @@ final class PropertyValueProcessor extends DataverseProcessor implements Primiti
         Payload payload = scope.payloads().read(c.entity(), changes);
         payload.entity().setId(c.id());
         service().upsert(scope.caller(), payload, UpsertMode.UPDATE_ONLY, version(request.getHeader(HttpHeader.IF_MATCH)));
+        noContent(response);
+    }
+
+    /** 204: a null column read, or a column written. */
+    private static void noContent(ODataResponse response) {
         response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
         response.setHeader("OData-Version", "4.0");
     }
