@@ -22,11 +22,17 @@ public record Aggregation(List<String> groupBy, List<Aggregate> aggregates, java
         this(groupBy, aggregates, null);
     }
 
-    /** The part of a date-time a group is formed by (FetchXML dategrouping); groups come back as numbers. */
-    public enum DatePart { YEAR, QUARTER, MONTH, WEEK, DAY }
+    /**
+     * The part of a date-time a group is formed by (FetchXML dategrouping); calendar groups come back as numbers, fiscal
+     * ones as labels ({@code FY2025}, {@code Quarter 1 FY2025}).
+     */
+    public enum DatePart { YEAR, QUARTER, MONTH, WEEK, DAY, FISCAL_YEAR, FISCAL_PERIOD }
 
-    /** A group formed by a part of a date-time attribute; the group-by entry naming it is its alias. */
-    public record DateGroup(String attribute, DatePart part) {
+    /** A group formed by a part of a date-time attribute; the group-by entry naming it is its alias. Fiscal parts carry the fiscal year's start. */
+    public record DateGroup(String attribute, DatePart part, java.time.MonthDay fiscalStart) {
+        public DateGroup(String attribute, DatePart part) {
+            this(attribute, part, null);
+        }
     }
 
     public enum Function { COUNT, COUNT_COLUMN, COUNT_DISTINCT, SUM, AVG, MIN, MAX }

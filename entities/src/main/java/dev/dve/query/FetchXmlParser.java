@@ -26,6 +26,11 @@ public final class FetchXmlParser {
     @FunctionalInterface
     public interface FunctionResolver {
         Criterion resolve(String function, AttributeMetadata attribute, List<String> values);
+
+        /** The organization's fiscal calendar start, for fiscal date groupings. */
+        default java.time.MonthDay fiscalStart() {
+            return java.time.MonthDay.of(1, 1);
+        }
     }
 
     /** The parsed query and the paging the fetch element asked for. */
@@ -294,10 +299,13 @@ public final class FetchXmlParser {
                 case "month" -> Aggregation.DatePart.MONTH;
                 case "week" -> Aggregation.DatePart.WEEK;
                 case "day" -> Aggregation.DatePart.DAY;
-                default -> throw fault("The dategrouping '" + c.getAttribute("dategrouping") + "' is not supported (fiscal groupings need fiscal settings).");
+                case "fiscal-year" -> Aggregation.DatePart.FISCAL_YEAR;
+                case "fiscal-period" -> Aggregation.DatePart.FISCAL_PERIOD;
+                default -> throw fault("The dategrouping '" + c.getAttribute("dategrouping") + "' is not valid.");
             };
             groups.add(alias);
-            dateGroups.put(alias, new Aggregation.DateGroup(name, part));
+            boolean fiscal = part == Aggregation.DatePart.FISCAL_YEAR || part == Aggregation.DatePart.FISCAL_PERIOD;
+            dateGroups.put(alias, new Aggregation.DateGroup(name, part, fiscal ? functions.fiscalStart() : null));
             return;
         }
         if (bool(c, "groupby")) {

@@ -205,7 +205,8 @@ public final class QueryTranslator {
         for (String g : agg.groupBy()) {
             dev.dve.query.Aggregation.DateGroup dg = agg.dateGrouping().get(g);
             if (dg != null) {
-                String expr = dialect.datePart(dg.part(), column(e, aliases, dg.attribute()));
+                String expr = dg.fiscalStart() != null ? dialect.fiscalPart(dg.part(), column(e, aliases, dg.attribute()), dg.fiscalStart())
+                        : dialect.datePart(dg.part(), column(e, aliases, dg.attribute()));
                 select.add(expr + " AS " + dialect.quote(g));
                 groups.add(expr);
                 continue;

@@ -173,9 +173,15 @@ public final class RecordStore {
             while (rs.next()) {
                 Map<String, Object> row = new java.util.LinkedHashMap<>();
                 for (String g : q.aggregation().groupBy()) {
-                    if (q.aggregation().dateGrouping().containsKey(g)) {
+                    dev.dve.query.Aggregation.DateGroup dg = q.aggregation().dateGrouping().get(g);
+                    if (dg != null) {
                         Object v = rs.getObject(g);
-                        row.put(g, v instanceof Number n ? Integer.valueOf(n.intValue()) : v);
+                        Integer n = v instanceof Number number ? Integer.valueOf(number.intValue()) : null;
+                        row.put(g, n == null ? v : switch (dg.part()) {
+                            case FISCAL_YEAR -> "FY" + n;
+                            case FISCAL_PERIOD -> "Quarter " + (n % 10) + " FY" + (n / 10);
+                            default -> n;
+                        });
                         continue;
                     }
                     AttributeMetadata a = translator.attributeOf(q, g);

@@ -57,7 +57,27 @@ public interface SqlDialect {
             case MONTH -> "EXTRACT(MONTH FROM " + column + ")";
             case WEEK -> "WEEK(" + column + ")";
             case DAY -> "EXTRACT(DAY FROM " + column + ")";
+            case FISCAL_YEAR, FISCAL_PERIOD -> throw new IllegalArgumentException("fiscal parts need the fiscal year's start");
         };
+    }
+
+    /**
+     * The fiscal year (named by the calendar year it starts in) or, for a period, {@code year * 10 + quarter} of a
+     * timestamp column, for fiscal years starting on {@code start}. The month and day are numbers from the organization
+     * row, not user input.
+     */
+    default String fiscalPart(dev.dve.query.Aggregation.DatePart part, String column, java.time.MonthDay start) {
+        int m = start.getMonthValue();
+        int d = start.getDayOfMonth();
+        String y = "EXTRACT(YEAR FROM " + column + ")";
+        String mo = "EXTRACT(MONTH FROM " + column + ")";
+        String dy = "EXTRACT(DAY FROM " + column + ")";
+        String fiscalYear = "(" + y + " - CASE WHEN " + mo + " < " + m + " OR (" + mo + " = " + m + " AND " + dy + " < " + d + ") THEN 1 ELSE 0 END)";
+        if (part == dev.dve.query.Aggregation.DatePart.FISCAL_YEAR) {
+            return fiscalYear;
+        }
+        String monthsIn = "((" + y + " * 12 + " + mo + ") - (" + fiscalYear + " * 12 + " + m + ") - CASE WHEN " + dy + " < " + d + " THEN 1 ELSE 0 END)";
+        return "(" + fiscalYear + " * 10 + FLOOR(" + monthsIn + " / 3) + 1)";
     }
 
     /** Whether the exception reports a unique-key violation. */

@@ -202,7 +202,7 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
         EntityMetadata e = t.entity();
         QueryFunctions.Context ctx = queryContext();
         dev.dve.query.FetchXmlParser.Fetch fetch = new dev.dve.query.FetchXmlParser(scope.runtime().catalog(),
-                (fn, a, values) -> QueryFunctions.condition(fn, a, values, ctx)).parse(fetchXml);
+                QueryFunctions.fetchXmlResolver(ctx)).parse(fetchXml);
         QueryExpression q = fetch.query();
         if (!q.entityName().equals(e.logicalName())) {
             throw DataverseFault.query("The entity name '" + q.entityName() + "' of the FetchXML does not match the entity set '" + e.entitySetName() + "'.");

@@ -71,6 +71,21 @@ final class QueryFunctions {
     private QueryFunctions() {
     }
 
+    /** FetchXML's named operators and fiscal date groupings, resolved for the caller and the organization. */
+    static dev.dve.query.FetchXmlParser.FunctionResolver fetchXmlResolver(Context ctx) {
+        return new dev.dve.query.FetchXmlParser.FunctionResolver() {
+            @Override
+            public Criterion resolve(String function, dev.dve.metadata.AttributeMetadata attribute, List<String> values) {
+                return condition(function, attribute, values, ctx);
+            }
+
+            @Override
+            public java.time.MonthDay fiscalStart() {
+                return ctx.fiscalStart().get();
+            }
+        };
+    }
+
     /** The CSDL declarations (unbound, composable, returning Edm.Boolean). */
     static List<CsdlFunction> declarations() {
         List<CsdlFunction> out = new ArrayList<>();

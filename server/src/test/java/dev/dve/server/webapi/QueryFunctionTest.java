@@ -259,4 +259,28 @@ class QueryFunctionTest extends EmulatorTest {
         assertEquals(all, fetchNames("<condition attribute='description' operator='null'/>"));
         assertEquals(List.of(), fetchNames("<condition attribute='description' operator='not-null'/>"));
     }
+
+    @Test
+    void fiscalDateGroupings() {
+        // fiscal years start on April 15: 2025-04-10 still belongs to FY2024 (its fourth quarter)
+        api.patch("organizations(00000000-0000-0000-0000-00000000000a)", "{\"fiscalcalendarstart\":\"2020-04-15T00:00:00Z\"}");
+        assertEquals(204, api.post("accounts", "{\"name\":\"d-fy2024q4\",\"telephone1\":\"dates\",\"overriddencreatedon\":\"2025-04-10T10:00:00Z\"}").status());
+        String xml = "<fetch aggregate='true'><entity name='account'><attribute name='createdon' alias='fy' groupby='true' dategrouping='%s'/>"
+                + "<attribute name='accountid' alias='n' aggregate='count'/><filter><condition attribute='telephone1' operator='eq' value='dates'/></filter>"
+                + "</entity></fetch>";
+        java.util.Map<String, Integer> years = groups(xml.formatted("fiscal-year"));
+        assertEquals(java.util.Map.of("FY2024", 2, "FY2025", 7), years);
+        java.util.Map<String, Integer> periods = groups(xml.formatted("fiscal-period"));
+        assertEquals(java.util.Map.of("Quarter 3 FY2024", 1, "Quarter 4 FY2024", 1, "Quarter 1 FY2025", 7), periods);
+        assertEquals(List.of("d-fy2024q4"), fetchNames("<condition attribute='createdon' operator='in-fiscal-period-and-year'><value>4</value><value>2024</value></condition>"),
+                "the grouping and the fiscal operators agree");
+    }
+
+    private java.util.Map<String, Integer> groups(String xml) {
+        Response r = api.get("accounts?fetchXml=" + java.net.URLEncoder.encode(xml, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
+        assertEquals(200, r.status(), r.body());
+        java.util.Map<String, Integer> out = new java.util.HashMap<>();
+        r.json().path("value").forEach(g -> out.put(g.path("fy").asText(), g.path("n").asInt()));
+        return out;
+    }
 }
