@@ -212,6 +212,7 @@ public final class OrganizationService {
         checkLookups(c, p, e, row, entity.attributes().keySet());
         checkDepth(caller);
         pipeline.preOperation(EventPipeline.Message.CREATE, caller, e, null, row);
+        recheck(e, row);
         store.insert(c, row);
         pipeline.postOperation(EventPipeline.Message.CREATE, caller, e, null, row);
         for (Payload.RelatedInsert r : payload.after()) {
@@ -387,6 +388,21 @@ public final class OrganizationService {
         return c;
     }
 
+    /**
+     * Values set by pre-operation steps meet the same rules as the caller's: type, length, range, options, and
+     * system-required attributes stay set.
+     */
+    private void recheck(EntityMetadata e, Entity row) {
+        for (Map.Entry<String, Object> v : new java.util.ArrayList<>(row.attributes().entrySet())) {
+            AttributeMetadata a = attribute(e, v.getKey());
+            Object value = AttributeRules.check(catalog, e, a, v.getValue());
+            if (value == null && a.required() == dev.dve.metadata.RequiredLevel.SYSTEMREQUIRED && !a.logicalName().equals(e.primaryIdAttribute())) {
+                throw requiredMissing(e, a);
+            }
+            row.set(a.logicalName(), value);
+        }
+    }
+
     /** Updates the given attributes; with {@code expectedVersion} only if the row still has that version. */
     public void update(CallerContext caller, Entity changes, Long expectedVersion) {
         database.inTransaction(c -> {
@@ -443,6 +459,7 @@ public final class OrganizationService {
         }
         checkDepth(caller);
         pipeline.preOperation(EventPipeline.Message.UPDATE, caller, e, existing, row);
+        recheck(e, row);
         Map<String, Object> merged = new java.util.HashMap<>(existing.attributes());
         merged.putAll(row.attributes());
         computeFormulas(e, row, merged);

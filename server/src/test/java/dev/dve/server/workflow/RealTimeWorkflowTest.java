@@ -45,6 +45,18 @@ class RealTimeWorkflowTest extends EmulatorTest {
     }
 
     @Test
+    void valuesSetBeforeTheWriteMeetTheSameRules() {
+        active(api, "Number", "pre-accountnumber.xaml", "{\"triggeroncreate\":true,\"createstage\":20}");
+        int accounts = count("accounts");
+        // accountnumber holds 20 characters; "AUTO-" + a 30-character phone number does not fit
+        Response r = api.post("accounts", "{\"name\":\"Too long\",\"telephone1\":\"" + "9".repeat(30) + "\"}");
+        assertEquals(400, r.status(), r.body());
+        assertEquals("0x80044331", r.errorCode(), r.body());
+        assertTrue(r.errorMessage().contains("'accountnumber'"), r.errorMessage());
+        assertEquals(accounts, count("accounts"), "nothing is written");
+    }
+
+    @Test
     void workflowsOfOneStageRunByRank() {
         active(api, "Append A", "append-a.xaml", "{\"triggeroncreate\":true,\"createstage\":20,\"rank\":2}");
         active(api, "Append B", "append-b.xaml", "{\"triggeroncreate\":true,\"createstage\":20,\"rank\":1}");
