@@ -342,39 +342,47 @@ public final class OrganizationService {
         });
     }
 
-    /** Narrows a query to the rows the caller may read; the narrowing is part of the SQL. */
+    /**
+     * Narrows a query to the rows the caller may read; the narrowing is part of the SQL. The query gets new criteria
+     * and links rather than changed ones, as a count and a page of the same request may share their parts.
+     */
     private void secure(Connection c, CallerContext caller, EntityMetadata e, QueryExpression query) throws SQLException {
         SecurityPrincipal p = principal(c, caller);
         if (p != null) {
-            secureSubqueries(p, query.criteria());
+            query.criteria((dev.dve.query.FilterExpression) secureSubqueries(p, query.criteria()));
             Criterion filter = access.readFilter(p, e);
             if (filter != null) {
                 query.where(filter);
             }
-            secureLinks(p, query.links());
+            List<dev.dve.query.LinkEntity> links = secureLinks(p, query.links());
+            query.links().clear();
+            query.links().addAll(links);
         }
     }
 
     /** Joined rows are read-filtered too: the filter becomes part of each join. */
-    private void secureLinks(SecurityPrincipal p, List<dev.dve.query.LinkEntity> links) {
+    private List<dev.dve.query.LinkEntity> secureLinks(SecurityPrincipal p, List<dev.dve.query.LinkEntity> links) {
+        List<dev.dve.query.LinkEntity> out = new java.util.ArrayList<>();
         for (dev.dve.query.LinkEntity l : links) {
-            secureSubqueries(p, l.criteria());
+            dev.dve.query.FilterExpression criteria = l.criteria() == null ? dev.dve.query.FilterExpression.and()
+                    : dev.dve.query.FilterExpression.and(secureSubqueries(p, l.criteria()));
             Criterion filter = access.readFilter(p, entity(l.entityName()));
             if (filter != null) {
-                l.criteria().add(filter);
+                criteria.add(filter);
             }
-            secureLinks(p, l.links());
+            out.add(new dev.dve.query.LinkEntity(l.entityName(), l.from(), l.to(), l.alias(), l.outer(), l.columns(), criteria,
+                    secureLinks(p, l.links()), l.firstRowOnly()));
         }
+        return out;
     }
 
     /**
      * Rows reached through subqueries (lookup paths, {@code any}/{@code all}, FetchXML exists/in/any links) are read-filtered
-     * as well, so a filter cannot reveal rows the caller may not read. Returns the criterion with its subqueries secured.
+     * as well, so a filter cannot reveal rows the caller may not read. Returns a secured copy of the criterion.
      */
     private Criterion secureSubqueries(SecurityPrincipal p, Criterion c) {
         if (c instanceof dev.dve.query.FilterExpression f) {
-            f.children().replaceAll(child -> secureSubqueries(p, child));
-            return f;
+            return new dev.dve.query.FilterExpression(f.operator(), f.children().stream().map(child -> secureSubqueries(p, child)).toList());
         }
         if (c instanceof dev.dve.query.Not n) {
             return new dev.dve.query.Not(secureSubqueries(p, n.inner()));
