@@ -29,6 +29,10 @@ public enum ErrorCode {
     WORKFLOW_NOT_PUBLISHED(0x80045047, 400),
     ISV_ABORTED(0x80040265, 400),
     AGGREGATE_QUERY_RECORD_LIMIT(0x8004E023, 400),
+    /** A statement ran past the time bound; the client asked for too much at once (Dataverse: "SQL timeout expired"). */
+    SQL_TIMEOUT(0x80044151, 400),
+    /** More than 15 link-entity elements in one query. */
+    LINK_ENTITY_LIMIT(0x8004430D, 400),
     SQL_ERROR(0x80040216, 500),
     UNEXPECTED(0x80040216, 500);
 

@@ -109,6 +109,10 @@ public final class FetchXmlParser {
         if (!fetch.getTagName().equals("fetch")) {
             throw fault("The root element of FetchXML must be 'fetch'.");
         }
+        FetchXmlSchema.validate(fetchXml);
+        if (fetch.getElementsByTagName("link-entity").getLength() > dev.dve.store.QueryTranslator.MAX_LINK_ENTITIES) {
+            throw new DataverseFault(dev.dve.fault.ErrorCode.LINK_ENTITY_LIMIT, "Number of link entities in query exceeded maximum limit.");
+        }
         Element entity = single(fetch, "entity");
         EntityMetadata e = entityNamed(entity.getAttribute("name"));
         aliases.clear();
@@ -141,7 +145,7 @@ public final class FetchXmlParser {
                         if (c.getAttribute("alias").isEmpty() || c.hasAttribute("attribute")) {
                             throw fault("An attribute cannot be specified for an order clause for an aggregate Query. Use an alias.");
                         }
-                        aggregateOrders.add(new Order(c.getAttribute("alias"), bool(c, "descending")));
+                        aggregateOrders.add(new Order(alias(c, "alias"), bool(c, "descending")));
                     } else if (!c.getAttribute("alias").isEmpty()) {
                         throw fault("An order by alias applies to aggregate queries only; order by an attribute.");
                     } else if (!c.getAttribute("entityname").isEmpty()) {
@@ -205,7 +209,7 @@ public final class FetchXmlParser {
     private void collectAliases(Element parent) {
         for (Element c : children(parent)) {
             if (c.getTagName().equals("link-entity")) {
-                String alias = c.getAttribute("alias").isEmpty() ? c.getAttribute("name") : c.getAttribute("alias");
+                String alias = c.getAttribute("alias").isEmpty() ? c.getAttribute("name") : alias(c, "alias");
                 aliases.put(alias, entityNamed(c.getAttribute("name")));
                 collectAliases(c);
             } else if (c.getTagName().equals("filter")) {
@@ -248,7 +252,7 @@ public final class FetchXmlParser {
         if (!type.equals("inner") && !type.equals("outer") && !type.equals("matchfirstrowusingcrossapply")) {
             throw fault("The link-type '" + type + "' is not supported by the emulator.");
         }
-        String alias = l.getAttribute("alias").isEmpty() ? null : l.getAttribute("alias");
+        String alias = l.getAttribute("alias").isEmpty() ? null : alias(l, "alias");
         List<String> columns = new ArrayList<>();
         FilterExpression criteria = new FilterExpression(LogicalOperator.AND, List.of());
         List<LinkEntity> nested = new ArrayList<>();
@@ -285,10 +289,10 @@ public final class FetchXmlParser {
     private void aggregateAttribute(EntityMetadata e, String prefix, Element c) {
         AttributeMetadata a = attribute(e, c.getAttribute("name"));
         String name = prefix + a.logicalName();
-        String alias = c.getAttribute("alias");
-        if (alias.isEmpty()) {
+        if (c.getAttribute("alias").isEmpty()) {
             throw fault("An attribute of an aggregate query needs an alias.");
         }
+        String alias = alias(c, "alias");
         if (!c.getAttribute("dategrouping").isEmpty()) {
             if (!bool(c, "groupby") || a.type() != dev.dve.metadata.AttributeType.DATETIME) {
                 throw fault("dategrouping applies to a date and time attribute with groupby='true'.");
@@ -434,6 +438,22 @@ public final class FetchXmlParser {
             throw fault("Condition for attribute '" + a.logicalName() + "': expected argument(s) of type '" + a.type().edmType()
                     + "' but received '" + v + "'.");
         }
+    }
+
+    /** What Dataverse accepts as an alias: a letter or underscore, then letters, digits and underscores. */
+    private static final java.util.regex.Pattern ALIAS = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,99}");
+
+    /**
+     * A caller-given alias (link-entity, aggregate, dategrouping, order), checked as Dataverse checks it. It names
+     * parts of the query model and the answer's properties; it never reaches SQL, which uses generated aliases.
+     */
+    private static String alias(Element e, String attr) {
+        String v = e.getAttribute(attr);
+        if (!ALIAS.matcher(v).matches()) {
+            throw fault("Invalid alias '" + v + "' on " + e.getTagName() + ": an alias starts with a letter or an underscore and contains only"
+                    + " letters, digits and underscores.");
+        }
+        return v;
     }
 
     private EntityMetadata entityNamed(String name) {

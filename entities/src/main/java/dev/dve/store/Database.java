@@ -16,9 +16,11 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final SqlDialect dialect;
     private final ThreadLocal<Connection> current = new ThreadLocal<>();
+    private final java.time.Duration statementTimeout;
 
     public Database(DatabaseConfig config) {
         this.dialect = SqlDialect.forJdbcUrl(config.jdbcUrl());
+        this.statementTimeout = config.statementTimeout();
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(config.jdbcUrl());
         hc.setUsername(config.user());
@@ -27,6 +29,7 @@ public final class Database implements AutoCloseable {
         hc.setAutoCommit(false);
         hc.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         hc.setConnectionTimeout(10_000);
+        hc.setConnectionInitSql(dialect.sessionSetup(config.statementTimeout()));
         hc.setPoolName("dve-" + Integer.toHexString(System.identityHashCode(this)));
         this.dataSource = new HikariDataSource(hc);
     }
@@ -73,6 +76,25 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the work in a new transaction whose statements may each run up to {@code timeout} (schema changes, bulk
+     * maintenance) instead of the configured request bound, which the connection gets back before it returns to the pool.
+     */
+    public <T> T inTransactionBoundedBy(java.time.Duration timeout, SqlWork<T> work) {
+        return inNewTransaction(c -> {
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute(dialect.sessionSetup(timeout));
+            }
+            try {
+                return work.run(c);
+            } finally {
+                try (java.sql.Statement s = c.createStatement()) {
+                    s.execute(dialect.sessionSetup(statementTimeout));
+                }
+            }
+        });
+    }
+
     /** Runs the work in a transaction of its own even when one is open on this thread (for logs that must survive). */
     public <T> T inNewTransaction(SqlWork<T> work) {
         Connection outer = current.get();
@@ -99,6 +121,10 @@ public final class Database implements AutoCloseable {
         if (dialect.isDuplicateKey(e)) {
             return new DataverseFault(ErrorCode.DUPLICATE_RECORD, ErrorCode.DUPLICATE_RECORD.httpStatus(),
                     "A record with matching key values already exists.", e);
+        }
+        if (dialect.isStatementTimeout(e)) {
+            return new DataverseFault(ErrorCode.SQL_TIMEOUT, ErrorCode.SQL_TIMEOUT.httpStatus(),
+                    "SQL timeout expired. The query took too long; narrow it (fewer links, a more selective filter, a smaller page).", e);
         }
         return new DataverseFault(ErrorCode.SQL_ERROR, 500, "Generic SQL error.", e);
     }

@@ -13,7 +13,8 @@ public final class H2Dialect implements SqlDialect {
 
     @Override
     public String quote(String identifier) {
-        return '"' + identifier + '"';
+        // identifiers are catalog names or generated ones; escaping is the second line of defence, not the first
+        return '"' + SqlDialect.checkedIdentifier(identifier).replace("\"", "\"\"") + '"';
     }
 
     @Override
@@ -45,6 +46,17 @@ public final class H2Dialect implements SqlDialect {
     @Override
     public String datePart(dev.dve.query.Aggregation.DatePart part, String column) {
         return part == dev.dve.query.Aggregation.DatePart.WEEK ? "ISO_WEEK(" + column + ")" : SqlDialect.super.datePart(part, column);
+    }
+
+    @Override
+    public String sessionSetup(java.time.Duration statementTimeout) {
+        return "SET QUERY_TIMEOUT " + statementTimeout.toMillis();
+    }
+
+    @Override
+    public boolean isStatementTimeout(SQLException e) {
+        // org.h2.api.ErrorCode.STATEMENT_WAS_CANCELED
+        return e.getErrorCode() == 57014 || "57014".equals(e.getSQLState());
     }
 
     @Override

@@ -15,7 +15,8 @@ public final class MariaDbDialect implements SqlDialect {
 
     @Override
     public String quote(String identifier) {
-        return '`' + identifier + '`';
+        // identifiers are catalog names or generated ones; escaping is the second line of defence, not the first
+        return '`' + SqlDialect.checkedIdentifier(identifier).replace("`", "``") + '`';
     }
 
     @Override
@@ -58,6 +59,18 @@ public final class MariaDbDialect implements SqlDialect {
     @Override
     public String datePart(dev.dve.query.Aggregation.DatePart part, String column) {
         return part == dev.dve.query.Aggregation.DatePart.WEEK ? "WEEK(" + column + ", 3)" : SqlDialect.super.datePart(part, column);
+    }
+
+    @Override
+    public String sessionSetup(java.time.Duration statementTimeout) {
+        // max_statement_time bounds every statement of the session, writes included; seconds, fractions allowed
+        return "SET SESSION max_statement_time = " + (statementTimeout.toMillis() / 1000.0);
+    }
+
+    @Override
+    public boolean isStatementTimeout(SQLException e) {
+        // ER_STATEMENT_TIMEOUT (max_statement_time exceeded); 3024 is MySQL's spelling of the same
+        return e.getErrorCode() == 1969 || e.getErrorCode() == 3024 || "70100".equals(e.getSQLState());
     }
 
     @Override

@@ -34,14 +34,31 @@ public final class QueryTranslator {
         return catalog.require(q.entityName()).columns(q.columns());
     }
 
-    /** How the aliases of a query's joined entities map to their metadata and SQL aliases. */
+    /** More link-entities than this in one query are refused, as Dataverse does: each one is a join the database must plan. */
+    public static final int MAX_LINK_ENTITIES = 15;
+
+    /**
+     * How the aliases of a query's joined entities map to their metadata and to SQL aliases. The SQL aliases are
+     * generated ({@code l1}, {@code l2} …, subqueries {@code s1} …): a caller's alias only ever selects an entry here.
+     */
     private final class Aliases {
         final java.util.Map<String, EntityMetadata> entities = new java.util.LinkedHashMap<>();
         final java.util.Map<String, String> sql = new java.util.LinkedHashMap<>();
+        /** Subquery alias numbers, shared by every scope of one statement so nested subqueries never collide. */
+        final int[] subqueries;
 
         Aliases(QueryExpression q) {
+            this(q, new int[1]);
+        }
+
+        Aliases(QueryExpression q, int[] subqueries) {
+            this.subqueries = subqueries;
             int[] n = {0};
             collect(q.links(), n);
+        }
+
+        String nextSubquery() {
+            return "s" + (++subqueries[0]);
         }
 
         private void collect(List<dev.dve.query.LinkEntity> links, int[] n) {
@@ -50,12 +67,40 @@ public final class QueryTranslator {
                 if (entities.containsKey(alias)) {
                     throw DataverseFault.query("The link-entity alias '" + alias + "' is used twice.");
                 }
+                if (n[0] >= MAX_LINK_ENTITIES) {
+                    throw new DataverseFault(dev.dve.fault.ErrorCode.LINK_ENTITY_LIMIT, "Number of link entities in query exceeded maximum limit.");
+                }
                 entities.put(alias, catalog.entity(l.entityName()).orElseThrow(() -> DataverseFault.query(
                         "The entity with a name = '" + l.entityName() + "' with namemapping = 'Logical' was not found in the MetadataCache.")));
                 sql.put(alias, "l" + (++n[0]));
                 collect(l.links(), n);
             }
         }
+    }
+
+    /** The SQL label of the i-th joined column a query returns (its "alias.column" name stays out of the SQL). */
+    static String linkedLabel(int i) {
+        return "j" + i;
+    }
+
+    /** The SQL label of the target-type column of the i-th joined column (polymorphic lookups). */
+    static String linkedTypeLabel(int i) {
+        return "j" + i + "t";
+    }
+
+    /** The SQL label of an aggregate query's i-th group column. */
+    static String groupLabel(int i) {
+        return "g" + i;
+    }
+
+    /** The SQL label of the target-type column of an aggregate query's i-th group (polymorphic lookups). */
+    static String groupTypeLabel(int i) {
+        return "g" + i + "t";
+    }
+
+    /** The SQL label of an aggregate query's i-th aggregate (its caller-given alias stays out of the SQL). */
+    static String aggregateLabel(int i) {
+        return "a" + i;
     }
 
     /** The SQL column of an attribute: {@code t.col} for the root entity, {@code lN.col} for {@code alias.col}. */
@@ -121,7 +166,7 @@ public final class QueryTranslator {
                         .append(" WHERE ").append(f).append('.').append(joinColumn).append(" = ").append(parentColumn);
                 if (l.criteria() != null && !l.criteria().children().isEmpty()) {
                     sql.append(" AND ");
-                    criterion(sql, le, new Aliases(new QueryExpression(le.logicalName())), l.criteria(), params, f);
+                    criterion(sql, le, new Aliases(new QueryExpression(le.logicalName()), aliases.subqueries), l.criteria(), params, f);
                 }
                 sql.append(" ORDER BY ").append(f).append('.').append(key).append(" LIMIT 1)");
                 joins(sql, root, a, le, l.links(), aliases, params);
@@ -130,7 +175,7 @@ public final class QueryTranslator {
             sql.append(" ON ").append(a).append('.').append(joinColumn).append(" = ").append(parentColumn);
             if (l.criteria() != null && !l.criteria().children().isEmpty()) {
                 sql.append(" AND ");
-                criterion(sql, le, new Aliases(new QueryExpression(le.logicalName())), l.criteria(), params, a);
+                criterion(sql, le, new Aliases(new QueryExpression(le.logicalName()), aliases.subqueries), l.criteria(), params, a);
             }
             joins(sql, root, a, le, l.links(), aliases, params);
         }
@@ -155,13 +200,15 @@ public final class QueryTranslator {
                 sql.append(", ").append(nameExpression(a)).append(" AS ").append(dialect.quote(Columns.lookupName(a)));
             }
         }
-        for (java.util.Map.Entry<String, AttributeMetadata> c : linkedColumns(q)) {
+        List<java.util.Map.Entry<String, AttributeMetadata>> linked = linkedColumns(q);
+        for (int i = 0; i < linked.size(); i++) {
+            java.util.Map.Entry<String, AttributeMetadata> c = linked.get(i);
             String a = aliases.sql.get(c.getKey());
             sql.append(", ").append(a).append('.').append(dialect.quote(c.getValue().logicalName())).append(" AS ")
-                    .append(dialect.quote(c.getKey() + "." + c.getValue().logicalName()));
+                    .append(dialect.quote(linkedLabel(i)));
             if (c.getValue().isPolymorphic()) {
                 sql.append(", ").append(a).append('.').append(dialect.quote(Columns.lookupType(c.getValue()))).append(" AS ")
-                        .append(dialect.quote(c.getKey() + "." + Columns.lookupType(c.getValue())));
+                        .append(dialect.quote(linkedTypeLabel(i)));
             }
         }
         sql.append(" FROM ").append(dialect.quote(e.tableName())).append(' ').append(ALIAS);
@@ -202,35 +249,40 @@ public final class QueryTranslator {
         List<Object> params = new ArrayList<>();
         List<String> select = new ArrayList<>();
         List<String> groups = new ArrayList<>();
-        for (String g : agg.groupBy()) {
+        java.util.Map<String, String> labels = new java.util.HashMap<>();
+        for (int gi = 0; gi < agg.groupBy().size(); gi++) {
+            String g = agg.groupBy().get(gi);
+            labels.put(g, groupLabel(gi));
             dev.dve.query.Aggregation.DateGroup dg = agg.dateGrouping().get(g);
             if (dg != null) {
                 String expr = dg.fiscalStart() != null ? dialect.fiscalPart(dg.part(), column(e, aliases, dg.attribute()), dg.fiscalStart())
                         : dialect.datePart(dg.part(), column(e, aliases, dg.attribute()));
-                select.add(expr + " AS " + dialect.quote(g));
+                select.add(expr + " AS " + dialect.quote(groupLabel(gi)));
                 groups.add(expr);
                 continue;
             }
             if (g.indexOf('.') > 0) {
-                // a column of a joined row (a lookup path): selected under its "alias.column" name
+                // a column of a joined row (a lookup path)
                 String expr = column(e, aliases, g);
-                select.add(expr + " AS " + dialect.quote(g));
+                select.add(expr + " AS " + dialect.quote(groupLabel(gi)));
                 groups.add(expr);
                 continue;
             }
             AttributeMetadata a = attribute(e, g);
-            select.add(col(a.logicalName()) + " AS " + dialect.quote(a.logicalName()));
+            select.add(col(a.logicalName()) + " AS " + dialect.quote(groupLabel(gi)));
             groups.add(col(a.logicalName()));
             if (a.isPolymorphic()) {
-                select.add(col(Columns.lookupType(a)) + " AS " + dialect.quote(Columns.lookupType(a)));
+                select.add(col(Columns.lookupType(a)) + " AS " + dialect.quote(groupTypeLabel(gi)));
                 groups.add(col(Columns.lookupType(a)));
             }
         }
         java.util.Set<String> names = new java.util.HashSet<>(agg.groupBy());
-        for (dev.dve.query.Aggregation.Aggregate x : agg.aggregates()) {
+        for (int ai = 0; ai < agg.aggregates().size(); ai++) {
+            dev.dve.query.Aggregation.Aggregate x = agg.aggregates().get(ai);
             if (!names.add(x.alias())) {
                 throw DataverseFault.query("The alias '" + x.alias() + "' is used more than once in the aggregate query.");
             }
+            labels.put(x.alias(), aggregateLabel(ai));
             if (x.attribute() != null) {
                 requireAggregatable(x.function(), attributeOf(q, x.attribute()));
             }
@@ -244,7 +296,7 @@ public final class QueryTranslator {
                 case MIN -> "MIN(" + target + ")";
                 case MAX -> "MAX(" + target + ")";
             };
-            select.add(expr + " AS " + dialect.quote(x.alias()));
+            select.add(expr + " AS " + dialect.quote(aggregateLabel(ai)));
         }
         StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", select)).append(" FROM ")
                 .append(dialect.quote(e.tableName())).append(' ').append(ALIAS);
@@ -253,11 +305,11 @@ public final class QueryTranslator {
         List<String> orderBy = new ArrayList<>();
         for (Order o : q.orders()) {
             // an aggregate query orders by its own output columns: a group's attribute name, a dategroup's or an aggregate's alias
-            boolean output = agg.groupBy().contains(o.attribute()) || agg.aggregates().stream().anyMatch(x -> x.alias().equals(o.attribute()));
-            if (!output) {
+            String label = labels.get(o.attribute());
+            if (label == null) {
                 throw DataverseFault.query("The order '" + o.attribute() + "' names no column of the aggregate query.");
             }
-            orderBy.add(dialect.quote(o.attribute()) + (o.descending() ? " DESC" : " ASC"));
+            orderBy.add(dialect.quote(label) + (o.descending() ? " DESC" : " ASC"));
         }
         if (!groups.isEmpty()) {
             sql.append(" GROUP BY ").append(String.join(", ", groups));
@@ -351,12 +403,12 @@ public final class QueryTranslator {
             condition(sql, e, aliases, cond, params, rootAlias);
         } else if (c instanceof dev.dve.query.SubqueryCondition sub) {
             EntityMetadata related = catalog.require(sub.entity());
-            String alias = rootAlias + "s";
+            String alias = aliases.nextSubquery();
             sql.append(qualified(e, aliases, sub.attribute(), rootAlias)).append(sub.negated() ? " NOT IN (SELECT " : " IN (SELECT ")
                     .append(alias).append('.').append(dialect.quote(attribute(related, sub.key()).logicalName()))
                     .append(" FROM ").append(dialect.quote(related.tableName())).append(' ').append(alias)
                     .append(" WHERE ").append(alias).append('.').append(dialect.quote(attribute(related, sub.key()).logicalName())).append(" IS NOT NULL AND ");
-            criterion(sql, related, new Aliases(new QueryExpression(related.logicalName())), sub.criteria(), params, alias);
+            criterion(sql, related, new Aliases(new QueryExpression(related.logicalName()), aliases.subqueries), sub.criteria(), params, alias);
             sql.append(')');
         }
     }

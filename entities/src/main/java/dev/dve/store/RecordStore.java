@@ -142,6 +142,7 @@ public final class RecordStore {
     public List<Entity> retrieveMultiple(Connection c, QueryExpression q) throws SQLException {
         EntityMetadata e = catalog.require(q.entityName());
         List<AttributeMetadata> attrs = translator.selectedAttributes(q);
+        List<Map.Entry<String, AttributeMetadata>> linkedColumns = translator.linkedColumns(q);
         List<Entity> out = new ArrayList<>();
         try (PreparedStatement ps = translator.select(q).prepare(c); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -154,11 +155,11 @@ public final class RecordStore {
                     }
                     row.set(a.logicalName(), v);
                 }
-                for (Map.Entry<String, AttributeMetadata> linked : translator.linkedColumns(q)) {
-                    AttributeMetadata a = linked.getValue();
-                    String label = linked.getKey() + "." + a.logicalName();
+                for (int i = 0; i < linkedColumns.size(); i++) {
+                    AttributeMetadata a = linkedColumns.get(i).getValue();
                     String defaultTarget = a.type().isLookup() ? a.targets().get(0).entity() : null;
-                    row.set(label, JdbcValues.read(rs, a, label, linked.getKey() + "." + Columns.lookupType(a), defaultTarget, null));
+                    row.set(linkedColumns.get(i).getKey() + "." + a.logicalName(), JdbcValues.read(rs, a, QueryTranslator.linkedLabel(i),
+                            QueryTranslator.linkedTypeLabel(i), defaultTarget, null));
                 }
                 out.add(row);
             }
@@ -172,10 +173,12 @@ public final class RecordStore {
         try (PreparedStatement ps = translator.aggregate(q).prepare(c); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 Map<String, Object> row = new java.util.LinkedHashMap<>();
-                for (String g : q.aggregation().groupBy()) {
+                List<String> groupBy = q.aggregation().groupBy();
+                for (int gi = 0; gi < groupBy.size(); gi++) {
+                    String g = groupBy.get(gi);
                     dev.dve.query.Aggregation.DateGroup dg = q.aggregation().dateGrouping().get(g);
                     if (dg != null) {
-                        Object v = rs.getObject(g);
+                        Object v = rs.getObject(QueryTranslator.groupLabel(gi));
                         Integer n = v instanceof Number number ? Integer.valueOf(number.intValue()) : null;
                         row.put(g, n == null ? v : switch (dg.part()) {
                             case FISCAL_YEAR -> "FY" + n;
@@ -185,10 +188,13 @@ public final class RecordStore {
                         continue;
                     }
                     AttributeMetadata a = translator.attributeOf(q, g);
-                    row.put(g, JdbcValues.read(rs, a, g.indexOf('.') > 0 ? g : a.logicalName(), a.type().isLookup() ? a.targets().get(0).entity() : null, false));
+                    row.put(g, JdbcValues.read(rs, a, QueryTranslator.groupLabel(gi), QueryTranslator.groupTypeLabel(gi),
+                            a.type().isLookup() ? a.targets().get(0).entity() : null, null));
                 }
-                for (dev.dve.query.Aggregation.Aggregate x : q.aggregation().aggregates()) {
-                    Object v = rs.getObject(x.alias());
+                List<dev.dve.query.Aggregation.Aggregate> aggregates = q.aggregation().aggregates();
+                for (int ai = 0; ai < aggregates.size(); ai++) {
+                    dev.dve.query.Aggregation.Aggregate x = aggregates.get(ai);
+                    Object v = rs.getObject(QueryTranslator.aggregateLabel(ai));
                     if (v instanceof Number n && !(v instanceof java.math.BigDecimal) && (x.function() == dev.dve.query.Aggregation.Function.COUNT
                             || x.function() == dev.dve.query.Aggregation.Function.COUNT_COLUMN || x.function() == dev.dve.query.Aggregation.Function.COUNT_DISTINCT)) {
                         v = n.longValue();

@@ -32,8 +32,11 @@ public final class SchemaBuilder {
         this.database = database;
     }
 
+    /** Building indexes over existing rows can take minutes; requests get {@link DatabaseConfig#statementTimeout()}. */
+    private static final java.time.Duration DDL_TIMEOUT = java.time.Duration.ofMinutes(30);
+
     public void apply() {
-        database.inTransaction(c -> {
+        database.inTransactionBoundedBy(DDL_TIMEOUT, c -> {
             SqlDialect d = database.dialect();
             try (Statement s = c.createStatement()) {
                 s.execute(d.createSequence(VERSION_SEQUENCE));

@@ -11,6 +11,23 @@ public interface SqlDialect {
     /** Quotes an identifier (table or column name) so reserved words are safe. */
     String quote(String identifier);
 
+    /**
+     * Refuses what can never be an identifier of ours (empty, NUL, over the databases' length limits). Reaching this
+     * is a programming error: request text must have been mapped to a catalog or generated name before.
+     */
+    static String checkedIdentifier(String identifier) {
+        if (identifier == null || identifier.isEmpty() || identifier.length() > 64 || identifier.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("Not an SQL identifier of the emulator: " + identifier);
+        }
+        return identifier;
+    }
+
+    /** Session settings every pooled connection gets: the statement time bound, so no query holds a connection for long. */
+    String sessionSetup(java.time.Duration statementTimeout);
+
+    /** Whether the exception reports a statement stopped by the time bound of {@link #sessionSetup}. */
+    boolean isStatementTimeout(SQLException e);
+
     /** Column type for an attribute's value column. */
     String columnType(AttributeMetadata attribute);
 

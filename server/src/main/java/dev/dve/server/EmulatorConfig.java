@@ -22,9 +22,16 @@ import java.util.UUID;
  * @param nodeId     this node's name among several on one database
  * @param workers    async-service workers on this node
  * @param tokenTestSecret a shared secret tests may sign HS256 tokens with; null accepts none
+ * @param statementTimeout how long one SQL statement may run; null means {@link DatabaseConfig#DEFAULT_STATEMENT_TIMEOUT}
  */
 public record EmulatorConfig(String host, int port, String url, String db, String dbUser, String dbPassword,
-                             Path dataDir, Path fixtures, String nodeId, int workers, String tokenTestSecret) {
+                             Path dataDir, Path fixtures, String nodeId, int workers, String tokenTestSecret,
+                             java.time.Duration statementTimeout) {
+
+    public EmulatorConfig(String host, int port, String url, String db, String dbUser, String dbPassword,
+                          Path dataDir, Path fixtures, String nodeId, int workers, String tokenTestSecret) {
+        this(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, null);
+    }
 
     public static EmulatorConfig defaults() {
         return new EmulatorConfig("0.0.0.0", 5555, null, null, null, null, null, null, null, 4, null);
@@ -36,27 +43,31 @@ public record EmulatorConfig(String host, int port, String url, String db, Strin
     }
 
     public EmulatorConfig withPort(int p) {
-        return new EmulatorConfig(host, p, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret);
+        return new EmulatorConfig(host, p, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout);
     }
 
     public EmulatorConfig withDatabase(String jdbcUrl, String user, String password) {
-        return new EmulatorConfig(host, port, url, jdbcUrl, user, password, dataDir, fixtures, nodeId, workers, tokenTestSecret);
+        return new EmulatorConfig(host, port, url, jdbcUrl, user, password, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout);
     }
 
     public EmulatorConfig withFixtures(Path dir) {
-        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, dir, nodeId, workers, tokenTestSecret);
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, dir, nodeId, workers, tokenTestSecret, statementTimeout);
     }
 
     public EmulatorConfig withNodeId(String id) {
-        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, id, workers, tokenTestSecret);
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, id, workers, tokenTestSecret, statementTimeout);
     }
 
     public EmulatorConfig withUrl(String organizationUrl) {
-        return new EmulatorConfig(host, port, organizationUrl, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret);
+        return new EmulatorConfig(host, port, organizationUrl, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout);
     }
 
     public EmulatorConfig withTokenTestSecret(String secret) {
-        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, secret);
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, secret, statementTimeout);
+    }
+
+    public EmulatorConfig withStatementTimeout(java.time.Duration timeout) {
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, timeout);
     }
 
     /** Whether the server listens on the loopback interface only (then the admin API needs no token). */
@@ -77,6 +88,7 @@ public record EmulatorConfig(String host, int port, String url, String db, Strin
         } else {
             database = DatabaseConfig.inMemoryH2("dve-" + UUID.randomUUID());
         }
+        database = database.withStatementTimeout(statementTimeout);
         List<Path> metadata = new ArrayList<>();
         if (fixtures != null) {
             metadata.add(fixtures.resolve("entities"));

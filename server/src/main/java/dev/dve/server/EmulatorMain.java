@@ -34,6 +34,9 @@ public final class EmulatorMain implements Callable<Integer> {
     String tokenTestSecret;
     @Option(names = "--workers", defaultValue = "${env:DVE_WORKERS:-4}", description = "Async-service workers on this node (default ${DEFAULT-VALUE}).")
     int workers;
+    @Option(names = "--statement-timeout", defaultValue = "${env:DVE_STATEMENT_TIMEOUT:-PT30S}",
+            description = "How long one SQL statement may run before it is stopped, ISO-8601 (default ${DEFAULT-VALUE}).")
+    java.time.Duration statementTimeout;
 
     public static void main(String[] args) {
         int code = new CommandLine(new EmulatorMain()).execute(args);
@@ -44,7 +47,7 @@ public final class EmulatorMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EmulatorConfig config = new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret);
+        EmulatorConfig config = new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout);
         EmulatorServer server = new EmulatorServer(config).start();
         System.out.println("Dataverse Emulator listening on " + server.baseUrl() + " (Web API " + server.baseUrl()
                 + "/api/data/v9.2/, node " + server.nodeId() + ", " + server.runtime().database().dialect().name() + ")");

@@ -221,10 +221,15 @@ final class QueryFunctions {
             }
             default -> {
                 requireDate(function, a);
-                if (function.contains("Fiscal")) {
-                    return fiscal(function, col, values, today, ctx.fiscalStart().get());
+                try {
+                    if (function.contains("Fiscal")) {
+                        return fiscal(function, col, values, today, ctx.fiscalStart().get());
+                    }
+                    return dates(function, col, values, now, today);
+                } catch (java.time.DateTimeException | ArithmeticException e) {
+                    // a count such as 2147483647 years reaches past any calendar date: the caller's value, not our bug
+                    throw outOfRange(function);
                 }
-                return dates(function, col, values, now, today);
             }
         }
     }
@@ -258,7 +263,30 @@ final class QueryFunctions {
     /** [from, to) as a condition. */
     private static Criterion range(String col, Instant from, Instant to) {
         return new FilterExpression(LogicalOperator.AND, List.of(
-                Condition.of(col, ConditionOperator.GREATER_EQUAL, from), Condition.of(col, ConditionOperator.LESS_THAN, to)));
+                Condition.of(col, ConditionOperator.GREATER_EQUAL, within(from)), before(col, within(to))));
+    }
+
+    private static Criterion before(String col, Instant to) {
+        return Condition.of(col, ConditionOperator.LESS_THAN, within(to));
+    }
+
+    private static Criterion notBefore(String col, Instant from) {
+        return Condition.of(col, ConditionOperator.GREATER_EQUAL, within(from));
+    }
+
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+
+    /** Dataverse date-times run from year 1 to 9999; a function whose bound falls outside has a value out of range. */
+    private static Instant within(Instant i) {
+        if (i.isBefore(EARLIEST) || i.isAfter(LATEST)) {
+            throw new java.time.DateTimeException("outside Dataverse's date range");
+        }
+        return i;
+    }
+
+    private static DataverseFault outOfRange(String function) {
+        return DataverseFault.query("The PropertyValue of " + function + " is out of range: the dates it names fall outside 0001-01-01 to 9999-12-31.");
     }
 
     private static Instant day(LocalDate d) {
@@ -296,15 +324,15 @@ final class QueryFunctions {
             case "NextXMonths" -> range(col, n, day(today.plusMonths(x).plusDays(1)));
             case "LastXYears" -> range(col, day(today.minusYears(x)), n.plusMillis(1));
             case "NextXYears" -> range(col, n, day(today.plusYears(x).plusDays(1)));
-            case "OlderThanXMinutes" -> Condition.of(col, ConditionOperator.LESS_THAN, n.minus(x, ChronoUnit.MINUTES));
-            case "OlderThanXHours" -> Condition.of(col, ConditionOperator.LESS_THAN, n.minus(x, ChronoUnit.HOURS));
-            case "OlderThanXDays" -> Condition.of(col, ConditionOperator.LESS_THAN, day(today.minusDays(x)));
-            case "OlderThanXWeeks" -> Condition.of(col, ConditionOperator.LESS_THAN, day(today.minusWeeks(x)));
-            case "OlderThanXMonths" -> Condition.of(col, ConditionOperator.LESS_THAN, day(today.minusMonths(x)));
-            case "OlderThanXYears" -> Condition.of(col, ConditionOperator.LESS_THAN, day(today.minusYears(x)));
+            case "OlderThanXMinutes" -> before(col, n.minus(x, ChronoUnit.MINUTES));
+            case "OlderThanXHours" -> before(col, n.minus(x, ChronoUnit.HOURS));
+            case "OlderThanXDays" -> before(col, day(today.minusDays(x)));
+            case "OlderThanXWeeks" -> before(col, day(today.minusWeeks(x)));
+            case "OlderThanXMonths" -> before(col, day(today.minusMonths(x)));
+            case "OlderThanXYears" -> before(col, day(today.minusYears(x)));
             case "On" -> range(col, day(date(values)), day(date(values).plusDays(1)));
-            case "OnOrBefore" -> Condition.of(col, ConditionOperator.LESS_THAN, day(date(values).plusDays(1)));
-            case "OnOrAfter" -> Condition.of(col, ConditionOperator.GREATER_EQUAL, day(date(values)));
+            case "OnOrBefore" -> before(col, day(date(values).plusDays(1)));
+            case "OnOrAfter" -> notBefore(col, day(date(values)));
             default -> throw DataverseFault.query("The function Microsoft.Dynamics.CRM." + function + " is not supported.");
         };
     }
@@ -352,8 +380,8 @@ final class QueryFunctions {
                 LocalDate s = start.atYear((int) y).plusMonths((p - 1) * 3);
                 yield switch (function) {
                     case "InFiscalPeriodAndYear" -> range(col, day(s), day(s.plusMonths(3)));
-                    case "InOrBeforeFiscalPeriodAndYear" -> Condition.of(col, ConditionOperator.LESS_THAN, day(s.plusMonths(3)));
-                    default -> Condition.of(col, ConditionOperator.GREATER_EQUAL, day(s));
+                    case "InOrBeforeFiscalPeriodAndYear" -> before(col, day(s.plusMonths(3)));
+                    default -> notBefore(col, day(s));
                 };
             }
             default -> throw DataverseFault.query("The function Microsoft.Dynamics.CRM." + function + " is not supported.");
