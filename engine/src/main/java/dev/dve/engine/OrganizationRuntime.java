@@ -47,6 +47,8 @@ public final class OrganizationRuntime implements AutoCloseable {
     private final PrincipalDirectory principals;
     private final WorkflowEngine workflows;
     private final ScheduledExecutorService housekeeping;
+    private final dev.dve.store.JobQueue jobs;
+    private final dev.dve.engine.async.AsyncService async;
 
     public OrganizationRuntime(RuntimeConfig config) {
         this.config = config;
@@ -65,6 +67,11 @@ public final class OrganizationRuntime implements AutoCloseable {
             this.principals = new PrincipalDirectory(database, store);
             this.workflows = new WorkflowEngine(service, new CustomActivities(database, schema));
             service.setPipeline(workflows);
+            service.addUpdateRule(new dev.dve.engine.async.JobControl(clock));
+            this.jobs = new dev.dve.store.JobQueue(database, schema);
+            this.async = new dev.dve.engine.async.AsyncService(config.async(), service, database, jobs, clock, java.time.Clock.systemUTC(),
+                    config.nodeId());
+            async.register(new dev.dve.engine.workflow.BackgroundWorkflows(workflows, service));
             loadFixturesIfEmpty();
             this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "dve-housekeeping-" + config.nodeId());
@@ -72,6 +79,7 @@ public final class OrganizationRuntime implements AutoCloseable {
                 return t;
             });
             housekeeping.scheduleWithFixedDelay(this::refreshClock, CLOCK_REFRESH_MS, CLOCK_REFRESH_MS, TimeUnit.MILLISECONDS);
+            async.start();
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -99,6 +107,7 @@ public final class OrganizationRuntime implements AutoCloseable {
     public int reset() {
         int n = database.inTransaction(c -> {
             store.deleteAll(c);
+            jobs.deleteAll(c);
             credentials.clear();
             workflows.customActivities().clear();
             int loaded = new FixtureLoader(service, credentials).load(config.fixturesDirectory());
@@ -149,12 +158,21 @@ public final class OrganizationRuntime implements AutoCloseable {
             change.accept(clock);
             clockStore.save(clock.state());
         }
+        // parked jobs may be due now
+        async.wake();
     }
 
     private void refreshClock() {
         try {
+            boolean moved;
             synchronized (clockLock) {
+                EmulatorClock.ClockState before = clock.state();
                 clock.restore(clockStore.load());
+                moved = !before.equals(clock.state());
+            }
+            if (moved) {
+                // another node moved the clock: jobs parked until then may be due here too
+                async.wake();
             }
         } catch (RuntimeException e) {
             LOG.warn("Cannot read the shared clock: {}", e.getMessage());
@@ -206,8 +224,14 @@ public final class OrganizationRuntime implements AutoCloseable {
         }
     }
 
+    /** This node's async service: its workers, and run-until-idle for tests. */
+    public dev.dve.engine.async.AsyncService async() {
+        return async;
+    }
+
     @Override
     public void close() {
+        async.close();
         housekeeping.shutdownNow();
         database.close();
     }

@@ -58,10 +58,18 @@ public final class OrganizationService {
         }
     }
 
-    /** A rule checked before every update: entity-specific platform rules (workflow activation …) plug in here. */
-    @FunctionalInterface
+    /**
+     * A platform rule on one kind of row (workflow activation, system-job control …), checked before a client's create,
+     * update and delete; a trusted platform write (a SYSTEM caller) has {@code principal} null.
+     */
     public interface UpdateRule {
         void beforeUpdate(SecurityPrincipal principal, EntityMetadata entity, Entity existing, Entity changes);
+
+        default void beforeCreate(SecurityPrincipal principal, EntityMetadata entity, Entity row) {
+        }
+
+        default void beforeDelete(SecurityPrincipal principal, EntityMetadata entity, Entity existing) {
+        }
     }
 
     public void addUpdateRule(UpdateRule rule) {
@@ -174,7 +182,17 @@ public final class OrganizationService {
      * active activation), without privilege checks or the event pipeline; audit attributes name the caller.
      */
     public void updateTrusted(CallerContext caller, Entity changes) {
-        database.inTransaction(c -> {
+        if (!updateTrusted(caller, changes, null)) {
+            throw DataverseFault.notFound(changes.logicalName(), changes.id());
+        }
+    }
+
+    /**
+     * As {@link #updateTrusted(CallerContext, Entity)}, as a compare-and-set when {@code expectedVersion} is given:
+     * answers false, writing nothing, when the row is gone or another writer changed it first.
+     */
+    public boolean updateTrusted(CallerContext caller, Entity changes, Long expectedVersion) {
+        return database.inTransaction(c -> {
             EntityMetadata e = entity(changes.logicalName());
             Entity row = new Entity(e.logicalName(), changes.id());
             for (Map.Entry<String, Object> v : changes.attributes().entrySet()) {
@@ -186,10 +204,7 @@ public final class OrganizationService {
             setIfPresent(e, row, "modifiedon", clock.now());
             setIfPresent(e, row, "modifiedby", new EntityReference("systemuser", caller.userId()));
             setIfPresent(e, row, "versionnumber", store.nextVersion(c));
-            if (!store.update(c, row, null)) {
-                throw DataverseFault.notFound(e.logicalName(), changes.id());
-            }
-            return null;
+            return store.update(c, row, expectedVersion);
         });
     }
 
@@ -208,6 +223,9 @@ public final class OrganizationService {
         Entity row = prepareCreate(c, caller, e, entity);
         if (p != null) {
             access.requireRecord(p, e, AccessRight.CREATE, access.position(e, row));
+        }
+        for (UpdateRule rule : updateRules) {
+            rule.beforeCreate(p, e, row);
         }
         checkLookups(c, p, e, row, entity.attributes().keySet());
         checkDepth(caller);
@@ -497,6 +515,9 @@ public final class OrganizationService {
                     .orElseThrow(() -> DataverseFault.notFound(e.logicalName(), id));
             if (p != null) {
                 access.requireRecord(p, e, AccessRight.DELETE, access.position(e, existing));
+            }
+            for (UpdateRule rule : updateRules) {
+                rule.beforeDelete(p, e, existing);
             }
             Long currentVersion = (Long) existing.get("versionnumber");
             if (expectedVersion != null && !expectedVersion.equals(currentVersion)) {

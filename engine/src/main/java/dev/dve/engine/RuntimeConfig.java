@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * How to assemble an organization: its database, extra entity data files, fixtures (null = the built-in ones),
- * this node's id and worker count, and the shared secret tests may sign HS256 tokens with (null: none accepted).
+ * this node's id, how its async service runs, and the shared secret tests may sign HS256 tokens with (null: none accepted).
  */
 public record RuntimeConfig(DatabaseConfig database, List<Path> metadataDirectories, Path fixturesDirectory,
-                            String nodeId, int workers, String tokenTestSecret) {
+                            String nodeId, dev.dve.engine.async.AsyncConfig async, String tokenTestSecret) {
 }

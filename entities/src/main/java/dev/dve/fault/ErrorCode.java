@@ -33,6 +33,18 @@ public enum ErrorCode {
     SQL_TIMEOUT(0x80044151, 400),
     /** More than 15 link-entity elements in one query. */
     LINK_ENTITY_LIMIT(0x8004430D, 400),
+    /** The organization is disabled (an injected fault): jobs retry. */
+    ORGANIZATION_DISABLED(0x8004A104, 503),
+    /** The server is busy (an injected fault): jobs retry. */
+    SERVER_BUSY(0x8004A001, 503),
+    /** The workflow system is paused: workflow jobs suspend. */
+    WORKFLOW_SYSTEM_PAUSED(0x80045017, 400),
+    /** The record a workflow job runs on no longer exists: the job suspends. */
+    REGARDING_RECORD_MISSING(0x80045031, 404),
+    /** An HTTP call-out failed (no connection, 401, another failed answer). */
+    CALL_OUT_FAILED(0x80044306, 502),
+    /** Only a completed system job can be deleted. */
+    ASYNC_OPERATION_NOT_COMPLETED(0x8004416A, 400),
     SQL_ERROR(0x80040216, 500),
     UNEXPECTED(0x80040216, 500);
 

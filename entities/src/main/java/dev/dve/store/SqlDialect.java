@@ -57,6 +57,11 @@ public interface SqlDialect {
         return "SELECT NEXT VALUE FOR " + quote(sequence);
     }
 
+    /** An expression that takes the sequence's next value inside another statement (one value per row of an UPDATE). */
+    default String nextValueExpression(String sequence) {
+        return "NEXT VALUE FOR " + quote(sequence);
+    }
+
     default String createSequence(String sequence) {
         return "CREATE SEQUENCE IF NOT EXISTS " + quote(sequence) + " START WITH 1000 INCREMENT BY 1";
     }

@@ -20,7 +20,7 @@ import java.util.UUID;
  * @param dataDir    directory for an on-disk H2 database; null keeps H2 in memory
  * @param fixtures   directory of fixture documents (and an {@code entities/} folder of extra metadata); null means the built-in ones
  * @param nodeId     this node's name among several on one database
- * @param workers    async-service workers on this node
+ * @param workers    async-service workers on this node (0: none run by themselves; POST /admin/async/run-until-idle runs due jobs)
  * @param tokenTestSecret a shared secret tests may sign HS256 tokens with; null accepts none
  * @param statementTimeout how long one SQL statement may run; null means {@link DatabaseConfig#DEFAULT_STATEMENT_TIMEOUT}
  */
@@ -39,7 +39,8 @@ public record EmulatorConfig(String host, int port, String url, String db, Strin
 
     /** Embedded use: a private in-memory H2 on a free loopback port. */
     public static EmulatorConfig embedded() {
-        return new EmulatorConfig("127.0.0.1", 0, null, null, null, null, null, null, null, 2, null);
+        // no background workers: an embedding test drives jobs with run-until-idle and the clock
+        return new EmulatorConfig("127.0.0.1", 0, null, null, null, null, null, null, null, 0, null);
     }
 
     public EmulatorConfig withPort(int p) {
@@ -93,6 +94,6 @@ public record EmulatorConfig(String host, int port, String url, String db, Strin
         if (fixtures != null) {
             metadata.add(fixtures.resolve("entities"));
         }
-        return new RuntimeConfig(database, metadata, fixtures, node, workers, tokenTestSecret);
+        return new RuntimeConfig(database, metadata, fixtures, node, dev.dve.engine.async.AsyncConfig.withWorkers(workers), tokenTestSecret);
     }
 }

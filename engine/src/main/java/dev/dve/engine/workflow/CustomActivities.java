@@ -1,5 +1,6 @@
 package dev.dve.engine.workflow;
 
+import dev.dve.engine.async.HttpCallFailure;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dve.fault.DataverseFault;
@@ -95,12 +96,12 @@ public final class CustomActivities {
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (HttpTimeoutException | ConnectException e) {
-            throw new CallOutFailure(CallOutFailure.Kind.NETWORK, "An error occurred while accessing the network: " + e.getMessage());
+            throw new HttpCallFailure(HttpCallFailure.Kind.NETWORK, "An error occurred while accessing the network: " + e.getMessage());
         } catch (IOException e) {
-            throw new CallOutFailure(CallOutFailure.Kind.NETWORK, "An error occurred while accessing the network: " + e.getMessage());
+            throw new HttpCallFailure(HttpCallFailure.Kind.NETWORK, "An error occurred while accessing the network: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CallOutFailure(CallOutFailure.Kind.NETWORK, "Interrupted");
+            throw new HttpCallFailure(HttpCallFailure.Kind.NETWORK, "Interrupted");
         }
         int status = r.statusCode();
         if (status >= 200 && status < 300) {
@@ -109,7 +110,7 @@ public final class CustomActivities {
                 JsonNode n = r.body() == null || r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());
                 n.fields().forEachRemaining(f -> out.put(f.getKey(), JsonValues.value(f.getValue())));
             } catch (IOException e) {
-                throw new CallOutFailure(CallOutFailure.Kind.HTTP, "The custom activity answered with something that is not JSON.");
+                throw new HttpCallFailure(HttpCallFailure.Kind.HTTP, "The custom activity answered with something that is not JSON.");
             }
             return out;
         }
@@ -122,7 +123,7 @@ public final class CustomActivities {
             }
             throw new DataverseFault(ErrorCode.ISV_ABORTED, message);
         }
-        throw new CallOutFailure(status == 401 ? CallOutFailure.Kind.UNAUTHORIZED : CallOutFailure.Kind.HTTP,
+        throw new HttpCallFailure(status == 401 ? HttpCallFailure.Kind.UNAUTHORIZED : HttpCallFailure.Kind.HTTP,
                 "The custom activity '" + typeName + "' answered HTTP " + status + ".");
     }
 

@@ -478,6 +478,11 @@ public final class WorkflowEngine implements EventPipeline {
         return service.createTrusted(creator, job, false);
     }
 
+    /** The organization as a background run sees it: every call as {@code runAs}. */
+    dev.dve.engine.workflow.runtime.WorkflowHost host(CallerContext runAs, CallerContext initiator) {
+        return new ServiceHost(runAs, initiator);
+    }
+
     // ------------------------------------------------------------------ what steps may do
 
     /** The organization as a running workflow sees it: every call as the run-as user, one level deeper. */

@@ -1,0 +1,207 @@
+package dev.dve.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The system-job queue as SQL: which {@code asyncoperation} rows are due, locked with {@code FOR UPDATE SKIP LOCKED}
+ * so several nodes never claim one job twice, and the bookkeeping the Web API never shows — a node's lease on a
+ * running job ({@code dve_job_lease}, in real time, so a dead node's jobs are taken over) and a run's progress
+ * ({@code dve_job_progress}, the checkpoint a resumed job continues from).
+ */
+public final class JobQueue {
+    static final String LEASES = "dve_job_lease";
+    static final String PROGRESS = "dve_job_progress";
+    private static final String JOBS = "asyncoperationbase";
+    /** Dataverse's maximum DateTime: a Suspended job with this postponeuntil waits for a person to resume it. */
+    public static final Instant FOREVER = Instant.parse("9999-12-30T23:59:59Z");
+    private final SqlDialect d;
+
+    public JobQueue(Database database, SchemaBuilder schema) {
+        this.d = database.dialect();
+        Map<String, String> lease = new LinkedHashMap<>();
+        lease.put("asyncoperationid", d.guidType() + " NOT NULL");
+        lease.put("node_id", d.shortTextType() + " NOT NULL");
+        lease.put("lease_until", d.timestampType() + " NOT NULL");
+        schema.ensureTable(LEASES, lease, "asyncoperationid");
+        Map<String, String> progress = new LinkedHashMap<>();
+        progress.put("asyncoperationid", d.guidType() + " NOT NULL");
+        progress.put("checkpoint", d.largeTextType());
+        schema.ensureTable(PROGRESS, progress, "asyncoperationid");
+    }
+
+    private String q(String identifier) {
+        return d.quote(identifier);
+    }
+
+    /** Times are bound as UTC wall-clock values, as every other date-time column is ({@link JdbcValues#toJdbc}). */
+    private static LocalDateTime utc(Instant i) {
+        return LocalDateTime.ofInstant(i, ZoneOffset.UTC);
+    }
+
+    /**
+     * Locks up to {@code limit} due jobs, oldest {@code createdon} first: Ready ones whose {@code postponeuntil} is unset
+     * or passed, and Suspended ones whose finite {@code postponeuntil} has passed (they wake by themselves). Rows
+     * another transaction holds are skipped, not waited for.
+     */
+    public List<UUID> lockDue(Connection c, Instant now, int limit) throws SQLException {
+        String sql = "SELECT " + q("asyncoperationid") + " FROM " + q(JOBS)
+                + " WHERE (" + q("statecode") + " = 0 AND (" + q("postponeuntil") + " IS NULL OR " + q("postponeuntil") + " <= ?))"
+                + " OR (" + q("statecode") + " = 1 AND " + q("postponeuntil") + " <= ? AND " + q("postponeuntil") + " < ?)"
+                + " ORDER BY " + q("createdon") + ", " + q("asyncoperationid") + " LIMIT ?" + d.forUpdateSkipLocked();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, utc(now));
+            ps.setObject(2, utc(now));
+            ps.setObject(3, utc(FOREVER));
+            ps.setInt(4, limit);
+            return ids(ps);
+        }
+    }
+
+    /** Whether any job is due now (Ready or waking), whoever holds it. */
+    public boolean anyDue(Connection c, Instant now) throws SQLException {
+        String sql = "SELECT 1 FROM " + q(JOBS)
+                + " WHERE (" + q("statecode") + " = 0 AND (" + q("postponeuntil") + " IS NULL OR " + q("postponeuntil") + " <= ?))"
+                + " OR (" + q("statecode") + " = 1 AND " + q("postponeuntil") + " <= ? AND " + q("postponeuntil") + " < ?) LIMIT 1";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, utc(now));
+            ps.setObject(2, utc(now));
+            ps.setObject(3, utc(FOREVER));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** Records (or moves) a node's lease on a job until the given real time. */
+    public void lease(Connection c, UUID job, String node, Instant until) throws SQLException {
+        release(c, job);
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + q(LEASES) + " (" + q("asyncoperationid") + ", " + q("node_id") + ", "
+                + q("lease_until") + ") VALUES (?, ?, ?)")) {
+            ps.setString(1, job.toString());
+            ps.setString(2, node);
+            ps.setObject(3, utc(until));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Extends every lease the node holds: its heartbeat. */
+    public int renew(Connection c, String node, Instant until) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + q(LEASES) + " SET " + q("lease_until") + " = ? WHERE " + q("node_id") + " = ?")) {
+            ps.setObject(1, utc(until));
+            ps.setString(2, node);
+            return ps.executeUpdate();
+        }
+    }
+
+    public void release(Connection c, UUID job) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + q(LEASES) + " WHERE " + q("asyncoperationid") + " = ?")) {
+            ps.setString(1, job.toString());
+            ps.executeUpdate();
+        }
+    }
+
+    /** Whether this node still holds the job's lease (another node may have taken it over after a stall). */
+    public boolean holds(Connection c, UUID job, String node) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + q(LEASES) + " WHERE " + q("asyncoperationid") + " = ? AND "
+                + q("node_id") + " = ?")) {
+            ps.setString(1, job.toString());
+            ps.setString(2, node);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** Locks leases that ran out before {@code realNow}: their node died or stalled, and another takes the jobs over. */
+    public List<UUID> lockExpiredLeases(Connection c, Instant realNow, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + q("asyncoperationid") + " FROM " + q(LEASES) + " WHERE " + q("lease_until")
+                + " < ? ORDER BY " + q("lease_until") + " LIMIT ?" + d.forUpdateSkipLocked())) {
+            ps.setObject(1, utc(realNow));
+            ps.setInt(2, limit);
+            return ids(ps);
+        }
+    }
+
+    /** The checkpoint a job continues from, or null when it has not completed a step yet. */
+    public String checkpoint(Connection c, UUID job) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + q("checkpoint") + " FROM " + q(PROGRESS) + " WHERE " + q("asyncoperationid") + " = ?")) {
+            ps.setString(1, job.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** Saves a job's progress, in the transaction of the step it follows. */
+    public void saveCheckpoint(Connection c, UUID job, String checkpoint) throws SQLException {
+        try (PreparedStatement up = c.prepareStatement("UPDATE " + q(PROGRESS) + " SET " + q("checkpoint") + " = ? WHERE " + q("asyncoperationid") + " = ?")) {
+            up.setString(1, checkpoint);
+            up.setString(2, job.toString());
+            if (up.executeUpdate() == 1) {
+                return;
+            }
+        }
+        try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + q(PROGRESS) + " (" + q("asyncoperationid") + ", " + q("checkpoint") + ") VALUES (?, ?)")) {
+            ins.setString(1, job.toString());
+            ins.setString(2, checkpoint);
+            ins.executeUpdate();
+        }
+    }
+
+    /** Forgets a finished job's progress and lease. */
+    public void forget(Connection c, UUID job) throws SQLException {
+        release(c, job);
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + q(PROGRESS) + " WHERE " + q("asyncoperationid") + " = ?")) {
+            ps.setString(1, job.toString());
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Cancels, in one statement, every queued job of a workflow activation that is no longer active: Ready ones and
+     * Suspended ones waiting for a time (Completed / Canceled). Jobs in progress are left to finish.
+     */
+    public int cancelQueued(Connection c, UUID activation, Instant now) throws SQLException {
+        String sql = "UPDATE " + q(JOBS) + " SET " + q("statecode") + " = 3, " + q("statuscode") + " = 32, " + q("completedon") + " = ?, "
+                + q("modifiedon") + " = ?, " + q("versionnumber") + " = " + d.nextValueExpression(SchemaBuilder.VERSION_SEQUENCE)
+                + " WHERE " + q("workflowactivationid") + " = ? AND (" + q("statecode") + " = 0 OR (" + q("statecode") + " = 1 AND "
+                + q("postponeuntil") + " < ?))";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, utc(now));
+            ps.setObject(2, utc(now));
+            ps.setString(3, activation.toString());
+            ps.setObject(4, utc(FOREVER));
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Deletes the leases and progress of jobs that no longer exist (after a reset or a bulk delete). */
+    public void deleteAll(Connection c) throws SQLException {
+        for (String t : List.of(LEASES, PROGRESS)) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + q(t))) {
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private static List<UUID> ids(PreparedStatement ps) throws SQLException {
+        List<UUID> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(UUID.fromString(rs.getString(1).trim()));
+            }
+        }
+        return out;
+    }
+}
