@@ -252,6 +252,25 @@ class TokenEndpointTest extends EmulatorTest {
     }
 
     @Test
+    void aLockoutHoldsOnEveryNodeOfTheDatabase() throws Exception {
+        dev.dve.store.DatabaseConfig db = server.runtime().config().database();
+        try (dev.dve.server.EmulatorServer other = new dev.dve.server.EmulatorServer(dev.dve.server.EmulatorConfig.embedded()
+                .withDatabase(db.jdbcUrl(), db.user(), db.password()).withNodeId("other")).start()) {
+            WebApi b = new WebApi(other.baseUrl());
+            for (int i = 1; i <= 10; i++) {
+                WebApi node = i % 2 == 0 ? anonymous : b;
+                Response r = node.postForm("/" + TENANT + "/oauth2/v2.0/token", WebApi.form("grant_type", "password",
+                        "username", "maker@emulator.local", "password", "guess-" + i, "scope", node.base() + "/.default"));
+                assertEntraError(r, 400, "invalid_grant", "AADSTS50126");
+            }
+            Response onB = b.postForm("/" + TENANT + "/oauth2/v2.0/token", WebApi.form("grant_type", "password",
+                    "username", "maker@emulator.local", "password", "Passw0rd!", "scope", b.base() + "/.default"));
+            assertEntraError(onB, 400, "invalid_grant", "AADSTS50053");
+            assertEntraError(passwordGrant("maker@emulator.local", "Passw0rd!"), 400, "invalid_grant", "AADSTS50053");
+        }
+    }
+
+    @Test
     void repeatedWrongClientSecretsLockTheApplicationForAMinute() {
         for (int i = 1; i <= 10; i++) {
             assertEntraError(clientCredentials("guess-" + i), 401, "invalid_client", "AADSTS7000215");
