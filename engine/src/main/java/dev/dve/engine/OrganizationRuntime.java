@@ -62,7 +62,7 @@ public final class OrganizationRuntime implements AutoCloseable {
             this.clockStore = new ClockStore(database, schema);
             clock.restore(clockStore.load());
             this.service = new OrganizationService(catalog, database, store, clock);
-            this.credentials = new CredentialStore(database, schema);
+            this.credentials = new CredentialStore(database, schema, clock::now);
             this.tokens = new TokenService(new SigningKeys(database, schema), config.tokenTestSecret(), java.time.Clock.systemUTC());
             this.principals = new PrincipalDirectory(database, store);
             this.workflows = new WorkflowEngine(service, new CustomActivities(database, schema));

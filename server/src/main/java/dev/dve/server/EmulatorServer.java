@@ -24,6 +24,7 @@ public final class EmulatorServer implements AutoCloseable {
     private OrganizationRuntime runtime;
     private Server jetty;
     private ServerConnector connector;
+    private Authority authority;
 
     public EmulatorServer(EmulatorConfig config) {
         this.config = config;
@@ -38,9 +39,9 @@ public final class EmulatorServer implements AutoCloseable {
         connector.setPort(config.port());
         jetty.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
-        Authority authority = new Authority(config.url());
+        authority = new Authority(config.url(), connector::getLocalPort);
         BearerAuthenticator bearer = new BearerAuthenticator(runtime, authority);
-        context.addServlet(new ServletHolder("odata", new ODataServlet(runtime, bearer, authority::challenge)), "/api/data/*");
+        context.addServlet(new ServletHolder("odata", new ODataServlet(runtime, bearer, req -> authority.challenge())), "/api/data/*");
         context.addServlet(new ServletHolder("admin", AdminRoutes.servlet(runtime, nodeId).guard(req -> {
             if (!config.loopbackOnly()) {
                 CallerContext caller = bearer.resolve(req);
@@ -71,7 +72,7 @@ public final class EmulatorServer implements AutoCloseable {
 
     /** The organization URL: {@code --url}, or the base URL. */
     public String organizationUrl() {
-        return config.url() != null ? config.url() : baseUrl();
+        return authority.organizationUrl();
     }
 
     public String nodeId() {

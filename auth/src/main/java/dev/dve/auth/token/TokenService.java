@@ -105,7 +105,10 @@ public final class TokenService {
         return b.signWith(keys.privateKey(), Jwts.SIG.RS256).compact();
     }
 
-    /** Validates a token and returns its claims, or says why it is refused. */
+    /**
+     * Validates a token and returns its claims, or says why it is refused. The reason is one of a few short fixed
+     * sentences: it never repeats the token's content or the library's message (which can name key parameters).
+     */
     public Claims validate(String token, Collection<String> audiences, Collection<String> issuers) throws TokenRejected {
         Claims claims;
         try {
@@ -115,15 +118,16 @@ public final class TokenService {
                         protected Key locate(JwsHeader header) {
                             String alg = header.getAlgorithm();
                             if ("RS256".equals(alg)) {
-                                if (header.getKeyId() != null && !header.getKeyId().equals(keys.keyId())) {
-                                    throw new JwtException("Unknown signing key '" + header.getKeyId() + "'");
+                                // Entra always names the key; a token without a kid, or with another one, is not ours
+                                if (!keys.keyId().equals(header.getKeyId())) {
+                                    throw new JwtException("unknown signing key");
                                 }
                                 return keys.publicKey();
                             }
                             if ("HS256".equals(alg) && testSecret != null) {
                                 return testSecret;
                             }
-                            throw new JwtException("Signing algorithm '" + alg + "' is not accepted");
+                            throw new JwtException("signing algorithm not accepted");
                         }
                     })
                     .clock(() -> Date.from(clock.instant()))
@@ -136,17 +140,25 @@ public final class TokenService {
         } catch (PrematureJwtException e) {
             throw new TokenRejected("The token is not yet valid.", e);
         } catch (JwtException | IllegalArgumentException e) {
-            throw new TokenRejected("The token is invalid: " + e.getMessage(), e);
+            throw new TokenRejected("The token is malformed or its signature is not valid.", e);
         }
         if (claims.getExpiration() == null) {
             throw new TokenRejected("The token has no expiry.");
         }
+        if ("refresh".equals(claims.get("typ"))) {
+            // the emulator's refresh tokens are signed with the same key; they are never access tokens
+            throw new TokenRejected("The token is not an access token.");
+        }
         Set<String> aud = claims.getAudience();
         if (aud == null || aud.stream().map(TokenService::strip).noneMatch(a -> audiences.stream().map(TokenService::strip).anyMatch(a::equalsIgnoreCase))) {
-            throw new TokenRejected("The token's audience " + aud + " is not this organization.");
+            throw new TokenRejected("The token's audience is not this organization.");
         }
         if (claims.getIssuer() == null || issuers.stream().noneMatch(i -> i.equalsIgnoreCase(claims.getIssuer()))) {
-            throw new TokenRejected("The token's issuer '" + claims.getIssuer() + "' is not trusted.");
+            throw new TokenRejected("The token's issuer is not trusted.");
+        }
+        Object tid = claims.get("tid");
+        if (tid != null && !TENANT_ID.equalsIgnoreCase(String.valueOf(tid))) {
+            throw new TokenRejected("The token is for another tenant.");
         }
         if (claims.get("oid") == null && claims.get("appid") == null && claims.get("azp") == null) {
             throw new TokenRejected("The token names no user or application.");

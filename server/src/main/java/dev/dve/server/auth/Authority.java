@@ -1,64 +1,113 @@
 package dev.dve.server.auth;
 
 import dev.dve.auth.token.TokenService;
-import jakarta.servlet.http.HttpServletRequest;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.function.IntSupplier;
 
 /**
- * The URLs tokens are issued for and by: the organization URL ({@code --url}, else the address a request came
- * to), which is both the audience and the authority of the emulator's tenant.
+ * The URLs tokens are issued for and by: the organization URL ({@code --url}, else {@code http://localhost:<port>}),
+ * which is both the audience and the authority of the emulator's tenant. They come from the configuration only,
+ * never from the request ({@code Host} is the caller's to choose, so a token for {@code http://evil.example} must
+ * not be issued or accepted because a request said it came there).
+ * <p>
+ * The accepted audiences are kept here, in one list: the organization URL, and the loopback spellings
+ * ({@code localhost}, {@code 127.0.0.1}, {@code [::1]}) of it and of the port this node listens on. The HTTPS port,
+ * when it comes, adds its {@code https://} forms here.
  */
 public final class Authority {
+    private static final List<String> LOOPBACK = List.of("localhost", "127.0.0.1", "[::1]");
     private final String configuredUrl;
+    private final IntSupplier httpPort;
 
-    public Authority(String configuredUrl) {
-        this.configuredUrl = configuredUrl == null ? null : strip(configuredUrl);
+    /**
+     * @param configuredUrl the {@code --url}; null means {@code http://localhost:<port>}
+     * @param httpPort      the port this node listens on for HTTP (read when asked: a free port is known only once bound)
+     */
+    public Authority(String configuredUrl, IntSupplier httpPort) {
+        String given = configuredUrl == null || configuredUrl.isBlank() ? null : strip(configuredUrl.trim());
+        this.configuredUrl = given == null || normalize(given) == null ? given : normalize(given);
+        this.httpPort = httpPort;
     }
 
     private static String strip(String url) {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
-    /** The base URL of the request: scheme, host and port. */
-    public static String requestBase(HttpServletRequest req) {
-        String scheme = req.getScheme();
-        int port = req.getServerPort();
-        boolean defaultPort = "http".equals(scheme) && port == 80 || "https".equals(scheme) && port == 443;
-        return scheme + "://" + req.getServerName() + (defaultPort ? "" : ":" + port);
+    /** The organization URL (normalised as {@link #normalize}): the audience of every token issued and the base of the tenant's endpoints. */
+    public String organizationUrl() {
+        return configuredUrl != null ? configuredUrl : base("http", "localhost", httpPort.getAsInt());
     }
 
-    /** The organization URL as seen by this request. */
-    public String organizationUrl(HttpServletRequest req) {
-        return configuredUrl != null ? configuredUrl : requestBase(req);
-    }
-
-    /** Accepted audiences: the organization URL, and the address the request came to. */
-    public Set<String> audiences(HttpServletRequest req) {
+    /** Every URL a token may name as its audience (normalised: lower-case scheme and host, no default port, no trailing slash). */
+    public Set<String> audiences() {
         Set<String> out = new LinkedHashSet<>();
-        out.add(organizationUrl(req));
-        out.add(requestBase(req));
-        if (req.getServerName().equals("127.0.0.1") || req.getServerName().equals("localhost")) {
-            out.add(requestBase(req).replace("127.0.0.1", "localhost"));
-            out.add(requestBase(req).replace("localhost", "127.0.0.1"));
+        String org = organizationUrl();
+        out.add(org);
+        if (normalize(org) != null) {
+            URI u = URI.create(org);
+            if (LOOPBACK.contains(u.getHost())) {
+                for (String host : LOOPBACK) {
+                    out.add(base(u.getScheme(), host, u.getPort()) + u.getRawPath());
+                }
+            }
+        }
+        for (String host : LOOPBACK) {
+            out.add(base("http", host, httpPort.getAsInt()));
         }
         return out;
     }
 
-    /** Accepted issuers: the v1 and v2 issuer of the tenant under each accepted authority. */
-    public Set<String> issuers(HttpServletRequest req) {
+    /** Accepted issuers: the v1 and v2 issuer of the tenant under each accepted audience. */
+    public Set<String> issuers() {
         Set<String> out = new LinkedHashSet<>();
-        for (String a : audiences(req)) {
+        for (String a : audiences()) {
             out.add(TokenService.issuerV2(a));
             out.add(TokenService.issuerV1(a));
         }
         return out;
     }
 
+    /** Whether a URL (a v1 {@code resource}, the resource part of a v2 scope, an {@code aud}) names this organization. */
+    public boolean isAudience(String url) {
+        String n = normalize(url);
+        return n != null && audiences().contains(n);
+    }
+
     /** The challenge a 401 carries, from which clients discover the authority. */
-    public String challenge(HttpServletRequest req) {
-        String org = organizationUrl(req);
+    public String challenge() {
+        String org = organizationUrl();
         return "Bearer authorization_uri=" + org + "/" + TokenService.TENANT_ID + "/oauth2/authorize, resource_id=" + org + "/";
+    }
+
+    /**
+     * A URL in the form audiences are compared in, or null when it is not an absolute http(s) URL. User info, query
+     * and fragment make it a different URL, never this organization's.
+     */
+    static String normalize(String url) {
+        if (url == null) {
+            return null;
+        }
+        try {
+            URI u = new URI(strip(url.trim()));
+            String scheme = u.getScheme() == null ? null : u.getScheme().toLowerCase(Locale.ROOT);
+            if (!("http".equals(scheme) || "https".equals(scheme)) || u.getHost() == null || u.getRawUserInfo() != null
+                    || u.getRawQuery() != null || u.getRawFragment() != null) {
+                return null;
+            }
+            return base(scheme, u.getHost().toLowerCase(Locale.ROOT), u.getPort()) + (u.getRawPath() == null ? "" : u.getRawPath());
+        } catch (URISyntaxException e) {
+            return null;
+        }
+    }
+
+    private static String base(String scheme, String host, int port) {
+        boolean defaultPort = port < 0 || "http".equals(scheme) && port == 80 || "https".equals(scheme) && port == 443;
+        return scheme + "://" + host + (defaultPort ? "" : ":" + port);
     }
 }

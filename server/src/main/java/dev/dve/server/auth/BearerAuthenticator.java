@@ -13,6 +13,8 @@ import dev.dve.record.EntityReference;
 import dev.dve.server.CallerResolver;
 import io.jsonwebtoken.Claims;
 import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Optional;
 import java.util.UUID;
@@ -24,6 +26,7 @@ import java.util.UUID;
  * behalf of another user.
  */
 public final class BearerAuthenticator implements CallerResolver {
+    private static final Logger LOG = LoggerFactory.getLogger(BearerAuthenticator.class);
     private final OrganizationRuntime runtime;
     private final Authority authority;
 
@@ -59,8 +62,10 @@ public final class BearerAuthenticator implements CallerResolver {
             throw unauthenticated("The request is not authenticated: a bearer token is required.");
         }
         try {
-            return runtime.tokens().validate(header.substring(7).trim(), authority.audiences(req), authority.issuers(req));
+            return runtime.tokens().validate(header.substring(7).trim(), authority.audiences(), authority.issuers());
         } catch (TokenRejected e) {
+            // the client gets the short reason; the library's detail stays in the log
+            LOG.debug("Bearer token refused: {} ({})", e.getMessage(), e.getCause() == null ? "" : e.getCause().toString());
             throw unauthenticated(e.getMessage());
         }
     }

@@ -9,6 +9,9 @@ import io.jsonwebtoken.Jwts;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.http.BadMessageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +30,10 @@ import java.util.UUID;
  * JSON shapes so MSAL and ADAL code runs unchanged against it.
  */
 public final class TokenEndpointServlet extends HttpServlet {
+    private static final Logger LOG = LoggerFactory.getLogger(TokenEndpointServlet.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String WRONG_PASSWORD = "AADSTS50126: Error validating credentials due to invalid username or password.";
+    private static final String LOCKED = "AADSTS50053: The account is locked, you've tried to sign in too many times with an incorrect user ID or password.";
     private static final int EXPIRES_IN = 3599;
     private final OrganizationRuntime runtime;
     private final Authority authority;
@@ -39,6 +45,19 @@ public final class TokenEndpointServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        try {
+            route(req, resp);
+        } catch (RuntimeException e) {
+            // a fault of the emulator, not of the request: logged with its stack, answered in Entra's shape, still a 500
+            LOG.error("Token endpoint failed on {} {}", req.getMethod(), req.getRequestURI(), e);
+            if (!resp.isCommitted()) {
+                resp.reset();
+                error(resp, 500, "server_error", "AADSTS50000: There was an error issuing a token or an issue with the sign-in service; see the emulator's log.");
+            }
+        }
+    }
+
+    private void route(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String path = req.getRequestURI().substring(req.getContextPath().length());
         String[] seg = path.replaceAll("^/+", "").split("/");
         resp.setHeader("Cache-Control", "no-store");
@@ -65,7 +84,7 @@ public final class TokenEndpointServlet extends HttpServlet {
     }
 
     private Map<String, Object> openIdConfiguration(HttpServletRequest req, boolean v1) {
-        String org = authority.organizationUrl(req);
+        String org = authority.organizationUrl();
         String tenantBase = org + "/" + TokenService.TENANT_ID;
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("token_endpoint", tenantBase + (v1 ? "/oauth2/token" : "/oauth2/v2.0/token"));
@@ -86,7 +105,7 @@ public final class TokenEndpointServlet extends HttpServlet {
     }
 
     private Map<String, Object> instanceDiscovery(HttpServletRequest req) {
-        String org = authority.organizationUrl(req);
+        String org = authority.organizationUrl();
         String host = org.replaceFirst("^https?://", "");
         return Map.of("tenant_discovery_endpoint", org + "/" + TokenService.TENANT_ID + "/v2.0/.well-known/openid-configuration",
                 "api-version", "1.1",
@@ -94,73 +113,128 @@ public final class TokenEndpointServlet extends HttpServlet {
     }
 
     private void token(HttpServletRequest req, HttpServletResponse resp, boolean v1) throws IOException {
-        String grant = req.getParameter("grant_type");
-        String clientId = req.getParameter("client_id");
-        String clientSecret = req.getParameter("client_secret");
-        String basic = req.getHeader("Authorization");
-        if (basic != null && basic.regionMatches(true, 0, "Basic ", 0, 6)) {
-            String[] pair = new String(Base64.getDecoder().decode(basic.substring(6).trim()), StandardCharsets.UTF_8).split(":", 2);
+        Map<String, String[]> params;
+        try {
+            params = req.getParameterMap();
+        } catch (BadMessageException | IllegalArgumentException | IllegalStateException e) {
+            // a body that is not a form (bad %-escapes, too large): the client's error, not ours
+            LOG.debug("Token request with an unreadable form: {}", e.toString());
+            error(resp, 400, "invalid_request", "AADSTS90023: Invalid STS request: the body is not a valid application/x-www-form-urlencoded form.");
+            return;
+        }
+        for (Map.Entry<String, String[]> p : params.entrySet()) {
+            if (p.getValue().length > 1) {
+                error(resp, 400, "invalid_request", "AADSTS90023: Invalid STS request: the parameter '" + printable(p.getKey()) + "' is given more than once.");
+                return;
+            }
+        }
+        String grant = param(params, "grant_type");
+        String clientId = param(params, "client_id");
+        String clientSecret = param(params, "client_secret");
+        String authorization = req.getHeader("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            String[] pair = basicCredentials(authorization.substring(6).trim());
+            if (pair == null) {
+                error(resp, 401, "invalid_client", "AADSTS7000216: The Authorization header does not hold Basic client credentials (base64 of 'client_id:client_secret').");
+                return;
+            }
             clientId = pair[0];
-            clientSecret = pair.length > 1 ? pair[1] : null;
+            clientSecret = pair[1];
         }
         if (grant == null) {
-            error(resp, 400, "invalid_request", "AADSTS900144: The request body must contain the following parameter: 'grant_type'.");
+            error(resp, 400, "invalid_request", missing("grant_type"));
             return;
         }
-        String audience = audience(req, v1);
-        if (audience == null) {
-            String asked = v1 ? req.getParameter("resource") : req.getParameter("scope");
-            error(resp, 400, "invalid_resource", "AADSTS500011: The resource principal named " + asked
-                    + " was not found in the tenant named " + TokenService.TENANT_ID + ".");
+        String asked = v1 ? param(params, "resource") : otherResource(param(params, "scope"));
+        if (v1 && asked == null) {
+            error(resp, 400, "invalid_request", missing("resource"));
             return;
         }
-        String org = authority.organizationUrl(req);
-        String issuer = v1 ? TokenService.issuerV1(org) : TokenService.issuerV2(org);
+        if (asked != null && !authority.isAudience(asked)) {
+            error(resp, 400, "invalid_resource", "AADSTS500011: The resource principal named " + printable(asked)
+                    + " was not found in the tenant named " + TokenService.TENANT_ID
+                    + ". This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant."
+                    + " You might have sent your authentication request to the wrong tenant.");
+            return;
+        }
+        String audience = authority.organizationUrl();
+        String issuer = v1 ? TokenService.issuerV1(audience) : TokenService.issuerV2(audience);
         switch (grant) {
             case "client_credentials" -> {
+                if (clientId == null) {
+                    error(resp, 400, "invalid_request", missing("client_id"));
+                    return;
+                }
                 UUID appId = guid(clientId);
                 Optional<Entity> app = appId == null ? Optional.empty() : runtime.principals().byApplicationId(appId);
                 if (app.isEmpty()) {
-                    error(resp, 400, "unauthorized_client", "AADSTS700016: Application with identifier '" + clientId
+                    error(resp, 400, "unauthorized_client", "AADSTS700016: Application with identifier '" + printable(clientId)
                             + "' was not found in the directory '" + TokenService.TENANT_ID + "'.");
                     return;
                 }
-                if (!runtime.credentials().verify(app.get().id(), clientSecret, true)) {
-                    error(resp, 401, "invalid_client", "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '" + clientId + "'.");
+                if (clientSecret == null) {
+                    error(resp, 401, "invalid_client", "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
                     return;
                 }
-                TokenService.Subject s = new TokenService.Subject(null, appId, null, (String) app.get().get("fullname"));
-                write(resp, 200, answer(runtime.tokens().issue(s, audience, issuer, v1), audience, v1, null, null, null));
+                switch (runtime.credentials().signIn(app.get().id(), clientSecret, true)) {
+                    case LOCKED -> error(resp, 400, "invalid_grant", LOCKED);
+                    case REFUSED -> error(resp, 401, "invalid_client", "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '" + appId + "'.");
+                    case ACCEPTED -> {
+                        TokenService.Subject s = new TokenService.Subject(null, appId, null, (String) app.get().get("fullname"));
+                        write(resp, 200, answer(runtime.tokens().issue(s, audience, issuer, v1), audience, v1, null, null, null));
+                    }
+                }
             }
             case "password" -> {
-                Optional<Entity> user = runtime.principals().byUserName(req.getParameter("username"));
-                if (user.isEmpty() || user.get().get("azureactivedirectoryobjectid") == null
-                        || !runtime.credentials().verify(user.get().id(), req.getParameter("password"), false)) {
-                    error(resp, 400, "invalid_grant", "AADSTS50126: Error validating credentials due to invalid username or password.");
+                String userName = param(params, "username");
+                String password = param(params, "password");
+                if (userName == null || password == null) {
+                    error(resp, 400, "invalid_request", missing(userName == null ? "username" : "password"));
                     return;
                 }
-                issueForUser(req, resp, user.get(), clientId, audience, issuer, v1);
+                Optional<Entity> user = runtime.principals().byUserName(userName);
+                if (user.isEmpty() || user.get().get("azureactivedirectoryobjectid") == null) {
+                    error(resp, 400, "invalid_grant", WRONG_PASSWORD);
+                    return;
+                }
+                switch (runtime.credentials().signIn(user.get().id(), password, false)) {
+                    case LOCKED -> error(resp, 400, "invalid_grant", LOCKED);
+                    case REFUSED -> error(resp, 400, "invalid_grant", WRONG_PASSWORD);
+                    case ACCEPTED -> issueForUser(params, resp, user.get(), clientId, audience, issuer, v1);
+                }
             }
             case "refresh_token" -> {
-                Optional<Entity> user = refreshTokenUser(req.getParameter("refresh_token"));
-                if (user.isEmpty()) {
+                String refresh = param(params, "refresh_token");
+                if (refresh == null) {
+                    error(resp, 400, "invalid_request", missing("refresh_token"));
+                    return;
+                }
+                Optional<Entity> user = refreshTokenUser(refresh);
+                if (user.isEmpty() || user.get().get("azureactivedirectoryobjectid") == null) {
                     error(resp, 400, "invalid_grant", "AADSTS9002313: Invalid request. Request is malformed or invalid.");
                     return;
                 }
-                issueForUser(req, resp, user.get(), clientId, audience, issuer, v1);
+                issueForUser(params, resp, user.get(), clientId, audience, issuer, v1);
             }
-            default -> error(resp, 400, "unsupported_grant_type", "AADSTS70003: The app requested an unsupported grant type '" + grant + "'.");
+            default -> error(resp, 400, "unsupported_grant_type", "AADSTS70003: The app requested an unsupported grant type '" + printable(grant) + "'.");
         }
     }
 
-    private void issueForUser(HttpServletRequest req, HttpServletResponse resp, Entity user, String clientId, String audience,
+    /** Tokens for an interactive user whose credentials (or refresh token) were accepted, unless the user is disabled. */
+    private void issueForUser(Map<String, String[]> params, HttpServletResponse resp, Entity user, String clientId, String audience,
                               String issuer, boolean v1) throws IOException {
+        if (Boolean.TRUE.equals(user.get("isdisabled"))) {
+            error(resp, 400, "invalid_grant", "AADSTS50057: The user account is disabled. The account has been disabled by an administrator.");
+            return;
+        }
         UUID oid = (UUID) user.get("azureactivedirectoryobjectid");
         String name = (String) user.get("domainname");
-        TokenService.Subject s = new TokenService.Subject(oid, guid(clientId), name, (String) user.get("fullname"));
+        // the token names the client only by an application id; anything else is the public client
+        UUID client = guid(clientId);
+        TokenService.Subject s = new TokenService.Subject(oid, client, name, (String) user.get("fullname"));
         String access = runtime.tokens().issue(s, audience, issuer, v1);
-        String scope = req.getParameter("scope") == null ? "" : req.getParameter("scope");
-        String idToken = scope.contains("openid") || v1 ? idToken(s, clientId, issuer) : null;
+        String scope = param(params, "scope") == null ? "" : param(params, "scope");
+        String idToken = scope.contains("openid") || v1 ? idToken(s, client, issuer) : null;
         String clientInfo = Base64.getUrlEncoder().withoutPadding().encodeToString(
                 ("{\"uid\":\"" + oid + "\",\"utid\":\"" + TokenService.TENANT_ID + "\"}").getBytes(StandardCharsets.UTF_8));
         write(resp, 200, answer(access, audience, v1, refreshToken(user.id()), idToken, clientInfo));
@@ -194,10 +268,10 @@ public final class TokenEndpointServlet extends HttpServlet {
         return m;
     }
 
-    private String idToken(TokenService.Subject s, String clientId, String issuer) {
+    private String idToken(TokenService.Subject s, UUID client, String issuer) {
         Instant now = Instant.now();
         return Jwts.builder().header().keyId(runtime.tokens().keys().keyId()).and()
-                .audience().add(clientId == null ? TokenService.PUBLIC_CLIENT_ID : clientId).and().issuer(issuer)
+                .audience().add(client == null ? TokenService.PUBLIC_CLIENT_ID : client.toString()).and().issuer(issuer)
                 .subject(s.objectId().toString()).issuedAt(Date.from(now)).notBefore(Date.from(now)).expiration(Date.from(now.plusSeconds(EXPIRES_IN)))
                 .claim("oid", s.objectId().toString()).claim("tid", TokenService.TENANT_ID).claim("preferred_username", s.userName())
                 .claim("name", s.name()).claim("ver", "2.0")
@@ -227,32 +301,54 @@ public final class TokenEndpointServlet extends HttpServlet {
         }
     }
 
-    /** The organization URL a token request asks for (v2 scope or v1 resource), if it is this organization. */
-    private String audience(HttpServletRequest req, boolean v1) {
-        String asked = v1 ? req.getParameter("resource") : firstResourceScope(req.getParameter("scope"));
-        if (asked == null) {
-            return v1 ? null : authority.organizationUrl(req);
+    /**
+     * The first resource a v2 scope names that is not this organization (its scheme and authority), or null when
+     * every resource it names is this one (or it names none: the organization is then meant).
+     */
+    private String otherResource(String scope) {
+        if (scope == null) {
+            return null;
         }
-        String a = asked.endsWith("/") ? asked.substring(0, asked.length() - 1) : asked;
-        for (String accepted : authority.audiences(req)) {
-            if (accepted.equalsIgnoreCase(a)) {
-                return authority.organizationUrl(req);
+        for (String s : scope.trim().split("\\s+")) {
+            int scheme = s.indexOf("://");
+            if (scheme < 0) {
+                continue;
+            }
+            int slash = s.indexOf('/', scheme + 3);
+            String resource = slash < 0 ? s : s.substring(0, slash);
+            if (!authority.isAudience(resource)) {
+                return resource;
             }
         }
         return null;
     }
 
-    private static String firstResourceScope(String scope) {
-        if (scope == null) {
+    /** The one value of a form parameter, or null when it is absent or empty. */
+    private static String param(Map<String, String[]> params, String name) {
+        String[] v = params.get(name);
+        return v == null || v.length == 0 || v[0].isEmpty() ? null : v[0];
+    }
+
+    /** {@code client_id} and {@code client_secret} from the base64 of an Authorization: Basic header, or null when it holds none. */
+    private static String[] basicCredentials(String encoded) {
+        byte[] decoded;
+        try {
+            decoded = Base64.getDecoder().decode(encoded);
+        } catch (IllegalArgumentException e) {
             return null;
         }
-        for (String s : scope.trim().split("\\s+")) {
-            if (s.contains("://")) {
-                int slash = s.indexOf('/', s.indexOf("://") + 3);
-                return slash < 0 ? s : s.substring(0, slash);
-            }
-        }
-        return null;
+        String[] pair = new String(decoded, StandardCharsets.UTF_8).split(":", 2);
+        return pair.length == 2 && !pair[0].isEmpty() ? pair : null;
+    }
+
+    private static String missing(String parameter) {
+        return "AADSTS900144: The request body must contain the following parameter: '" + parameter + "'.";
+    }
+
+    /** A value the caller sent, shortened and stripped of control characters, for an error description. */
+    private static String printable(String value) {
+        String v = value.replaceAll("\\p{Cntrl}", "?");
+        return v.length() > 200 ? v.substring(0, 200) + "…" : v;
     }
 
     private static UUID guid(String s) {

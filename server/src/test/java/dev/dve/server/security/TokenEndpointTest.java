@@ -144,4 +144,167 @@ class TokenEndpointTest extends EmulatorTest {
         assertTrue(c.getAudience().contains(server.baseUrl()));
         assertEquals(server.baseUrl() + "/" + TENANT + "/v2.0", c.getIssuer());
     }
+
+    private Response tokenRequest(String form, String... headers) {
+        String[] h = new String[headers.length + 2];
+        h[0] = "Content-Type";
+        h[1] = "application/x-www-form-urlencoded";
+        System.arraycopy(headers, 0, h, 2, headers.length);
+        return anonymous.send("POST", "/" + TENANT + "/oauth2/v2.0/token", form, h);
+    }
+
+    private static void assertEntraError(Response r, int status, String error, String code) {
+        assertEquals(status, r.status(), r.body());
+        assertTrue(r.header("Content-Type").startsWith("application/json"), r.header("Content-Type"));
+        assertEquals(error, r.json().path("error").asText(), r.body());
+        assertTrue(r.json().path("error_description").asText().startsWith(code), r.body());
+    }
+
+    @Test
+    void theHostHeaderDoesNotChooseTheOrganization() {
+        Response evil = tokenRequest(WebApi.form("grant_type", "client_credentials", "client_id", APP_CLIENT_ID, "client_secret", APP_SECRET,
+                "scope", "http://evil.example/.default"), "Host", "evil.example");
+        assertEntraError(evil, 400, "invalid_resource", "AADSTS500011");
+        Response v1 = anonymous.send("POST", "/" + TENANT + "/oauth2/token", WebApi.form("grant_type", "client_credentials", "client_id", APP_CLIENT_ID,
+                "client_secret", APP_SECRET, "resource", "http://evil.example"), "Content-Type", "application/x-www-form-urlencoded", "Host", "evil.example");
+        assertEntraError(v1, 400, "invalid_resource", "AADSTS500011");
+
+        // asked through a forged Host for the real organization, the token still names the organization
+        Response ours = tokenRequest(WebApi.form("grant_type", "client_credentials", "client_id", APP_CLIENT_ID, "client_secret", APP_SECRET,
+                "scope", server.baseUrl() + "/.default"), "Host", "evil.example");
+        assertEquals(200, ours.status(), ours.body());
+        String token = ours.json().path("access_token").asText();
+        assertEquals("00000000-0000-0000-0000-000000000101", whoAmI(token));
+        JsonNode config = anonymous.get("/" + TENANT + "/v2.0/.well-known/openid-configuration", "Host", "evil.example").json();
+        assertEquals(server.baseUrl() + "/" + TENANT + "/oauth2/v2.0/token", config.path("token_endpoint").asText());
+    }
+
+    @Test
+    void loopbackAliasesOfTheOrganizationAreAccepted() {
+        String port = String.valueOf(server.port());
+        for (String alias : new String[]{"http://127.0.0.1:" + port, "http://[::1]:" + port, "HTTP://LOCALHOST:" + port + "/"}) {
+            Response r = tokenRequest(WebApi.form("grant_type", "client_credentials", "client_id", APP_CLIENT_ID, "client_secret", APP_SECRET,
+                    "scope", alias + "/.default"));
+            assertEquals(200, r.status(), alias + ": " + r.body());
+            assertEquals("00000000-0000-0000-0000-000000000101", whoAmI(r.json().path("access_token").asText()));
+        }
+        for (String other : new String[]{"http://localhost:1", "https://localhost:" + port + "@evil.example", "http://localhost." + port}) {
+            Response r = tokenRequest(WebApi.form("grant_type", "client_credentials", "client_id", APP_CLIENT_ID, "client_secret", APP_SECRET,
+                    "scope", other + "/.default"));
+            assertEntraError(r, 400, "invalid_resource", "AADSTS500011");
+        }
+    }
+
+    @Test
+    void aDisabledUserGetsNoNewToken() {
+        Response signedIn = anonymous.postForm("/" + TENANT + "/oauth2/v2.0/token", WebApi.form("grant_type", "password",
+                "username", "basic@emulator.local", "password", "Passw0rd!", "scope", server.baseUrl() + "/user_impersonation offline_access"));
+        assertEquals(200, signedIn.status(), signedIn.body());
+        assertEquals(204, api.patch("systemusers(00000000-0000-0000-0000-000000000105)", "{\"isdisabled\":true}").status());
+
+        Response password = anonymous.postForm("/" + TENANT + "/oauth2/v2.0/token", WebApi.form("grant_type", "password",
+                "username", "basic@emulator.local", "password", "Passw0rd!", "scope", server.baseUrl() + "/.default"));
+        assertEntraError(password, 400, "invalid_grant", "AADSTS50057");
+        Response refresh = anonymous.postForm("/" + TENANT + "/oauth2/v2.0/token", WebApi.form("grant_type", "refresh_token",
+                "refresh_token", signedIn.json().path("refresh_token").asText(), "scope", server.baseUrl() + "/user_impersonation"));
+        assertEntraError(refresh, 400, "invalid_grant", "AADSTS50057");
+        Response v1 = anonymous.postForm("/" + TENANT + "/oauth2/token", WebApi.form("grant_type", "password",
+                "username", "basic@emulator.local", "password", "Passw0rd!", "resource", server.baseUrl()));
+        assertEntraError(v1, 400, "invalid_grant", "AADSTS50057");
+        // a wrong password to a disabled account says nothing about the account
+        Response wrong = anonymous.postForm("/" + TENANT + "/oauth2/v2.0/token", WebApi.form("grant_type", "password",
+                "username", "basic@emulator.local", "password", "nope", "scope", server.baseUrl() + "/.default"));
+        assertEntraError(wrong, 400, "invalid_grant", "AADSTS50126");
+
+        assertEquals(204, api.patch("systemusers(00000000-0000-0000-0000-000000000105)", "{\"isdisabled\":false}").status());
+        assertEquals("00000000-0000-0000-0000-000000000105", whoAmI(anonymous.passwordToken("basic@emulator.local", "Passw0rd!")));
+    }
+
+    private Response passwordGrant(String user, String password) {
+        return anonymous.postForm("/" + TENANT + "/oauth2/v2.0/token", WebApi.form("grant_type", "password",
+                "username", user, "password", password, "scope", server.baseUrl() + "/.default"));
+    }
+
+    private Response clientCredentials(String secret) {
+        return anonymous.postForm("/" + TENANT + "/oauth2/v2.0/token", WebApi.form("grant_type", "client_credentials",
+                "client_id", APP_CLIENT_ID, "client_secret", secret, "scope", server.baseUrl() + "/.default"));
+    }
+
+    @Test
+    void repeatedWrongPasswordsLockTheAccountForAMinute() {
+        for (int i = 1; i <= 10; i++) {
+            assertEntraError(passwordGrant("basic@emulator.local", "guess-" + i), 400, "invalid_grant", "AADSTS50126");
+        }
+        assertEntraError(passwordGrant("basic@emulator.local", "Passw0rd!"), 400, "invalid_grant", "AADSTS50053");
+        assertEquals("00000000-0000-0000-0000-000000000104", whoAmI(anonymous.passwordToken("runner@emulator.local", "Passw0rd!")),
+                "another user is not locked out");
+
+        assertEquals(200, anonymous.post("/admin/clock", "{\"advance\":\"PT30S\"}").status());
+        assertEntraError(passwordGrant("basic@emulator.local", "Passw0rd!"), 400, "invalid_grant", "AADSTS50053");
+        assertEquals(200, anonymous.post("/admin/clock", "{\"advance\":\"PT31S\"}").status());
+        assertEquals("00000000-0000-0000-0000-000000000105", whoAmI(anonymous.passwordToken("basic@emulator.local", "Passw0rd!")),
+                "the right password works once the lockout is over");
+        // the success started the count afresh: nine more failures do not lock
+        for (int i = 1; i <= 9; i++) {
+            assertEntraError(passwordGrant("basic@emulator.local", "again-" + i), 400, "invalid_grant", "AADSTS50126");
+        }
+        assertEquals(200, passwordGrant("basic@emulator.local", "Passw0rd!").status());
+    }
+
+    @Test
+    void aLockoutHoldsOnEveryNodeOfTheDatabase() throws Exception {
+        dev.dve.store.DatabaseConfig db = server.runtime().config().database();
+        try (dev.dve.server.EmulatorServer other = new dev.dve.server.EmulatorServer(dev.dve.server.EmulatorConfig.embedded()
+                .withDatabase(db.jdbcUrl(), db.user(), db.password()).withNodeId("other")).start()) {
+            WebApi b = new WebApi(other.baseUrl());
+            for (int i = 1; i <= 10; i++) {
+                WebApi node = i % 2 == 0 ? anonymous : b;
+                Response r = node.postForm("/" + TENANT + "/oauth2/v2.0/token", WebApi.form("grant_type", "password",
+                        "username", "maker@emulator.local", "password", "guess-" + i, "scope", node.base() + "/.default"));
+                assertEntraError(r, 400, "invalid_grant", "AADSTS50126");
+            }
+            Response onB = b.postForm("/" + TENANT + "/oauth2/v2.0/token", WebApi.form("grant_type", "password",
+                    "username", "maker@emulator.local", "password", "Passw0rd!", "scope", b.base() + "/.default"));
+            assertEntraError(onB, 400, "invalid_grant", "AADSTS50053");
+            assertEntraError(passwordGrant("maker@emulator.local", "Passw0rd!"), 400, "invalid_grant", "AADSTS50053");
+        }
+    }
+
+    @Test
+    void repeatedWrongClientSecretsLockTheApplicationForAMinute() {
+        for (int i = 1; i <= 10; i++) {
+            assertEntraError(clientCredentials("guess-" + i), 401, "invalid_client", "AADSTS7000215");
+        }
+        assertEntraError(clientCredentials(APP_SECRET), 400, "invalid_grant", "AADSTS50053");
+        assertEquals(200, api.get("WhoAmI").status(), "tokens issued before still work");
+        assertEquals(200, anonymous.post("/admin/clock", "{\"advance\":\"PT61S\"}").status());
+        Response after = clientCredentials(APP_SECRET);
+        assertEquals(200, after.status(), after.body());
+        assertEquals("00000000-0000-0000-0000-000000000101", whoAmI(after.json().path("access_token").asText()));
+    }
+
+    @Test
+    void malformedTokenRequestsAnswerEntraErrorsNotServerErrors() {
+        String ok = WebApi.form("grant_type", "client_credentials", "scope", server.baseUrl() + "/.default");
+        assertEntraError(tokenRequest(ok, "Authorization", "Basic !!!!"), 401, "invalid_client", "AADSTS");
+        assertEntraError(tokenRequest(ok, "Authorization", "Basic " + Base64.getEncoder().encodeToString("no-colon".getBytes())), 401, "invalid_client", "AADSTS");
+        Response basic = tokenRequest(ok, "Authorization", "Basic " + Base64.getEncoder().encodeToString((APP_CLIENT_ID + ":" + APP_SECRET).getBytes()));
+        assertEquals(200, basic.status(), "well-formed Basic credentials work: " + basic.body());
+
+        assertEntraError(tokenRequest("grant_type=%zz&client_id=%%"), 400, "invalid_request", "AADSTS");
+        assertEntraError(tokenRequest("grant_type=client_credentials&grant_type=password"), 400, "invalid_request", "AADSTS");
+        assertEntraError(anonymous.send("POST", "/" + TENANT + "/oauth2/v2.0/token", "{\"grant_type\":\"client_credentials\"}"), 400, "invalid_request", "AADSTS900144");
+        assertEntraError(tokenRequest(""), 400, "invalid_request", "AADSTS900144");
+        assertEntraError(tokenRequest(WebApi.form("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer")), 400, "unsupported_grant_type", "AADSTS70003");
+        assertEntraError(tokenRequest(WebApi.form("grant_type", "client_credentials")), 400, "invalid_request", "AADSTS900144");
+        assertEntraError(tokenRequest(WebApi.form("grant_type", "client_credentials", "client_id", APP_CLIENT_ID)), 401, "invalid_client", "AADSTS7000218");
+        assertEntraError(tokenRequest(WebApi.form("grant_type", "password")), 400, "invalid_request", "AADSTS900144");
+        assertEntraError(tokenRequest(WebApi.form("grant_type", "password", "username", "basic@emulator.local")), 400, "invalid_request", "AADSTS900144");
+        assertEntraError(tokenRequest(WebApi.form("grant_type", "refresh_token")), 400, "invalid_request", "AADSTS900144");
+        assertEntraError(tokenRequest(WebApi.form("grant_type", "refresh_token", "refresh_token", "!!!")), 400, "invalid_grant", "AADSTS9002313");
+        assertEntraError(anonymous.postForm("/" + TENANT + "/oauth2/token", WebApi.form("grant_type", "client_credentials", "client_id", APP_CLIENT_ID,
+                "client_secret", APP_SECRET)), 400, "invalid_request", "AADSTS900144");
+        assertEntraError(tokenRequest(WebApi.form("grant_type", "client_credentials", "client_id", "not-a-guid", "client_secret", "x")), 400, "unauthorized_client", "AADSTS700016");
+        assertEntraError(tokenRequest("x".repeat(300_000)), 400, "invalid_request", "AADSTS");
+    }
 }

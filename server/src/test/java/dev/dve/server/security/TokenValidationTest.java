@@ -132,4 +132,53 @@ class TokenValidationTest extends EmulatorTest {
         assertEquals(400, anonymous.withToken(basic).post("accounts", "{\"name\":\"x\"}").status());
         assertEquals(3, api.get("accounts?$count=true").json().path("@odata.count").asInt(), "nothing written");
     }
+
+    @Test
+    void theHostHeaderDoesNotWidenTheAcceptedAudience() {
+        // signed with the emulator's own key, for the organization a forged Host header names
+        TokenService.Subject basic = new TokenService.Subject(java.util.UUID.fromString(BASIC_OID), null, "basic@emulator.local", "Basic");
+        String evil = server.runtime().tokens().issue(basic, "http://evil.example", TokenService.issuerV2("http://evil.example"), false);
+        Response r = anonymous.withToken(evil).get("WhoAmI", "Host", "evil.example");
+        assertEquals(401, r.status(), r.body());
+        assertTrue(r.header("WWW-Authenticate").startsWith("Bearer authorization_uri=" + server.baseUrl() + "/"), r.header("WWW-Authenticate"));
+        String ours = server.runtime().tokens().issue(basic, server.baseUrl(), TokenService.issuerV2(server.baseUrl()), false);
+        assertEquals(200, anonymous.withToken(ours).get("WhoAmI", "Host", "evil.example").status(), "the organization's token works whatever the Host");
+        String aliased = server.runtime().tokens().issue(basic, "http://127.0.0.1:" + server.port(), TokenService.issuerV2("http://127.0.0.1:" + server.port()), false);
+        assertEquals(200, anonymous.withToken(aliased).get("WhoAmI").status(), "a loopback alias of the organization is accepted");
+    }
+
+    @Test
+    void refusalsGiveAShortReasonAndNeverTheLibrarysDetail() throws Exception {
+        String n = anonymous.get("/" + TENANT + "/discovery/v2.0/keys").json().path("keys").get(0).path("n").asText();
+        String payload = b64("{\"aud\":\"" + server.baseUrl() + "\",\"oid\":\"" + BASIC_OID + "\",\"exp\":" + (Instant.now().getEpochSecond() + 600) + "}");
+        String[] headers = {
+                "{\"alg\":\"RS256\",\"kid\":\"<kid-echo>\"}",
+                "{\"alg\":\"HS384\",\"kid\":\"<alg-echo>\"}",
+                "{\"alg\":\"RS256\",\"jwk\":{\"kty\":\"RSA\",\"n\":\"" + n + "\",\"e\":\"AQAB\"}}",
+                "{\"alg\":\"RS256\",\"jwk\":{\"kty\":\"RSA\",\"n\":\"" + n.substring(0, 40) + "\",\"e\":\"!!\"}}",
+                "{\"alg\":\"ES256\",\"jwk\":{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"" + n.substring(0, 43) + "\",\"y\":\"" + n.substring(43, 86) + "\"}}",
+                "{\"alg\":\"RS256\",\"zip\":\"DEF\",\"crit\":[\"<crit-echo>\"],\"<crit-echo>\":1}",
+                "not json <header-echo>",
+        };
+        for (String h : headers) {
+            String token = b64(h) + "." + payload + "." + b64("signature <sig-echo>");
+            Response r = anonymous.withToken(token).get("WhoAmI");
+            assertEquals(401, r.status(), h + ": " + r.body());
+            String message = r.errorMessage();
+            assertTrue(message.length() <= 80, h + " -> " + message);
+            for (String leak : new String[]{"echo", n.substring(0, 20), "modulus", "Exception", "jsonwebtoken", "RSA", "{", "'"}) {
+                assertTrue(!message.contains(leak), h + " -> " + message + " (contains " + leak + ")");
+            }
+            assertTrue(!r.header("WWW-Authenticate").contains("echo"), r.header("WWW-Authenticate"));
+        }
+        Map<String, Object> wrongAudience = claims();
+        wrongAudience.put("aud", "https://<aud-echo>.example");
+        Response r = anonymous.withToken(TokenService.mintForTests(SECRET, wrongAudience, Duration.ofMinutes(5))).get("WhoAmI");
+        assertEquals(401, r.status());
+        assertTrue(!r.errorMessage().contains("echo"), r.errorMessage());
+    }
+
+    private static String b64(String s) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
 }
