@@ -23,7 +23,8 @@ public final class AdminRoutes {
                 .add("POST", "/custom-activities", body -> customActivity(runtime, body))
                 .add("POST", "/reset", body -> AdminResponse.ok(Map.of("records", runtime.reset(), "now", runtime.now().toString())))
                 .add("GET", "/clock", body -> AdminResponse.ok(clock(runtime)))
-                .add("POST", "/clock", body -> setClock(runtime, body));
+                .add("POST", "/clock", body -> setClock(runtime, body))
+                .add("POST", "/async/run-until-idle", body -> runUntilIdle(runtime, body));
     }
 
     private static AdminResponse health(OrganizationRuntime runtime, String nodeId) {
@@ -70,6 +71,23 @@ public final class AdminRoutes {
         }
         runtime.workflows().customActivities().register(type, url);
         return AdminResponse.ok(Map.of("type", type, "url", url));
+    }
+
+    /** Runs every due job on this node until none is due by the emulator clock: {"limit": n} caps how many (default 10 000). */
+    private static AdminResponse runUntilIdle(OrganizationRuntime runtime, JsonNode body) {
+        int limit = body.path("limit").asInt(10_000);
+        if (limit <= 0) {
+            throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "\"limit\" must be a positive number of jobs.");
+        }
+        dev.dve.engine.async.AsyncService.IdleReport r = runtime.async().runUntilIdle(limit);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("jobs", r.jobs());
+        for (String outcome : java.util.List.of("succeeded", "failed", "canceled", "waiting", "retrying", "suspended")) {
+            m.put(outcome, r.byOutcome().getOrDefault(outcome, 0));
+        }
+        r.byOutcome().forEach(m::putIfAbsent);
+        m.put("now", runtime.now().toString());
+        return AdminResponse.ok(m);
     }
 
     private static Map<String, Object> clock(OrganizationRuntime runtime) {
