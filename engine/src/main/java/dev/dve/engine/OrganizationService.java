@@ -426,6 +426,12 @@ public final class OrganizationService {
         if (p != null) {
             access.requireEntity(p, e, AccessRight.WRITE);
         }
+        // Writers of one row queue on its lock: the version compared below and the values merged into formulas are
+        // then those of the row this update overwrites, so a caller without an ETag never loses a race (last writer
+        // wins) and one with an ETag loses only when the row really moved on.
+        if (!store.lock(c, e, changes.id())) {
+            throw DataverseFault.notFound(e.logicalName(), changes.id());
+        }
         Entity existing = store.retrieve(c, e.logicalName(), changes.id(), null, false)
                 .orElseThrow(() -> DataverseFault.notFound(e.logicalName(), changes.id()));
         if (p != null) {
@@ -478,6 +484,8 @@ public final class OrganizationService {
             setIfPresent(e, row, "modifiedonbehalfby", new EntityReference("systemuser", caller.onBehalfOf()));
         }
         setIfPresent(e, row, "versionnumber", store.nextVersion(c));
+        // Other transactions wait on the lock, so only a nested operation of this one (a workflow it triggered) can
+        // have moved the version since the read; refuse rather than write formulas computed from a stale row.
         if (!store.update(c, row, currentVersion)) {
             throw versionMismatch();
         }
@@ -492,6 +500,10 @@ public final class OrganizationService {
             requireClientWritable(p, e, "Delete");
             if (p != null) {
                 access.requireEntity(p, e, AccessRight.DELETE);
+            }
+            // As in update: a delete waits for the row's writers and then deletes what they left, or finds nothing.
+            if (!store.lock(c, e, id)) {
+                throw DataverseFault.notFound(e.logicalName(), id);
             }
             Entity existing = store.retrieve(c, e.logicalName(), id, null, false)
                     .orElseThrow(() -> DataverseFault.notFound(e.logicalName(), id));

@@ -27,6 +27,9 @@ public final class Database implements AutoCloseable {
         hc.setAutoCommit(false);
         hc.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         hc.setConnectionTimeout(10_000);
+        if (dialect.connectionSetup() != null) {
+            hc.setConnectionInitSql(dialect.connectionSetup());
+        }
         hc.setPoolName("dve-" + Integer.toHexString(System.identityHashCode(this)));
         this.dataSource = new HikariDataSource(hc);
     }

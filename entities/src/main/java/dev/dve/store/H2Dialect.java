@@ -47,6 +47,15 @@ public final class H2Dialect implements SqlDialect {
         return part == dev.dve.query.Aggregation.DatePart.WEEK ? "ISO_WEEK(" + column + ")" : SqlDialect.super.datePart(part, column);
     }
 
+    /**
+     * Writers of one row queue on its lock. H2 gives up after 2 seconds by default, which twenty writers of one busy
+     * row exceed; wait as long as MariaDB does by default (innodb_lock_wait_timeout, 50 s) so both stores behave alike.
+     */
+    @Override
+    public String connectionSetup() {
+        return "SET LOCK_TIMEOUT 50000";
+    }
+
     @Override
     public boolean isDuplicateKey(SQLException e) {
         return "23505".equals(e.getSQLState());

@@ -119,6 +119,22 @@ public final class RecordStore {
         }
     }
 
+    /**
+     * Locks a row until this transaction ends and tells whether it exists. Other writers of the row wait for the
+     * lock, so what this transaction reads of the row afterwards is its latest committed version and stays so until
+     * the transaction's own write: a read-modify-write cannot interleave with another.
+     */
+    public boolean lock(Connection c, EntityMetadata e, UUID id) throws SQLException {
+        String sql = "SELECT " + dialect.quote(e.primaryIdAttribute()) + " FROM " + dialect.quote(e.tableName())
+                + " WHERE " + dialect.quote(e.primaryIdAttribute()) + " = ?" + dialect.forUpdate();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, id.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     public boolean exists(Connection c, EntityMetadata e, UUID id) throws SQLException {
         String sql = "SELECT 1 FROM " + dialect.quote(e.tableName()) + " WHERE " + dialect.quote(e.primaryIdAttribute()) + " = ?";
         try (PreparedStatement ps = c.prepareStatement(sql)) {

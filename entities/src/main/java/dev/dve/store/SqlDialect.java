@@ -44,6 +44,19 @@ public interface SqlDialect {
         return "CREATE SEQUENCE IF NOT EXISTS " + quote(sequence) + " START WITH 1000 INCREMENT BY 1";
     }
 
+    /**
+     * Row-lock clause: the selected rows stay locked by this transaction until it ends, and a reader that needs them
+     * waits for the holder instead of reading a version that is about to change. Both databases spell it the same.
+     */
+    default String forUpdate() {
+        return " FOR UPDATE";
+    }
+
+    /** Session settings run on every new connection, or null for none. */
+    default String connectionSetup() {
+        return null;
+    }
+
     /** Row-lock clause that skips rows other transactions hold. */
     default String forUpdateSkipLocked() {
         return " FOR UPDATE SKIP LOCKED";
