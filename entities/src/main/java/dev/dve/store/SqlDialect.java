@@ -52,6 +52,16 @@ public interface SqlDialect {
         return " FOR UPDATE";
     }
 
+    /**
+     * A clause that turns an INSERT whose primary key is taken into a no-op holding the existing row's exclusive lock,
+     * or null where a plain INSERT that fails on a duplicate key leaves no lock behind (H2), so that the requests that
+     * lost an insert race can go on to lock and update the row one after another. {@code key} is the quoted
+     * primary-key column.
+     */
+    default String keepExistingOnDuplicateKey(String key) {
+        return null;
+    }
+
     /** Session settings run on every new connection, or null for none. */
     default String connectionSetup() {
         return null;
