@@ -209,6 +209,18 @@ public final class OrganizationService {
     }
 
     private UUID createInTransaction(Connection c, CallerContext caller, Payload payload) throws SQLException {
+        return createInTransaction(c, caller, payload, false);
+    }
+
+    /** An upsert's create found its id inserted meanwhile by another request. */
+    private static final class IdTaken extends RuntimeException {
+        IdTaken() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** With {@code upsertTarget}, a row of the same id inserted meanwhile by another request throws {@link IdTaken}. */
+    private UUID createInTransaction(Connection c, CallerContext caller, Payload payload, boolean upsertTarget) throws SQLException {
         Entity entity = payload.entity();
         for (Payload.BoundInsert b : payload.before()) {
             UUID relatedId = createInTransaction(c, caller, b.related());
@@ -231,7 +243,11 @@ public final class OrganizationService {
         checkDepth(caller);
         pipeline.preOperation(EventPipeline.Message.CREATE, caller, e, null, row);
         recheck(e, row);
-        store.insert(c, row);
+        if (!upsertTarget) {
+            store.insert(c, row);
+        } else if (!store.insertUnlessPresent(c, row)) {
+            throw new IdTaken();
+        }
         pipeline.postOperation(EventPipeline.Message.CREATE, caller, e, null, row);
         for (Payload.RelatedInsert r : payload.after()) {
             r.related().entity().set(r.lookupAttribute(), new EntityReference(e.logicalName(), row.id()));
@@ -444,6 +460,12 @@ public final class OrganizationService {
         if (p != null) {
             access.requireEntity(p, e, AccessRight.WRITE);
         }
+        // Writers of one row queue on its lock: the version compared below and the values merged into formulas are
+        // then those of the row this update overwrites, so a caller without an ETag never loses a race (last writer
+        // wins) and one with an ETag loses only when the row really moved on.
+        if (!store.lock(c, e, changes.id())) {
+            throw DataverseFault.notFound(e.logicalName(), changes.id());
+        }
         Entity existing = store.retrieve(c, e.logicalName(), changes.id(), null, false)
                 .orElseThrow(() -> DataverseFault.notFound(e.logicalName(), changes.id()));
         if (p != null) {
@@ -496,6 +518,8 @@ public final class OrganizationService {
             setIfPresent(e, row, "modifiedonbehalfby", new EntityReference("systemuser", caller.onBehalfOf()));
         }
         setIfPresent(e, row, "versionnumber", store.nextVersion(c));
+        // Other transactions wait on the lock, so only a nested operation of this one (a workflow it triggered) can
+        // have moved the version since the read; refuse rather than write formulas computed from a stale row.
         if (!store.update(c, row, currentVersion)) {
             throw versionMismatch();
         }
@@ -510,6 +534,10 @@ public final class OrganizationService {
             requireClientWritable(p, e, "Delete");
             if (p != null) {
                 access.requireEntity(p, e, AccessRight.DELETE);
+            }
+            // As in update: a delete waits for the row's writers and then deletes what they left, or finds nothing.
+            if (!store.lock(c, e, id)) {
+                throw DataverseFault.notFound(e.logicalName(), id);
             }
             Entity existing = store.retrieve(c, e.logicalName(), id, null, false)
                     .orElseThrow(() -> DataverseFault.notFound(e.logicalName(), id));
@@ -533,26 +561,36 @@ public final class OrganizationService {
         });
     }
 
-    /** Creates the record with the payload's id when it does not exist, updates it when it does. */
+    /**
+     * Creates the record with the payload's id when it does not exist, updates it when it does. Concurrent upserts of
+     * one new id create it once; the others update the row the winner created.
+     */
     public UpsertResult upsert(CallerContext caller, Payload payload, UpsertMode mode, Long expectedVersion) {
         Entity entity = payload.entity();
         EntityMetadata e = entity(entity.logicalName());
         return database.inTransaction(c -> {
-            boolean exists = store.exists(c, e, entity.id());
-            if (exists) {
-                if (mode == UpsertMode.CREATE_ONLY) {
-                    throw new DataverseFault(ErrorCode.DUPLICATE_RECORD, "A record with matching key values already exists.");
+            while (!store.lock(c, e, entity.id())) {
+                if (mode == UpsertMode.UPDATE_ONLY || expectedVersion != null) {
+                    throw DataverseFault.notFound(e.logicalName(), entity.id());
                 }
-                if (!payload.before().isEmpty() || !payload.after().isEmpty()) {
-                    throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "Deep insert is only supported when creating a record.");
+                try {
+                    // Under a savepoint: when another request inserts the id between the look above and this insert,
+                    // what this create wrote (pre-operation steps, deep inserts) is undone and the upsert looks again,
+                    // now finding the other request's committed row (it goes round again only if that row was
+                    // deleted meanwhile too).
+                    return new UpsertResult(database.undoOnFailure(c, t -> createInTransaction(t, caller, payload, true)), true);
+                } catch (IdTaken taken) {
+                    // look again
                 }
-                updateInTransaction(c, caller, entity, expectedVersion);
-                return new UpsertResult(entity.id(), false);
             }
-            if (mode == UpsertMode.UPDATE_ONLY || expectedVersion != null) {
-                throw DataverseFault.notFound(e.logicalName(), entity.id());
+            if (mode == UpsertMode.CREATE_ONLY) {
+                throw new DataverseFault(ErrorCode.DUPLICATE_RECORD, "A record with matching key values already exists.");
             }
-            return new UpsertResult(createInTransaction(c, caller, payload), true);
+            if (!payload.before().isEmpty() || !payload.after().isEmpty()) {
+                throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "Deep insert is only supported when creating a record.");
+            }
+            updateInTransaction(c, caller, entity, expectedVersion);
+            return new UpsertResult(entity.id(), false);
         });
     }
 

@@ -108,6 +108,23 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs part of a transaction under a savepoint: when the part throws, what it wrote is undone and the rest of the
+     * transaction goes on (the exception still propagates, for the caller to decide).
+     */
+    public <T> T undoOnFailure(Connection c, SqlWork<T> part) throws SQLException {
+        java.sql.Savepoint before = c.setSavepoint();
+        T result;
+        try {
+            result = part.run(c);
+        } catch (SQLException | RuntimeException | Error e) {
+            c.rollback(before);
+            throw e;
+        }
+        c.releaseSavepoint(before);
+        return result;
+    }
+
     private static void rollbackQuietly(Connection c) {
         try {
             c.rollback();

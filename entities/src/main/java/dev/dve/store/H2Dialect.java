@@ -48,9 +48,14 @@ public final class H2Dialect implements SqlDialect {
         return part == dev.dve.query.Aggregation.DatePart.WEEK ? "ISO_WEEK(" + column + ")" : SqlDialect.super.datePart(part, column);
     }
 
+    /**
+     * Writers of one row queue on its lock. H2 gives up after 2 seconds by default, which twenty writers of one busy
+     * row exceed; wait as long as MariaDB does by default (innodb_lock_wait_timeout, 50 s) so both stores behave alike.
+     * H2 runs both commands of the one init statement.
+     */
     @Override
     public String sessionSetup(java.time.Duration statementTimeout) {
-        return "SET QUERY_TIMEOUT " + statementTimeout.toMillis();
+        return "SET LOCK_TIMEOUT 50000; SET QUERY_TIMEOUT " + statementTimeout.toMillis();
     }
 
     @Override

@@ -61,6 +61,16 @@ public final class MariaDbDialect implements SqlDialect {
         return part == dev.dve.query.Aggregation.DatePart.WEEK ? "WEEK(" + column + ", 3)" : SqlDialect.super.datePart(part, column);
     }
 
+    /**
+     * InnoDB leaves a shared lock on the existing row when an INSERT fails on its key; two requests that lost the same
+     * insert race and then both ask for the exclusive lock deadlock. With ON DUPLICATE KEY UPDATE the losing insert
+     * takes the exclusive lock at once (the losers queue), and assigning the key to itself changes nothing.
+     */
+    @Override
+    public String keepExistingOnDuplicateKey(String key) {
+        return " ON DUPLICATE KEY UPDATE " + key + " = " + key;
+    }
+
     @Override
     public String sessionSetup(java.time.Duration statementTimeout) {
         // max_statement_time bounds every statement of the session, writes included; seconds, fractions allowed

@@ -52,6 +52,54 @@ public final class RecordStore {
     }
 
     public void insert(Connection c, Entity row) throws SQLException {
+        try (PreparedStatement ps = insertStatement(row, "").prepare(c)) {
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Inserts the row unless another transaction inserted its id first, and returns false then, leaving that row
+     * unchanged: an upsert that lost the race to create looks again and updates it. (Only the primary key is unique,
+     * so a duplicate key is the id.)
+     */
+    public boolean insertUnlessPresent(Connection c, Entity row) throws SQLException {
+        EntityMetadata e = catalog.require(row.logicalName());
+        String keep = dialect.keepExistingOnDuplicateKey(dialect.quote(e.primaryIdAttribute()));
+        Object version = row.get("versionnumber");
+        if (keep == null || version == null) {
+            // An entity without versionnumber leaves nothing to tell the no-op from an insert, so it takes this way
+            // on MariaDB too, where several requests losing the same race can then deadlock.
+            try {
+                insert(c, row);
+                return true;
+            } catch (SQLException ex) {
+                if (dialect.isDuplicateKey(ex)) {
+                    return false;
+                }
+                throw ex;
+            }
+        }
+        try (PreparedStatement ps = insertStatement(row, keep).prepare(c)) {
+            ps.executeUpdate();
+        }
+        // The update count cannot tell which way it went (1 for an insert and, with the driver's found-rows default,
+        // 1 for the no-op too), but the version can: it comes from the organization's sequence, so only the row this
+        // statement inserted carries it. The row is locked by this transaction either way, so the read is stable.
+        return version.equals(versionOf(c, e, row.id()));
+    }
+
+    private Long versionOf(Connection c, EntityMetadata e, UUID id) throws SQLException {
+        String sql = "SELECT " + dialect.quote("versionnumber") + " FROM " + dialect.quote(e.tableName())
+                + " WHERE " + dialect.quote(e.primaryIdAttribute()) + " = ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, id.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+
+    private SqlStatement insertStatement(Entity row, String suffix) {
         EntityMetadata e = catalog.require(row.logicalName());
         List<String> cols = new ArrayList<>();
         List<Object> params = new ArrayList<>();
@@ -69,10 +117,8 @@ public final class RecordStore {
             sql.append(i == 0 ? "" : ", ").append(dialect.quote(cols.get(i)));
             marks.append(i == 0 ? "?" : ", ?");
         }
-        sql.append(") VALUES (").append(marks).append(')');
-        try (PreparedStatement ps = new SqlStatement(sql.toString(), params).prepare(c)) {
-            ps.executeUpdate();
-        }
+        sql.append(") VALUES (").append(marks).append(')').append(suffix);
+        return new SqlStatement(sql.toString(), params);
     }
 
     /**
@@ -116,6 +162,22 @@ public final class RecordStore {
                 ps.setLong(2, expectedVersion);
             }
             return ps.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Locks a row until this transaction ends and tells whether it exists. Other writers of the row wait for the
+     * lock, so what this transaction reads of the row afterwards is its latest committed version and stays so until
+     * the transaction's own write: a read-modify-write cannot interleave with another.
+     */
+    public boolean lock(Connection c, EntityMetadata e, UUID id) throws SQLException {
+        String sql = "SELECT " + dialect.quote(e.primaryIdAttribute()) + " FROM " + dialect.quote(e.tableName())
+                + " WHERE " + dialect.quote(e.primaryIdAttribute()) + " = ?" + dialect.forUpdate();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, id.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
         }
     }
 

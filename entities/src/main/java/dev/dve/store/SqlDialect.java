@@ -66,6 +66,24 @@ public interface SqlDialect {
         return "CREATE SEQUENCE IF NOT EXISTS " + quote(sequence) + " START WITH 1000 INCREMENT BY 1";
     }
 
+    /**
+     * Row-lock clause: the selected rows stay locked by this transaction until it ends, and a reader that needs them
+     * waits for the holder instead of reading a version that is about to change. Both databases spell it the same.
+     */
+    default String forUpdate() {
+        return " FOR UPDATE";
+    }
+
+    /**
+     * A clause that turns an INSERT whose primary key is taken into a no-op holding the existing row's exclusive lock,
+     * or null where a plain INSERT that fails on a duplicate key leaves no lock behind (H2), so that the requests that
+     * lost an insert race can go on to lock and update the row one after another. {@code key} is the quoted
+     * primary-key column.
+     */
+    default String keepExistingOnDuplicateKey(String key) {
+        return null;
+    }
+
     /** Row-lock clause that skips rows other transactions hold. */
     default String forUpdateSkipLocked() {
         return " FOR UPDATE SKIP LOCKED";
