@@ -65,7 +65,6 @@ public final class JobControl implements OrganizationService.UpdateRule {
                     + action.name().toLowerCase(java.util.Locale.ROOT) + " request: " + (changes.get("statecode") == null ? "" : changes.get("statecode")
                     + "/" + (changes.get("statuscode") == null ? "" : changes.get("statuscode"))) + " is not a valid state and status for it now.");
         }
-        Instant now = clock.now();
         changes.set("statecode", to.state()).set("statuscode", to.status());
         switch (action) {
             case POSTPONE -> {
@@ -79,12 +78,8 @@ public final class JobControl implements OrganizationService.UpdateRule {
                 changes.remove("postponeuntil");
             }
             case RESUME -> changes.set("postponeuntil", null);
-            case CANCEL -> {
-                changes.remove("postponeuntil");
-                if (to.completed()) {
-                    changes.set("completedon", now);
-                }
-            }
+            // completedon is the platform's to write; a canceled job's stays empty, as it never finished a run
+            case CANCEL -> changes.remove("postponeuntil");
             default -> {
             }
         }

@@ -13,13 +13,13 @@ import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Creates workflow rows from the sample XAML documents the way a client would, and activates them. */
-final class WorkflowTestSupport {
+public final class WorkflowTestSupport {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private WorkflowTestSupport() {
     }
 
-    static String xaml(String sample) {
+    public static String xaml(String sample) {
         try (InputStream in = WorkflowTestSupport.class.getClassLoader().getResourceAsStream("samples/workflows/" + sample)) {
             if (in == null) {
                 throw new IllegalArgumentException("no sample " + sample);
@@ -31,7 +31,7 @@ final class WorkflowTestSupport {
     }
 
     /** A workflow definition on accounts; {@code settings} adds or overrides attributes (JSON object text). */
-    static ObjectNode definition(String name, String sample, String settings) {
+    public static ObjectNode definition(String name, String sample, String settings) {
         try {
             ObjectNode w = JSON.createObjectNode();
             w.put("name", name).put("category", 0).put("type", 1).put("scope", 4).put("primaryentity", "account")
@@ -45,18 +45,18 @@ final class WorkflowTestSupport {
         }
     }
 
-    static String create(WebApi api, ObjectNode definition) {
+    public static String create(WebApi api, ObjectNode definition) {
         Response r = api.post("workflows", definition.toString(), "Prefer", "return=representation");
         assertEquals(201, r.status(), r.body());
         return r.json().path("workflowid").asText();
     }
 
-    static Response activate(WebApi api, String workflowId) {
+    public static Response activate(WebApi api, String workflowId) {
         return api.patch("workflows(" + workflowId + ")", "{\"statecode\":1,\"statuscode\":2}");
     }
 
     /** Creates and activates; fails the test when activation is refused. */
-    static String active(WebApi api, String name, String sample, String settings) {
+    public static String active(WebApi api, String name, String sample, String settings) {
         String id = create(api, definition(name, sample, settings));
         Response r = activate(api, id);
         assertEquals(204, r.status(), "activate " + name + ": " + r.body());

@@ -1,0 +1,241 @@
+package dev.dve.server.async;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.dve.server.testing.EmulatorTest;
+import dev.dve.server.testing.WebApi.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static dev.dve.server.workflow.WorkflowTestSupport.active;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Background workflows run as system jobs: driven with run-until-idle and the clock, every way a job ends — succeeded,
+ * failed, retried on the documented schedule, suspended, canceled — with the codes Dataverse records.
+ */
+class AsyncJobsTest extends EmulatorTest {
+    private static final String FOREVER = "9999-12-30T23:59:59Z";
+    private WireMockServer erp;
+
+    @BeforeAll
+    void startErp() {
+        erp = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        erp.start();
+    }
+
+    @AfterAll
+    void stopErp() {
+        erp.stop();
+    }
+
+    @BeforeEach
+    void freezeClock() {
+        erp.resetAll();
+        assertEquals(200, api.post("/admin/clock", "{\"freeze\":true,\"set\":\"2026-03-02T09:00:00Z\"}").status());
+    }
+
+    private JsonNode runUntilIdle() {
+        Response r = api.post("/admin/async/run-until-idle", "{}");
+        assertEquals(200, r.status(), r.body());
+        return r.json();
+    }
+
+    private void advance(String duration) {
+        assertEquals(200, api.post("/admin/clock", "{\"advance\":\"" + duration + "\"}").status());
+    }
+
+    private String createAccount(String name) {
+        Response r = api.post("accounts", "{\"name\":\"" + name + "\"}", "Prefer", "return=representation");
+        assertEquals(201, r.status(), r.body());
+        return r.json().path("accountid").asText();
+    }
+
+    private JsonNode jobOf(String accountId) {
+        JsonNode jobs = api.get("asyncoperations?$filter=_regardingobjectid_value%20eq%20" + accountId).json().path("value");
+        assertEquals(1, jobs.size(), jobs.toString());
+        return jobs.get(0);
+    }
+
+    private JsonNode job(String jobId) {
+        Response r = api.get("asyncoperations(" + jobId + ")");
+        assertEquals(200, r.status(), r.body());
+        return r.json();
+    }
+
+    private static void assertState(JsonNode job, int state, int status) {
+        assertEquals(state, job.path("statecode").asInt(), job.toString());
+        assertEquals(status, job.path("statuscode").asInt(), job.toString());
+    }
+
+    private void registerErp(int status, String body) {
+        erp.stubFor(post(urlEqualTo("/notify")).willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body)));
+        assertEquals(200, api.post("/admin/custom-activities", "{\"type\":\"Contoso.Workflows.NotifyErp\",\"url\":\"http://127.0.0.1:"
+                + erp.port() + "/notify\"}").status());
+    }
+
+    @Test
+    void aBackgroundWorkflowRunsAsASystemJobAndSucceeds() {
+        active(api, "Describe later", "set-description.xaml", "{\"triggeroncreate\":true,\"mode\":0}");
+        String account = createAccount("Northwind");
+        JsonNode queued = jobOf(account);
+        assertState(queued, 0, 0);
+        assertTrue(api.get("accounts(" + account + ")?$select=description").json().path("description").isNull(), "nothing runs before a worker does");
+
+        JsonNode report = runUntilIdle();
+        assertEquals(1, report.path("jobs").asInt(), report.toString());
+        assertEquals(1, report.path("succeeded").asInt(), report.toString());
+        JsonNode done = job(queued.path("asyncoperationid").asText());
+        assertState(done, 3, 30);
+        assertEquals("2026-03-02T09:00:00Z", done.path("startedon").asText());
+        assertEquals("2026-03-02T09:00:00Z", done.path("completedon").asText());
+        assertTrue(done.path("hostid").asText().length() > 0, done.toString());
+        assertEquals(10, done.path("operationtype").asInt());
+        assertTrue(api.get("accounts(" + account + ")?$select=description").json().path("description").asText().contains("Northwind"),
+                "the workflow's update happened");
+        assertEquals(0, runUntilIdle().path("jobs").asInt(), "nothing left to run");
+    }
+
+    @Test
+    void aFailedHttpAnswerRetriesOnTheDocumentedScheduleThenSuspends() {
+        registerErp(503, "{}");
+        active(api, "Notify ERP later", "custom-activity.xaml", "{\"triggeroncreate\":true,\"mode\":0}");
+        String jobId = jobOf(createAccount("Flaky")).path("asyncoperationid").asText();
+        Instant now = Instant.parse("2026-03-02T09:00:00Z");
+        int[] waits = {36, 43, 52, 62, 75};
+        for (int i = 0; i < waits.length; i++) {
+            JsonNode report = runUntilIdle();
+            assertEquals(1, report.path("retrying").asInt(), "attempt " + (i + 1) + ": " + report);
+            JsonNode job = job(jobId);
+            assertState(job, 1, 10);
+            assertEquals(i + 1, job.path("retrycount").asInt());
+            assertEquals(now.plusSeconds(waits[i]).toString(), job.path("postponeuntil").asText(), "retry " + i + " waits " + waits[i] + " s");
+            assertEquals(0x80044306, job.path("errorcode").asInt());
+            advance("PT" + (waits[i] - 1) + "S");
+            assertEquals(0, runUntilIdle().path("jobs").asInt(), "not due a second early");
+            advance("PT1S");
+            now = now.plusSeconds(waits[i]);
+        }
+        JsonNode report = runUntilIdle();
+        assertEquals(1, report.path("suspended").asInt(), report.toString());
+        JsonNode suspended = job(jobId);
+        assertState(suspended, 1, 10);
+        assertEquals(FOREVER, suspended.path("postponeuntil").asText(), "after five retries it waits for a person");
+        assertEquals(6, erp.countRequestsMatching(postRequestedFor(urlEqualTo("/notify")).build()).getCount());
+        advance("P365D");
+        assertEquals(0, runUntilIdle().path("jobs").asInt(), "a suspended job never wakes by itself");
+
+        registerErp(200, "{\"ErpNumber\":\"ERP-7\"}");
+        assertEquals(204, api.patch("asyncoperations(" + jobId + ")", "{\"statecode\":0,\"statuscode\":0}").status(), "resume");
+        assertEquals(1, runUntilIdle().path("succeeded").asInt());
+        assertState(job(jobId), 3, 30);
+    }
+
+    @Test
+    void unauthorizedSuspendsAndAnInvalidPluginExecutionFails() {
+        registerErp(401, "{}");
+        active(api, "Notify ERP later", "custom-activity.xaml", "{\"triggeroncreate\":true,\"mode\":0}");
+        String first = jobOf(createAccount("Locked out")).path("asyncoperationid").asText();
+        assertEquals(1, runUntilIdle().path("suspended").asInt());
+        JsonNode suspended = job(first);
+        assertState(suspended, 1, 10);
+        assertEquals(FOREVER, suspended.path("postponeuntil").asText());
+        assertEquals(0x80044306, suspended.path("errorcode").asInt());
+        assertEquals(0, suspended.path("retrycount").asInt());
+
+        registerErp(400, "{\"message\":\"The ERP refuses this account.\"}");
+        String second = jobOf(createAccount("Refused")).path("asyncoperationid").asText();
+        assertEquals(1, runUntilIdle().path("failed").asInt());
+        JsonNode failed = job(second);
+        assertState(failed, 3, 31);
+        assertEquals(0x80040265, failed.path("errorcode").asInt());
+        assertEquals("The ERP refuses this account.", failed.path("message").asText());
+        assertEquals("The ERP refuses this account.", failed.path("friendlymessage").asText());
+        assertEquals(400, api.patch("asyncoperations(" + second + ")", "{\"statecode\":0,\"statuscode\":0}").status(), "a failed job cannot be resumed");
+        assertState(job(second), 3, 31);
+    }
+
+    @Test
+    void aJobWhoseRecordIsGoneIsSuspended() {
+        active(api, "Describe later", "set-description.xaml", "{\"triggeroncreate\":true,\"mode\":0}");
+        String account = createAccount("Short lived");
+        String jobId = jobOf(account).path("asyncoperationid").asText();
+        assertEquals(204, api.delete("accounts(" + account + ")").status());
+        assertEquals(1, runUntilIdle().path("suspended").asInt());
+        JsonNode job = job(jobId);
+        assertState(job, 1, 10);
+        assertEquals(0x80045031, job.path("errorcode").asInt());
+        assertEquals(FOREVER, job.path("postponeuntil").asText());
+    }
+
+    @Test
+    void deactivationCancelsTheQueuedBacklog() {
+        String workflow = active(api, "Runaway", "set-description.xaml", "{\"triggeroncreate\":true,\"mode\":0}");
+        for (int i = 0; i < 25; i++) {
+            createAccount("Backlog " + i);
+        }
+        assertEquals(25, api.get("asyncoperations?$filter=statecode%20eq%200&$count=true").json().path("@odata.count").asInt());
+        assertEquals(204, api.patch("workflows(" + workflow + ")", "{\"statecode\":0,\"statuscode\":1}").status());
+        createAccount("After deactivation");
+        assertEquals(25, api.get("asyncoperations?$count=true").json().path("@odata.count").asInt(), "no new job after deactivation");
+        JsonNode report = runUntilIdle();
+        assertEquals(1, report.path("jobs").asInt(), "the first job picked up cancels the whole backlog at once: " + report);
+        assertEquals(25, api.get("asyncoperations?$filter=statecode%20eq%203%20and%20statuscode%20eq%2032&$count=true").json().path("@odata.count").asInt());
+        assertTrue(api.get("accounts?$filter=startswith(description,'Created')&$count=true").json().path("@odata.count").asInt() == 0,
+                "no canceled job ran its steps");
+    }
+
+    @Test
+    void asyncAutoDeleteRemovesASucceededJob() {
+        active(api, "Describe and forget", "set-description.xaml", "{\"triggeroncreate\":true,\"mode\":0,\"asyncautodelete\":true}");
+        String account = createAccount("Forgotten");
+        jobOf(account);
+        assertEquals(1, runUntilIdle().path("succeeded").asInt());
+        assertEquals(0, api.get("asyncoperations?$filter=_regardingobjectid_value%20eq%20" + account).json().path("value").size());
+    }
+
+    @Test
+    void peopleCancelPostponeAndResumeJobsByTheAllowedMovesOnly() {
+        active(api, "Describe later", "set-description.xaml", "{\"triggeroncreate\":true,\"mode\":0}");
+        String a = jobOf(createAccount("To cancel")).path("asyncoperationid").asText();
+        String b = jobOf(createAccount("To postpone")).path("asyncoperationid").asText();
+        String c = jobOf(createAccount("Not paused")).path("asyncoperationid").asText();
+
+        Response cancel = api.patch("asyncoperations(" + a + ")", "{\"statecode\":3,\"statuscode\":32}");
+        assertEquals(204, cancel.status(), cancel.body());
+        assertState(job(a), 3, 32);
+        assertRefused(api.patch("asyncoperations(" + a + ")", "{\"statecode\":0,\"statuscode\":0}"), "0x80048408");
+        assertState(job(a), 3, 32);
+
+        assertEquals(204, api.patch("asyncoperations(" + b + ")", "{\"postponeuntil\":\"2026-03-02T10:00:00Z\"}").status(), "postpone by date alone");
+        assertState(job(b), 1, 10);
+        assertRefused(api.patch("asyncoperations(" + c + ")", "{\"statecode\":1,\"statuscode\":10}"), "0x80048408");
+        assertState(job(c), 0, 0);
+        assertRefused(api.patch("asyncoperations(" + c + ")", "{\"name\":\"renamed\"}"), "0x80040203");
+        assertRefused(api.delete("asyncoperations(" + c + ")"), "0x8004416a");
+        assertRefused(api.post("asyncoperations", "{\"name\":\"mine\",\"operationtype\":10}"), "0x80040203");
+
+        JsonNode report = runUntilIdle();
+        assertEquals(1, report.path("succeeded").asInt(), "only the job nobody stopped ran: " + report);
+        assertState(job(b), 1, 10);
+        advance("PT1H");
+        assertEquals(1, runUntilIdle().path("succeeded").asInt(), "the postponed job runs when its time comes");
+        assertState(job(b), 3, 30);
+        assertEquals(204, api.delete("asyncoperations(" + b + ")").status(), "a completed job can be deleted");
+    }
+
+    private static void assertRefused(Response r, String code) {
+        assertEquals(400, r.status(), r.body());
+        assertEquals(code, r.errorCode(), r.body());
+    }
+}
