@@ -49,6 +49,7 @@ public final class OrganizationRuntime implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final dev.dve.store.JobQueue jobs;
     private final dev.dve.engine.async.AsyncService async;
+    private final dev.dve.store.InjectedFaults faults;
 
     public OrganizationRuntime(RuntimeConfig config) {
         this.config = config;
@@ -71,7 +72,8 @@ public final class OrganizationRuntime implements AutoCloseable {
             this.jobs = new dev.dve.store.JobQueue(database, schema);
             this.async = new dev.dve.engine.async.AsyncService(config.async(), service, database, jobs, clock, java.time.Clock.systemUTC(),
                     config.nodeId());
-            async.register(new dev.dve.engine.workflow.BackgroundWorkflows(workflows, service));
+            this.faults = new dev.dve.store.InjectedFaults(database, schema);
+            async.register(new dev.dve.engine.workflow.BackgroundWorkflows(workflows, service, faults));
             loadFixturesIfEmpty();
             this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "dve-housekeeping-" + config.nodeId());
@@ -108,6 +110,7 @@ public final class OrganizationRuntime implements AutoCloseable {
         int n = database.inTransaction(c -> {
             store.deleteAll(c);
             jobs.deleteAll(c);
+            faults.clear(c);
             credentials.clear();
             workflows.customActivities().clear();
             int loaded = new FixtureLoader(service, credentials).load(config.fixturesDirectory());
@@ -222,6 +225,11 @@ public final class OrganizationRuntime implements AutoCloseable {
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    /** The faults tests inject into background runs. */
+    public dev.dve.store.InjectedFaults faults() {
+        return faults;
     }
 
     /** This node's async service: its workers, and run-until-idle for tests. */

@@ -27,10 +27,12 @@ import java.util.UUID;
 public final class BackgroundWorkflows implements JobHandler {
     private final WorkflowEngine engine;
     private final OrganizationService service;
+    private final dev.dve.store.InjectedFaults faults;
 
-    public BackgroundWorkflows(WorkflowEngine engine, OrganizationService service) {
+    public BackgroundWorkflows(WorkflowEngine engine, OrganizationService service, dev.dve.store.InjectedFaults faults) {
         this.engine = engine;
         this.service = service;
+        this.faults = faults;
     }
 
     @Override
@@ -54,6 +56,10 @@ public final class BackgroundWorkflows implements JobHandler {
             }
             return new JobOutcome.Canceled("The workflow was deactivated before this job ran.");
         }
+        if (faults.active(FaultingHost.WORKFLOW_SYSTEM_PAUSED)) {
+            throw new JobFault(new JobFailure(JobFailure.Disposition.SUSPEND, ErrorCode.WORKFLOW_SYSTEM_PAUSED.signed(),
+                    "The workflow system is paused; the job waits until it is resumed."));
+        }
         EntityReference regarding = job.get("regardingobjectid") instanceof EntityReference r ? r : null;
         Entity record = null;
         if (regarding != null) {
@@ -63,7 +69,11 @@ public final class BackgroundWorkflows implements JobHandler {
         }
         int depth = job.get("depth") instanceof Integer d ? d : 1;
         CallerContext runAs = runAs(job).atDepth(depth).deeper();
-        WorkflowRun run = new WorkflowRun(engine.host(runAs, runAs), record, null, false);
+        List<UUID> workflowIds = new java.util.ArrayList<>(List.of(activation.id()));
+        if (activation.get("parentworkflowid") instanceof EntityReference definition) {
+            workflowIds.add(definition.id());
+        }
+        WorkflowRun run = new WorkflowRun(new FaultingHost(engine.host(runAs, runAs), faults, workflowIds), record, null, false);
         try {
             WorkflowInterpreter.execute(engine.definition(activation), run);
         } catch (WorkflowStopped stopped) {

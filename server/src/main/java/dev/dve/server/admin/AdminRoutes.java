@@ -24,7 +24,13 @@ public final class AdminRoutes {
                 .add("POST", "/reset", body -> AdminResponse.ok(Map.of("records", runtime.reset(), "now", runtime.now().toString())))
                 .add("GET", "/clock", body -> AdminResponse.ok(clock(runtime)))
                 .add("POST", "/clock", body -> setClock(runtime, body))
-                .add("POST", "/async/run-until-idle", body -> runUntilIdle(runtime, body));
+                .add("POST", "/async/run-until-idle", body -> runUntilIdle(runtime, body))
+                .add("GET", "/faults", body -> AdminResponse.ok(Map.of("value", runtime.faults().list())))
+                .add("POST", "/faults", body -> injectFault(runtime, body))
+                .add("DELETE", "/faults", body -> {
+                    runtime.faults().clear();
+                    return AdminResponse.ok(Map.of("value", java.util.List.of()));
+                });
     }
 
     private static AdminResponse health(OrganizationRuntime runtime, String nodeId) {
@@ -88,6 +94,33 @@ public final class AdminRoutes {
         r.byOutcome().forEach(m::putIfAbsent);
         m.put("now", runtime.now().toString());
         return AdminResponse.ok(m);
+    }
+
+    private static final java.util.Set<String> FAULTS = java.util.Set.of("organizationDisabled", "serverBusy", "sqlError", "workflowSystemPaused");
+
+    /**
+     * Injects a fault into background runs: {"fault": "organizationDisabled"|"serverBusy"|"sqlError", "count": n (default 1),
+     * "workflowId": the workflow whose SDK calls fail (default: every workflow's)}, or {"fault": "workflowSystemPaused"}.
+     */
+    private static AdminResponse injectFault(OrganizationRuntime runtime, JsonNode body) {
+        String fault = body.path("fault").asText("");
+        if (!FAULTS.contains(fault)) {
+            throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "\"fault\" must be one of " + new java.util.TreeSet<>(FAULTS) + ".");
+        }
+        int count = body.path("count").asInt(fault.equals("workflowSystemPaused") ? Integer.MAX_VALUE : 1);
+        if (count <= 0) {
+            throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "\"count\" must be a positive number of calls.");
+        }
+        java.util.UUID workflow = null;
+        if (body.hasNonNull("workflowId")) {
+            try {
+                workflow = java.util.UUID.fromString(body.get("workflowId").asText());
+            } catch (IllegalArgumentException e) {
+                throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "\"workflowId\" is not a GUID.");
+            }
+        }
+        java.util.UUID id = runtime.faults().add(fault, count, workflow);
+        return AdminResponse.ok(Map.of("faultid", id.toString(), "fault", fault, "remaining", count));
     }
 
     private static Map<String, Object> clock(OrganizationRuntime runtime) {

@@ -234,6 +234,63 @@ class AsyncJobsTest extends EmulatorTest {
         assertEquals(204, api.delete("asyncoperations(" + b + ")").status(), "a completed job can be deleted");
     }
 
+    @Test
+    void injectedFaultsFollowTheErrorTable() {
+        String workflow = active(api, "Describe later", "set-description.xaml", "{\"triggeroncreate\":true,\"mode\":0}");
+        Object[][] rows = {{"serverBusy", 0x8004A001}, {"organizationDisabled", 0x8004A104}, {"sqlError", 0x80040216}};
+        for (Object[] row : rows) {
+            assertEquals(200, api.post("/admin/faults", "{\"fault\":\"" + row[0] + "\",\"count\":1,\"workflowId\":\"" + workflow + "\"}").status());
+            String jobId = jobOf(createAccount("Fault " + row[0])).path("asyncoperationid").asText();
+            assertEquals(1, runUntilIdle().path("retrying").asInt(), row[0] + " retries");
+            JsonNode job = job(jobId);
+            assertState(job, 1, 10);
+            assertEquals((int) row[1], job.path("errorcode").asInt(), row[0] + ": " + job);
+            assertEquals(1, job.path("retrycount").asInt());
+            advance("PT36S");
+            assertEquals(1, runUntilIdle().path("succeeded").asInt(), "the fault was used up; the retry succeeds");
+        }
+        assertEquals(200, api.post("/admin/faults", "{\"fault\":\"workflowSystemPaused\"}").status());
+        String paused = jobOf(createAccount("While paused")).path("asyncoperationid").asText();
+        assertEquals(1, runUntilIdle().path("suspended").asInt());
+        JsonNode job = job(paused);
+        assertState(job, 1, 10);
+        assertEquals(0x80045017, job.path("errorcode").asInt());
+        assertEquals(FOREVER, job.path("postponeuntil").asText());
+        assertEquals(200, api.delete("/admin/faults").status());
+        assertEquals(204, api.patch("asyncoperations(" + paused + ")", "{\"statecode\":0,\"statuscode\":0}").status());
+        assertEquals(1, runUntilIdle().path("succeeded").asInt());
+        assertEquals(400, api.post("/admin/faults", "{\"fault\":\"meteorStrike\"}").status());
+    }
+
+    @Test
+    void aFailingSdkCallSuspendsAWorkflowJob() {
+        // a workflow owned by a basic user runs as that user, who may not write an administrator's account
+        com.fasterxml.jackson.databind.node.ObjectNode definition = dev.dve.server.workflow.WorkflowTestSupport.definition("Basic describes",
+                "set-description.xaml", "{\"triggeroncreate\":true,\"mode\":0}");
+        dev.dve.server.testing.WebApi basic = as("basic@emulator.local");
+        String id = dev.dve.server.workflow.WorkflowTestSupport.create(basic, definition);
+        assertEquals(204, dev.dve.server.workflow.WorkflowTestSupport.activate(basic, id).status());
+        String jobId = jobOf(createAccount("Admin owned")).path("asyncoperationid").asText();
+        assertEquals(1, runUntilIdle().path("suspended").asInt());
+        JsonNode job = job(jobId);
+        assertState(job, 1, 10);
+        assertEquals(0x80040220, job.path("errorcode").asInt(), job.toString());
+        assertEquals(FOREVER, job.path("postponeuntil").asText());
+    }
+
+    @Test
+    void aWorkflowThatTriggersItselfFailsPastDepthEight() {
+        active(api, "Loop", "set-description.xaml", "{\"triggeroncreate\":true,\"triggeronupdateattributelist\":\"description\",\"mode\":0}");
+        createAccount("Loop");
+        JsonNode report = runUntilIdle();
+        // the client's create is depth 1; job k runs its update at depth k + 1, so the eighth job's update is the ninth level
+        assertEquals(7, report.path("succeeded").asInt(), report.toString());
+        assertEquals(1, report.path("failed").asInt(), report.toString());
+        JsonNode failed = api.get("asyncoperations?$filter=statuscode%20eq%2031").json().path("value").get(0);
+        assertEquals(0x80044182, failed.path("errorcode").asInt());
+        assertEquals(8, failed.path("depth").asInt());
+    }
+
     private static void assertRefused(Response r, String code) {
         assertEquals(400, r.status(), r.body());
         assertEquals(code, r.errorCode(), r.body());
