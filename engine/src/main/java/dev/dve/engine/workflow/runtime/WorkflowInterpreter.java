@@ -16,7 +16,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
-import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,27 +28,61 @@ import java.util.UUID;
  * Runs a parsed workflow: steps in order, variables in nested scopes, the designer's VB expressions evaluated
  * by a small evaluator, data steps through the {@link WorkflowHost}. A Stop step ends the run with
  * {@link WorkflowStopped}; a wait or timeout with {@link WorkflowWaiting}.
+ * <p>
+ * A run can stop and continue elsewhere: each effectful step completes through {@link WorkflowHost#completeStep}
+ * with a {@link RunCheckpoint} of the state right after it, and a wait carries the state at the waiting step. A run
+ * resumed from a checkpoint descends along the checkpoint's {@link StepPath} straight to that step, taking at each
+ * If and ConditionBranch the way the path records (the record may have changed since; a condition already passed
+ * is not asked again) and giving each enclosing scope its saved variables, then continues as usual.
  */
 public final class WorkflowInterpreter {
     private static final List<String> PARTY_ATTRIBUTES = List.of("to", "from", "cc", "bcc", "requiredattendees", "optionalattendees");
     private final WorkflowRun run;
-    private final Deque<Map<String, Object>> scopes = new ArrayDeque<>();
+    private final Deque<Scope> scopes = new ArrayDeque<>();
+    /** While resuming: the checkpoint, until the descent reaches its step. */
+    private RunCheckpoint resume;
+    /** A wait being resumed, handed by the descent to that wait step. */
+    private RunCheckpoint reentered;
+    /** While a wait step evaluates its branches: the wake-up times its timeouts' Postpones ask for; else null. */
+    private List<Instant> timeouts;
+    /** What RetrieveLastExecutionTime answers; a timeout counts from it. */
+    private Instant lastExecutionTime;
+
+    /** The variables of a Block or ConditionSequence, by the path of the step that opened it (null: the process's arguments). */
+    private record Scope(StepPath owner, Map<String, Object> variables) {
+    }
 
     private WorkflowInterpreter(WorkflowRun run) {
         this.run = run;
+        this.lastExecutionTime = run.startedOn;
     }
 
-    /** Runs the workflow; returns normally when it completes or stops with Succeeded. */
+    /**
+     * Runs the workflow, or continues it from the run's checkpoint; returns normally when it completes or stops
+     * with Succeeded.
+     */
     public static void execute(WorkflowDefinition definition, WorkflowRun run) {
         WorkflowInterpreter i = new WorkflowInterpreter(run);
-        // the process's arguments are the outermost scope; outputs are read back from it
-        Map<String, Object> arguments = new HashMap<>();
-        for (WorkflowDefinition.Argument a : definition.arguments()) {
-            arguments.put(a.name(), run.arguments.get(a.name()));
+        RunCheckpoint from = run.checkpoint;
+        Map<String, Object> arguments;
+        if (from == null) {
+            // the process's arguments are the outermost scope; outputs are read back from it
+            arguments = new LinkedHashMap<>();
+            for (WorkflowDefinition.Argument a : definition.arguments()) {
+                arguments.put(a.name(), run.arguments.get(a.name()));
+            }
+        } else {
+            run.arguments.putAll(from.arguments());
+            run.createdEntities.putAll(from.createdEntities());
+            arguments = from.scope(null);
+            i.resume = from;
         }
-        i.scopes.push(arguments);
+        i.scopes.push(new Scope(null, arguments));
         try {
-            i.exec(definition.body());
+            i.exec(definition.body(), StepPath.BODY);
+            if (i.resume != null) {
+                throw new IllegalStateException("The checkpoint's step " + from.at() + " is not in this workflow definition");
+            }
         } catch (WorkflowStopped s) {
             if (s.canceled()) {
                 throw s;
@@ -58,12 +92,23 @@ public final class WorkflowInterpreter {
         }
     }
 
-    private void exec(Step s) {
+    private void exec(Step s, StepPath at) {
         if (s == null) {
             return;
         }
+        if (resume != null && resume.at().equals(at)) {
+            RunCheckpoint reached = resume;
+            resume = null;
+            if (reached.done()) {
+                return; // completed before the checkpoint, its writes committed with it
+            }
+            if (!(s instanceof Step.Postpone || s instanceof Step.ConditionSequence c && c.waits())) {
+                throw new IllegalStateException("The checkpoint waits at step " + at + ", which is not a wait");
+            }
+            reentered = reached;
+        }
         if (s instanceof Step.Block b) {
-            block(b.variables(), b.children());
+            block(b, at);
         } else if (s instanceof Step.Assign a) {
             assign(a.to(), eval(a.value()));
         } else if (s instanceof Step.GetEntityProperty g) {
@@ -71,11 +116,14 @@ public final class WorkflowInterpreter {
         } else if (s instanceof Step.SetEntityProperty p) {
             setProperty(p);
         } else if (s instanceof Step.UpdateEntity u) {
-            update(entity(u.entity(), u.displayName()));
+            Entity e = entity(u.entity(), u.displayName());
+            complete(u.displayName(), "UpdateEntity", at, () -> update(e));
         } else if (s instanceof Step.CreateEntity c) {
-            create(entity(c.entity(), c.displayName()));
+            Entity e = entity(c.entity(), c.displayName());
+            complete(c.displayName(), "CreateEntity", at, () -> create(e));
         } else if (s instanceof Step.SendEmail m) {
-            sendEmail(entity(m.entity(), m.displayName()));
+            Entity e = entity(m.entity(), m.displayName());
+            complete(m.displayName(), "SendEmail", at, () -> sendEmail(e));
         } else if (s instanceof Step.RetrieveEntity r) {
             Object id = eval(r.entityId());
             Entity loaded = id == null ? null : run.host.retrieve(r.entityName(), toUuid(id)).orElse(null);
@@ -85,29 +133,30 @@ public final class WorkflowInterpreter {
             Object owner = eval(a.owner());
             Entity change = new Entity(e.logicalName() != null ? e.logicalName() : a.entityName(), e.id());
             change.set("ownerid", owner);
-            update(change);
+            complete(a.displayName(), "AssignEntity", at, () -> update(change));
         } else if (s instanceof Step.SetState st) {
             Entity e = entity(st.entity(), st.displayName());
             Entity change = new Entity(e.logicalName() != null ? e.logicalName() : st.entityName(), e.id());
             change.set("statecode", st.state()).set("statuscode", st.status());
-            update(change);
+            complete(st.displayName(), "SetState", at, () -> update(change));
         } else if (s instanceof Step.StartChildWorkflow c) {
             Object id = eval(c.entityId());
-            run.host.startChildWorkflow(UUID.fromString(c.workflowId()), new EntityReference(c.entityName(), toUuid(id)));
+            EntityReference target = new EntityReference(c.entityName(), toUuid(id));
+            complete(c.displayName(), "StartChildWorkflow", at, () -> run.host.startChildWorkflow(UUID.fromString(c.workflowId()), target));
         } else if (s instanceof Step.Terminate t) {
             Object reason = eval(t.reason());
             throw new WorkflowStopped(t.canceled(), reason == null ? "" : CrmValues.text(reason));
         } else if (s instanceof Step.Postpone p) {
-            Object until = eval(p.until());
-            throw new WorkflowWaiting(until instanceof Instant i ? i : WorkflowWaiting.FOREVER);
+            postpone(p, at);
         } else if (s instanceof Step.Persist) {
             return;
         } else if (s instanceof Step.If i) {
-            exec(CrmValues.truthy(eval(i.condition())) ? i.then() : i.otherwise());
+            boolean then = holds(at, i.condition());
+            exec(then ? i.then() : i.otherwise(), at.child(then ? 0 : 1));
         } else if (s instanceof Step.ConditionSequence c) {
-            conditionSequence(c);
+            conditionSequence(c, at);
         } else if (s instanceof Step.ConditionBranch b) {
-            branch(b);
+            branch(b, at);
         } else if (s instanceof Step.EvaluateCondition c) {
             assign(c.result(), condition(c));
         } else if (s instanceof Step.EvaluateLogicalCondition l) {
@@ -119,59 +168,180 @@ public final class WorkflowInterpreter {
         } else if (s instanceof Step.ConvertTypes c) {
             assign(c.result(), eval(c.value()));
         } else if (s instanceof Step.CustomActivity c) {
-            customActivity(c);
+            customActivity(c, at);
         } else {
             throw new XamlException("Unsupported step " + s);
         }
     }
 
-    private void block(List<Step.Variable> variables, List<Step> steps) {
-        Map<String, Object> scope = new HashMap<>();
-        scopes.push(scope);
+    private void block(Step.Block b, StepPath at) {
+        int from = resumeIndex(at, b.children().size());
+        Map<String, Object> variables = from < 0 ? new LinkedHashMap<>() : resume.scope(at);
+        scopes.push(new Scope(at, variables));
         try {
-            for (Step.Variable v : variables) {
-                scope.put(v.name(), eval(v.defaultValue()));
+            if (from < 0) {
+                initialise(b.variables(), variables);
             }
-            for (Step child : steps) {
-                exec(child);
+            for (int i = Math.max(from, 0); i < b.children().size(); i++) {
+                exec(b.children().get(i), at.child(i));
             }
         } finally {
             scopes.pop();
         }
     }
 
-    private void conditionSequence(Step.ConditionSequence c) {
-        Map<String, Object> scope = new HashMap<>();
-        scopes.push(scope);
-        try {
-            for (Step.Variable v : c.variables()) {
-                scope.put(v.name(), eval(v.defaultValue()));
+    /** Gives a new scope's variables their defaults, in order (a default may read the ones before it). */
+    private void initialise(List<Step.Variable> declared, Map<String, Object> variables) {
+        for (Step.Variable v : declared) {
+            variables.put(v.name(), eval(v.defaultValue()));
+        }
+    }
+
+    private void conditionSequence(Step.ConditionSequence c, StepPath at) {
+        RunCheckpoint wait = reenteredAt(at);
+        int from = resumeIndex(at, c.activities().size());
+        Map<String, Object> variables = from < 0 ? new LinkedHashMap<>() : resume.scope(at);
+        scopes.push(new Scope(at, variables));
+        List<Instant> outerTimeouts = timeouts;
+        Instant outerLastExecution = lastExecutionTime;
+        if (c.waits()) {
+            timeouts = new ArrayList<>();
+            if (wait != null && wait.waitingSince() != null) {
+                lastExecutionTime = wait.waitingSince(); // a timeout counts from when the wait began, not from this wake-up
             }
-            for (Step a : c.activities()) {
+        }
+        try {
+            if (from < 0) {
+                initialise(c.variables(), variables);
+            }
+            for (int i = Math.max(from, 0); i < c.activities().size(); i++) {
+                Step a = c.activities().get(i);
                 if (a instanceof Step.ConditionBranch b) {
-                    if (branch(b)) {
+                    if (branch(b, at.child(i))) {
                         return;
                     }
                 } else {
-                    exec(a);
+                    exec(a, at.child(i));
                 }
             }
             if (c.waits()) {
-                throw new WorkflowWaiting(WorkflowWaiting.FOREVER);
+                Instant until = wakeUp(timeouts, wait);
+                throw new WorkflowWaiting(until, checkpoint(at, false, until, lastExecutionTime).toJson(), StepInfo.of(c.displayName(), "Wait", at));
             }
         } finally {
             scopes.pop();
+            timeouts = outerTimeouts;
+            lastExecutionTime = outerLastExecution;
         }
     }
 
-    /** Runs the branch's Then when its condition holds, else its Else; answers whether the condition held. */
-    private boolean branch(Step.ConditionBranch b) {
-        if (CrmValues.truthy(eval(b.condition()))) {
-            exec(b.then());
-            return true;
+    /**
+     * When a wait with no branch holding wakes up by itself: at its earliest timeout, or never (a change of the
+     * record or a manual resume wakes it). Woken early and waiting again, it keeps the time it saved while that is
+     * still ahead: a timeout's Postpone counts from "now" ({@code _2.Add(DateTime.UtcNow)}), so asking it again
+     * would push the deadline back at every wake-up.
+     */
+    private Instant wakeUp(List<Instant> timeouts, RunCheckpoint wait) {
+        Instant until = timeouts.stream().min(Instant::compareTo).orElse(WorkflowWaiting.FOREVER);
+        if (wait != null && wait.until() != null && wait.until().isAfter(run.host.now()) && wait.until().isBefore(until)) {
+            return wait.until();
         }
-        exec(b.otherwise());
-        return false;
+        return until;
+    }
+
+    /**
+     * A delay or a timeout's wake-up. Inside a wait step's branches it only tells the wait when to wake (the wait
+     * decides, after all its branches). On its own it waits; resumed, it keeps the time it chose when first reached,
+     * and continues once that time has come.
+     */
+    private void postpone(Step.Postpone p, StepPath at) {
+        StepInfo step = StepInfo.of(null, "Postpone", at);
+        RunCheckpoint wait = reenteredAt(at);
+        if (wait != null) {
+            if (wait.until() == null) {
+                throw new IllegalStateException("The checkpoint of the Postpone at " + at + " has no time");
+            }
+            if (!wait.until().isAfter(run.host.now())) {
+                return;
+            }
+            throw new WorkflowWaiting(wait.until(), checkpoint(at, false, wait.until(), wait.waitingSince()).toJson(), step);
+        }
+        Object value = eval(p.until());
+        Instant until = value instanceof Instant i ? i : WorkflowWaiting.FOREVER;
+        if (timeouts != null) {
+            timeouts.add(until);
+            return;
+        }
+        throw new WorkflowWaiting(until, checkpoint(at, false, until, lastExecutionTime).toJson(), step);
+    }
+
+    /** Runs the branch's Then when its condition holds, else its Else; answers whether the condition held. */
+    private boolean branch(Step.ConditionBranch b, StepPath at) {
+        if (!holds(at, b.condition())) {
+            exec(b.otherwise(), at.child(1));
+            return false;
+        }
+        // the steps after a wait are ordinary steps again: their own Postpones wait, their timeouts count from this run
+        List<Instant> outerTimeouts = timeouts;
+        Instant outerLastExecution = lastExecutionTime;
+        timeouts = null;
+        lastExecutionTime = run.startedOn;
+        try {
+            exec(b.then(), at.child(0));
+        } finally {
+            timeouts = outerTimeouts;
+            lastExecutionTime = outerLastExecution;
+        }
+        return true;
+    }
+
+    // ----- resuming and checkpoints
+
+    /**
+     * Whether the condition of the If or ConditionBranch at {@code at} holds; while resuming, the way the
+     * checkpoint's path went (Then is child 0), without asking the condition again.
+     */
+    private boolean holds(StepPath at, Expr condition) {
+        int way = resumeIndex(at, 2);
+        return way < 0 ? CrmValues.truthy(eval(condition)) : way == 0;
+    }
+
+    /** While resuming: which of the {@code children} of the step at {@code at} leads to the checkpoint's step; else -1. */
+    private int resumeIndex(StepPath at, int children) {
+        if (resume == null) {
+            return -1;
+        }
+        if (!at.encloses(resume.at()) || resume.at().index(at.depth()) >= children) {
+            throw new IllegalStateException("The checkpoint's step " + resume.at() + " is not in this workflow definition");
+        }
+        return resume.at().index(at.depth());
+    }
+
+    /** The checkpoint of the wait at {@code at} when the descent has just re-entered it, else null. */
+    private RunCheckpoint reenteredAt(StepPath at) {
+        if (reentered == null || !reentered.at().equals(at)) {
+            return null;
+        }
+        RunCheckpoint r = reentered;
+        reentered = null;
+        return r;
+    }
+
+    /** Completes an effectful step through the host, with the checkpoint right after it. */
+    private void complete(String displayName, String kind, StepPath at, Runnable effect) {
+        run.host.completeStep(StepInfo.of(displayName, kind, at), effect, () -> checkpoint(at, true, null, null).toJson());
+    }
+
+    private RunCheckpoint checkpoint(StepPath at, boolean done, Instant until, Instant waitingSince) {
+        List<RunCheckpoint.SavedScope> saved = new ArrayList<>();
+        for (Iterator<Scope> it = scopes.descendingIterator(); it.hasNext(); ) {
+            Scope s = it.next();
+            // a wait is re-entered, so the scope it opened starts afresh: only the enclosing ones are kept
+            if (s.owner() == null || s.owner().encloses(at)) {
+                saved.add(new RunCheckpoint.SavedScope(s.owner(), s.variables()));
+            }
+        }
+        return new RunCheckpoint(at, done, until, waitingSince, saved, run.arguments, run.createdEntities);
     }
 
     // ----- data steps
@@ -296,11 +466,17 @@ public final class WorkflowInterpreter {
         return copy;
     }
 
-    private void customActivity(Step.CustomActivity c) {
+    /**
+     * The call-out runs before, and outside, {@link WorkflowHost#completeStep}, so a background host holds no
+     * transaction open during HTTP; only the assignment of its outputs completes with the checkpoint. A crash
+     * between the call-out and that commit repeats the call-out on resume: call-outs are at least once, as in
+     * Dataverse.
+     */
+    private void customActivity(Step.CustomActivity c, StepPath at) {
         Map<String, Object> inputs = new LinkedHashMap<>();
         c.inputs().forEach((k, v) -> inputs.put(k, eval(v)));
         Map<String, Object> outputs = run.host.customActivity(c.typeName(), inputs);
-        c.outputs().forEach((k, target) -> assign(target, outputs.get(k)));
+        complete(c.displayName(), "CustomActivity", at, () -> c.outputs().forEach((k, target) -> assign(target, outputs.get(k))));
     }
 
     // ----- conditions and expressions
@@ -372,7 +548,7 @@ public final class WorkflowInterpreter {
             case "Now":
                 return run.host.now();
             case "RetrieveLastExecutionTime":
-                return run.startedOn;
+                return lastExecutionTime;
             case "CustomOperationArguments":
                 return params.isEmpty() ? null : run.arguments.get(String.valueOf(params.get(0)));
             case "TrimLeft":
@@ -420,8 +596,8 @@ public final class WorkflowInterpreter {
     }
 
     private boolean isVariable(String name) {
-        for (Map<String, Object> s : scopes) {
-            if (s.containsKey(name)) {
+        for (Scope s : scopes) {
+            if (s.variables().containsKey(name)) {
                 return true;
             }
         }
@@ -449,9 +625,9 @@ public final class WorkflowInterpreter {
     }
 
     private Object name(String name) {
-        for (Map<String, Object> s : scopes) {
-            if (s.containsKey(name)) {
-                return s.get(name);
+        for (Scope s : scopes) {
+            if (s.variables().containsKey(name)) {
+                return s.variables().get(name);
             }
         }
         String simple = name.startsWith("System.") ? name.substring(7) : name;
@@ -634,16 +810,16 @@ public final class WorkflowInterpreter {
             return;
         }
         if (to instanceof Expr.Name n) {
-            for (Map<String, Object> s : scopes) {
-                if (s.containsKey(n.name())) {
-                    s.put(n.name(), value);
+            for (Scope s : scopes) {
+                if (s.variables().containsKey(n.name())) {
+                    s.variables().put(n.name(), value);
                     return;
                 }
             }
             if (scopes.isEmpty()) {
-                scopes.push(new HashMap<>());
+                scopes.push(new Scope(null, new LinkedHashMap<>()));
             }
-            scopes.peek().put(n.name(), value);
+            scopes.peek().variables().put(n.name(), value);
             return;
         }
         if (to instanceof Expr.Call c) {

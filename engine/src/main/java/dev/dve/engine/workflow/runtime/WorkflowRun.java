@@ -10,7 +10,8 @@ import java.util.UUID;
 /**
  * The state of one run: the primary record and its related records ({@code InputEntities}), the records the
  * steps build ({@code CreatedEntities}), the action's input arguments, and whether it runs in a pre-operation
- * stage (where an update of the primary record changes the values being written instead).
+ * stage (where an update of the primary record changes the values being written instead); or, resumed, the
+ * checkpoint it continues from.
  */
 public final class WorkflowRun {
     final WorkflowHost host;
@@ -20,6 +21,7 @@ public final class WorkflowRun {
     final Entity target;
     final boolean preOperation;
     final Instant startedOn;
+    RunCheckpoint checkpoint;
 
     /**
      * @param primary      the primary record as the workflow sees it (null for a global action)
@@ -33,6 +35,16 @@ public final class WorkflowRun {
         if (primary != null) {
             inputEntities.put("primaryEntity", primary);
         }
+    }
+
+    /**
+     * Makes this run continue from a checkpoint (from {@link WorkflowHost#completeStep} or {@link WorkflowWaiting})
+     * instead of starting: it goes straight to the checkpoint's step with the variables, created records and
+     * arguments it saved, and the primary record given to this run, read again by the caller.
+     */
+    public WorkflowRun resumeFrom(String checkpointJson) {
+        this.checkpoint = RunCheckpoint.fromJson(checkpointJson);
+        return this;
     }
 
     public Map<String, Object> arguments() {
