@@ -74,6 +74,7 @@ public final class OrganizationRuntime implements AutoCloseable {
                     config.nodeId());
             this.faults = new dev.dve.store.InjectedFaults(database, schema);
             async.register(new dev.dve.engine.workflow.BackgroundWorkflows(workflows, service, faults));
+            workflows.onRecordChanged(async::recordChanged);
             loadFixturesIfEmpty();
             this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "dve-housekeeping-" + config.nodeId());

@@ -186,6 +186,20 @@ public final class JobQueue {
         }
     }
 
+    /** Makes the jobs waiting for a change to this record Ready again, in one statement; answers how many. */
+    public int wakeWaitingOn(Connection c, UUID record) throws SQLException {
+        String sql = "UPDATE " + q(JOBS) + " SET " + q("statecode") + " = 0, " + q("statuscode") + " = 0, " + q("iswaitingforevent") + " = ?, "
+                + q("postponeuntil") + " = NULL, "
+                + q("versionnumber") + " = " + d.nextValueExpression(SchemaBuilder.VERSION_SEQUENCE)
+                + " WHERE " + q("regardingobjectid") + " = ? AND " + q("statecode") + " = 1 AND " + q("iswaitingforevent") + " = ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setBoolean(1, false);
+            ps.setString(2, record.toString());
+            ps.setBoolean(3, true);
+            return ps.executeUpdate();
+        }
+    }
+
     /** Deletes the leases and progress of jobs that no longer exist (after a reset or a bulk delete). */
     public void deleteAll(Connection c) throws SQLException {
         for (String t : List.of(LEASES, PROGRESS)) {

@@ -160,7 +160,7 @@ public final class AsyncService implements AutoCloseable {
                 throw new IllegalStateException("a due job " + id + " cannot be claimed from " + from);
             }
             Entity claimed = new Entity("asyncoperation", id).set("statecode", JobStatus.IN_PROGRESS.state())
-                    .set("statuscode", JobStatus.IN_PROGRESS.status()).set("hostid", node);
+                    .set("statuscode", JobStatus.IN_PROGRESS.status()).set("hostid", node).set("iswaitingforevent", false);
             if (job.get("startedon") == null) {
                 claimed.set("startedon", clock.now());
             }
@@ -198,7 +198,8 @@ public final class AsyncService implements AutoCloseable {
             }
         }
         JobFailure failure = error == null ? null : FailureClassifier.classify(error, workflow);
-        if (failure != null && failure.code() == ErrorCode.UNEXPECTED.signed()) {
+        if (error != null && !(error instanceof DataverseFault || error instanceof JobFault || error instanceof HttpCallFailure)) {
+            // not a business failure: a bug in the emulator, shown to whoever reads the log
             LOG.error("System job {} failed unexpectedly", id, error);
         }
         return settle(id, outcome, failure, startedAt);
@@ -274,6 +275,18 @@ public final class AsyncService implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Lease housekeeping on {} failed: {}", node, e.toString());
         }
+    }
+
+    /**
+     * Wakes the jobs waiting for a change to this record (a wait condition), in the transaction of the change, so
+     * they test their condition again; answers how many.
+     */
+    public int recordChanged(UUID record) {
+        int n = database.inTransaction(c -> queue.wakeWaitingOn(c, record));
+        if (n > 0) {
+            wake();
+        }
+        return n;
     }
 
     /** The capability object a handler gets for one job. */

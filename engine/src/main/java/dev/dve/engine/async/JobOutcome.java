@@ -12,7 +12,13 @@ public sealed interface JobOutcome {
     record Canceled(String message) implements JobOutcome {
     }
 
-    /** Parked until a time ({@code FOREVER} for a condition or a manual resume); its checkpoint is saved. */
-    record Waiting(Instant until) implements JobOutcome {
+    /**
+     * Parked until a time ({@code FOREVER} for a pure condition or a manual resume); its checkpoint is saved. With
+     * {@code wakesOnChange} a change to the job's regarding record wakes it early, to test its condition again.
+     */
+    record Waiting(Instant until, boolean wakesOnChange) implements JobOutcome {
+        public Waiting(Instant until) {
+            this(until, false);
+        }
     }
 }

@@ -51,7 +51,7 @@ public final class JobSettlement {
             return finalState(changes, JobStatus.CANCELED, now, null, false, "canceled");
         }
         if (outcome instanceof JobOutcome.Waiting w) {
-            changes.set("postponeuntil", w.until());
+            changes.set("postponeuntil", w.until()).set("iswaitingforevent", w.wakesOnChange());
             return new Result(state(changes, JobStatus.WAITING), false, false, "waiting");
         }
         if (failure == null) {

@@ -73,13 +73,21 @@ public final class BackgroundWorkflows implements JobHandler {
         if (activation.get("parentworkflowid") instanceof EntityReference definition) {
             workflowIds.add(definition.id());
         }
-        WorkflowRun run = new WorkflowRun(new FaultingHost(engine.host(runAs, runAs), faults, workflowIds), record, null, false);
+        JobSteps steps = new JobSteps(engine.host(runAs, runAs), execution, service, regarding, runAs);
+        WorkflowRun run = new WorkflowRun(new FaultingHost(steps, faults, workflowIds), record, null, false);
+        if (execution.checkpoint() != null) {
+            run.resumeFrom(execution.checkpoint());
+        }
         try {
             WorkflowInterpreter.execute(engine.definition(activation), run);
         } catch (WorkflowStopped stopped) {
             return new JobOutcome.Canceled(stopped.getMessage());
         } catch (WorkflowWaiting waiting) {
-            return new JobOutcome.Waiting(waiting.until());
+            // the checkpoint at the waiting step: the job re-enters it when it wakes
+            execution.saveCheckpoint(waiting.checkpoint());
+            steps.logWait(waiting);
+            boolean condition = waiting.step() != null && "Wait".equals(waiting.step().kind());
+            return new JobOutcome.Waiting(waiting.until(), condition);
         }
         return new JobOutcome.Succeeded(Boolean.TRUE.equals(activation.get("asyncautodelete")));
     }

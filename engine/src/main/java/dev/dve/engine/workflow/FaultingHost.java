@@ -55,6 +55,11 @@ final class FaultingHost implements WorkflowHost {
     }
 
     @Override
+    public void completeStep(dev.dve.engine.workflow.runtime.StepInfo step, Runnable effect, java.util.function.Supplier<String> checkpointAfter) {
+        host.completeStep(step, effect, checkpointAfter);
+    }
+
+    @Override
     public Optional<Entity> retrieve(String entity, UUID id) {
         sdkCall();
         return host.retrieve(entity, id);

@@ -77,6 +77,16 @@ public final class WorkflowEngine implements EventPipeline {
         }
         runRealTime(message, STAGE_POST, caller, entity, existing, target);
         queueBackground(message, caller, entity, existing, target);
+        if (message == Message.UPDATE && target.id() != null) {
+            recordChanged.accept(target.id());
+        }
+    }
+
+    /** Told of every updated record, in the update's transaction: jobs waiting on a condition about it test it again. */
+    private java.util.function.Consumer<UUID> recordChanged = id -> { };
+
+    public void onRecordChanged(java.util.function.Consumer<UUID> listener) {
+        this.recordChanged = listener;
     }
 
     // ------------------------------------------------------------------ definitions and activation

@@ -291,6 +291,87 @@ class AsyncJobsTest extends EmulatorTest {
         assertEquals(8, failed.path("depth").asInt());
     }
 
+    @Test
+    void aWaitConditionParksTheJobUntilTheRecordMatches() {
+        active(api, "Wait for hold", "wait-for-credit-hold.xaml", "{\"triggeroncreate\":true,\"mode\":0}");
+        String account = createAccount("Waiting");
+        String jobId = jobOf(account).path("asyncoperationid").asText();
+        assertEquals(1, runUntilIdle().path("waiting").asInt());
+        JsonNode waiting = job(jobId);
+        assertState(waiting, 1, 10);
+        assertEquals(FOREVER, waiting.path("postponeuntil").asText());
+        assertTrue(waiting.path("iswaitingforevent").asBoolean(), waiting.toString());
+        JsonNode logs = api.get("workflowlogs?$filter=_asyncoperationid_value%20eq%20" + jobId).json().path("value");
+        assertEquals(1, logs.size(), logs.toString());
+        assertEquals(5, logs.get(0).path("status").asInt(), "a Waiting log row");
+
+        assertEquals(204, api.patch("accounts(" + account + ")", "{\"telephone1\":\"555\"}").status());
+        assertState(job(jobId), 0, 0);
+        JsonNode again = runUntilIdle();
+        assertEquals(1, again.path("waiting").asInt(), "the condition still does not hold: " + again + " " + job(jobId));
+        advance("P30D");
+        assertEquals(0, runUntilIdle().path("jobs").asInt(), "time alone does not wake a condition");
+        assertEquals(204, api.patch("accounts(" + account + ")", "{\"creditonhold\":true}").status());
+        assertEquals(1, runUntilIdle().path("succeeded").asInt());
+        assertState(job(jobId), 3, 30);
+    }
+
+    @Test
+    void aRetriedJobContinuesAfterItsLastCompletedStep() {
+        registerErp(200, "{\"ErpNumber\":\"ERP-9\"}");
+        String workflow = active(api, "Notify ERP later", "custom-activity.xaml", "{\"triggeroncreate\":true,\"mode\":0}");
+        String account = createAccount("Resumed");
+        String jobId = jobOf(account).path("asyncoperationid").asText();
+        // the call-out is not an SDK call: the first SDK call, the update after it, meets the fault
+        assertEquals(200, api.post("/admin/faults", "{\"fault\":\"serverBusy\",\"workflowId\":\"" + workflow + "\"}").status());
+        assertEquals(1, runUntilIdle().path("retrying").asInt());
+        assertEquals(1, erp.countRequestsMatching(postRequestedFor(urlEqualTo("/notify")).build()).getCount());
+        assertTrue(api.get("accounts(" + account + ")?$select=accountnumber").json().path("accountnumber").isNull());
+        advance("PT36S");
+        assertEquals(1, runUntilIdle().path("succeeded").asInt());
+        assertEquals(1, erp.countRequestsMatching(postRequestedFor(urlEqualTo("/notify")).build()).getCount(),
+                "the completed call-out step is not run again");
+        assertEquals("ERP-9", api.get("accounts(" + account + ")?$select=accountnumber").json().path("accountnumber").asText());
+        JsonNode logs = api.get("workflowlogs?$filter=_asyncoperationid_value%20eq%20" + jobId + "&$orderby=createdon").json().path("value");
+        long failed = 0;
+        long succeeded = 0;
+        for (JsonNode l : logs) {
+            failed += l.path("status").asInt() == 3 ? 1 : 0;
+            succeeded += l.path("status").asInt() == 2 ? 1 : 0;
+        }
+        assertEquals(1, failed, logs.toString());
+        assertEquals(2, succeeded, "the call-out's step once, the update once: " + logs);
+    }
+
+    @Test
+    void aRunningJobStopsAtItsNextStepBoundaryWhenPaused() throws Exception {
+        erp.stubFor(post(urlEqualTo("/notify")).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody("{\"ErpNumber\":\"ERP-1\"}").withFixedDelay(1500)));
+        assertEquals(200, api.post("/admin/custom-activities", "{\"type\":\"Contoso.Workflows.NotifyErp\",\"url\":\"http://127.0.0.1:"
+                + erp.port() + "/notify\"}").status());
+        active(api, "Notify ERP later", "custom-activity.xaml", "{\"triggeroncreate\":true,\"mode\":0}");
+        String account = createAccount("Paused midway");
+        String jobId = jobOf(account).path("asyncoperationid").asText();
+        java.util.concurrent.CompletableFuture<JsonNode> run = java.util.concurrent.CompletableFuture.supplyAsync(this::runUntilIdle);
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (job(jobId).path("statecode").asInt() != 2) {
+            assertTrue(System.nanoTime() < deadline, "the job never started");
+            Thread.onSpinWait();
+        }
+        Response pause = api.patch("asyncoperations(" + jobId + ")", "{\"statecode\":1,\"statuscode\":10}");
+        assertEquals(204, pause.status(), pause.body());
+        assertState(job(jobId), 2, 21);
+        JsonNode report = run.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(1, report.path("suspended").asInt(), report.toString());
+        JsonNode paused = job(jobId);
+        assertState(paused, 1, 10);
+        assertEquals(FOREVER, paused.path("postponeuntil").asText());
+        assertTrue(api.get("accounts(" + account + ")?$select=accountnumber").json().path("accountnumber").isNull(), "no step after the pause ran");
+        assertEquals(204, api.patch("asyncoperations(" + jobId + ")", "{\"statecode\":0,\"statuscode\":0}").status());
+        assertEquals(1, runUntilIdle().path("succeeded").asInt());
+        assertEquals("ERP-1", api.get("accounts(" + account + ")?$select=accountnumber").json().path("accountnumber").asText());
+    }
+
     private static void assertRefused(Response r, String code) {
         assertEquals(400, r.status(), r.body());
         assertEquals(code, r.errorCode(), r.body());
