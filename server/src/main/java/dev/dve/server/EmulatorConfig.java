@@ -23,14 +23,15 @@ import java.util.UUID;
  * @param workers    async-service workers on this node (0: none run by themselves; POST /admin/async/run-until-idle runs due jobs)
  * @param tokenTestSecret a shared secret tests may sign HS256 tokens with; null accepts none
  * @param statementTimeout how long one SQL statement may run; null means {@link DatabaseConfig#DEFAULT_STATEMENT_TIMEOUT}
+ * @param jobLease   how long a node holds a claimed job without renewing its lease before another node takes it over (real time); null: 30 s
  */
 public record EmulatorConfig(String host, int port, String url, String db, String dbUser, String dbPassword,
                              Path dataDir, Path fixtures, String nodeId, int workers, String tokenTestSecret,
-                             java.time.Duration statementTimeout) {
+                             java.time.Duration statementTimeout, java.time.Duration jobLease) {
 
     public EmulatorConfig(String host, int port, String url, String db, String dbUser, String dbPassword,
                           Path dataDir, Path fixtures, String nodeId, int workers, String tokenTestSecret) {
-        this(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, null);
+        this(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, null, null);
     }
 
     public static EmulatorConfig defaults() {
@@ -44,31 +45,39 @@ public record EmulatorConfig(String host, int port, String url, String db, Strin
     }
 
     public EmulatorConfig withPort(int p) {
-        return new EmulatorConfig(host, p, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout);
+        return new EmulatorConfig(host, p, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease);
     }
 
     public EmulatorConfig withDatabase(String jdbcUrl, String user, String password) {
-        return new EmulatorConfig(host, port, url, jdbcUrl, user, password, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout);
+        return new EmulatorConfig(host, port, url, jdbcUrl, user, password, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease);
     }
 
     public EmulatorConfig withFixtures(Path dir) {
-        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, dir, nodeId, workers, tokenTestSecret, statementTimeout);
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, dir, nodeId, workers, tokenTestSecret, statementTimeout, jobLease);
     }
 
     public EmulatorConfig withNodeId(String id) {
-        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, id, workers, tokenTestSecret, statementTimeout);
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, id, workers, tokenTestSecret, statementTimeout, jobLease);
     }
 
     public EmulatorConfig withUrl(String organizationUrl) {
-        return new EmulatorConfig(host, port, organizationUrl, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout);
+        return new EmulatorConfig(host, port, organizationUrl, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease);
     }
 
     public EmulatorConfig withTokenTestSecret(String secret) {
-        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, secret, statementTimeout);
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, secret, statementTimeout, jobLease);
     }
 
     public EmulatorConfig withStatementTimeout(java.time.Duration timeout) {
-        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, timeout);
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, timeout, jobLease);
+    }
+
+    public EmulatorConfig withWorkers(int n) {
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, n, tokenTestSecret, statementTimeout, jobLease);
+    }
+
+    public EmulatorConfig withJobLease(java.time.Duration lease) {
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, lease);
     }
 
     /** Whether the server listens on the loopback interface only (then the admin API needs no token). */
@@ -94,6 +103,6 @@ public record EmulatorConfig(String host, int port, String url, String db, Strin
         if (fixtures != null) {
             metadata.add(fixtures.resolve("entities"));
         }
-        return new RuntimeConfig(database, metadata, fixtures, node, dev.dve.engine.async.AsyncConfig.withWorkers(workers), tokenTestSecret);
+        return new RuntimeConfig(database, metadata, fixtures, node, dev.dve.engine.async.AsyncConfig.withWorkers(workers).withLease(jobLease), tokenTestSecret);
     }
 }

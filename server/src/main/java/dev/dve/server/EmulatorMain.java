@@ -37,6 +37,9 @@ public final class EmulatorMain implements Callable<Integer> {
     @Option(names = "--statement-timeout", defaultValue = "${env:DVE_STATEMENT_TIMEOUT:-PT30S}",
             description = "How long one SQL statement may run before it is stopped, ISO-8601 (default ${DEFAULT-VALUE}).")
     java.time.Duration statementTimeout;
+    @Option(names = "--job-lease", defaultValue = "${env:DVE_JOB_LEASE:-PT30S}",
+            description = "How long a node keeps a claimed system job without renewing its lease before another node takes it over, ISO-8601 (default ${DEFAULT-VALUE}).")
+    java.time.Duration jobLease;
 
     public static void main(String[] args) {
         int code = new CommandLine(new EmulatorMain()).execute(args);
@@ -47,7 +50,7 @@ public final class EmulatorMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EmulatorConfig config = new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout);
+        EmulatorConfig config = new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease);
         EmulatorServer server = new EmulatorServer(config).start();
         System.out.println("Dataverse Emulator listening on " + server.baseUrl() + " (Web API " + server.baseUrl()
                 + "/api/data/v9.2/, node " + server.nodeId() + ", " + server.runtime().database().dialect().name() + ")");
