@@ -553,7 +553,8 @@ public final class WorkflowEngine implements EventPipeline {
                 CallerContext childRunAs = runAs.deeper();
                 execute(activation, new WorkflowRun(new ServiceHost(childRunAs, initiator), record, null, false), record, childRunAs);
             } else {
-                queueJob(activation, target, "ExecuteWorkflow", runAs.depth(), (EntityReference) activation.get("ownerid"));
+                // a background child runs as the parent run's user, like an on-demand run started by that user
+                queueJob(runAs, activation, target, "ExecuteWorkflow", runAs.depth(), (EntityReference) activation.get("ownerid"));
             }
         }
 

@@ -372,6 +372,27 @@ class AsyncJobsTest extends EmulatorTest {
         assertEquals("ERP-1", api.get("accounts(" + account + ")?$select=accountnumber").json().path("accountnumber").asText());
     }
 
+    @Test
+    void anOnDemandRunGoesAsTheUserWhoStartedItAndAnEventRunAsTheOwner() {
+        String onDemand = active(api, "Describe on demand", "set-description.xaml", "{\"ondemand\":true,\"mode\":0}");
+        dev.dve.server.testing.WebApi runner = as("runner@emulator.local");
+        String own = runner.post("accounts", "{\"name\":\"Runner's\"}", "Prefer", "return=representation").json().path("accountid").asText();
+        Response started = runner.post("workflows(" + onDemand + ")/Microsoft.Dynamics.CRM.ExecuteWorkflow", "{\"EntityId\":\"" + own + "\"}");
+        assertEquals(200, started.status(), started.body());
+        assertEquals(1, runUntilIdle().path("succeeded").asInt());
+        assertState(job(started.json().path("asyncoperationid").asText()), 3, 30);
+        JsonNode runnersAccount = api.get("accounts(" + own + ")?$select=description,_modifiedby_value").json();
+        assertTrue(runnersAccount.path("description").asText().contains("Runner's"), runnersAccount.toString());
+        assertEquals("00000000-0000-0000-0000-000000000104", runnersAccount.path("_modifiedby_value").asText(), "ran as the runner");
+
+        active(api, "Describe on create", "set-description.xaml", "{\"triggeroncreate\":true,\"mode\":0}");
+        String basics = as("basic@emulator.local").post("accounts", "{\"name\":\"Basic's\"}", "Prefer", "return=representation")
+                .json().path("accountid").asText();
+        assertEquals(1, runUntilIdle().path("succeeded").asInt());
+        assertEquals("00000000-0000-0000-0000-000000000101", api.get("accounts(" + basics + ")?$select=_modifiedby_value").json()
+                .path("_modifiedby_value").asText(), "an event's run goes as the workflow's owner");
+    }
+
     private static void assertRefused(Response r, String code) {
         assertEquals(400, r.status(), r.body());
         assertEquals(code, r.errorCode(), r.body());
