@@ -296,6 +296,11 @@ public final class WorkflowEngine implements EventPipeline {
 
     /** Runs a custom action as the calling user, in the request's transaction; answers its output arguments. */
     public Map<String, Object> executeAction(CallerContext caller, String name, EntityReference target, Map<String, Object> inputs) {
+        // one transaction for the whole action: a refusal after an update takes the update back with it
+        return service.database().inTransaction(c -> runAction(caller, name, target, inputs));
+    }
+
+    private Map<String, Object> runAction(CallerContext caller, String name, EntityReference target, Map<String, Object> inputs) {
         Entity activation = activations(Condition.of("category", ConditionOperator.EQUAL, 3), Condition.of("uniquename", ConditionOperator.EQUAL, name))
                 .stream().findFirst().orElseThrow(() -> new DataverseFault(ErrorCode.RESOURCE_NOT_FOUND, "Resource not found for the segment '" + name + "'."));
         Entity record = target == null ? null : service.retrieve(caller, target.logicalName(), target.id(), null, false);

@@ -56,4 +56,19 @@ class CustomActionTest extends EmulatorTest {
         assertEquals(400, r.status());
         assertTrue(r.errorMessage().contains("uniquename"), r.errorMessage());
     }
+
+    @Test
+    void aRefusalAfterAnUpdateRollsTheUpdateBack() {
+        active(api, "Note then refuse", "action-note-then-refuse.xaml", "{\"category\":3,\"uniquename\":\"new_NoteThenRefuse\"}");
+        String before = api.get("accounts(" + CONTOSO + ")?$select=description").json().path("description").asText();
+        Response refused = api.post("accounts(" + CONTOSO + ")/Microsoft.Dynamics.CRM.new_NoteThenRefuse", "{\"Percent\":80}");
+        assertEquals(400, refused.status(), refused.body());
+        assertEquals("0x80040265", refused.errorCode());
+        assertEquals("Discount too large", refused.errorMessage());
+        assertEquals(before, api.get("accounts(" + CONTOSO + ")?$select=description").json().path("description").asText(),
+                "the action's earlier update rolled back with it");
+        Response ok = api.post("accounts(" + CONTOSO + ")/Microsoft.Dynamics.CRM.new_NoteThenRefuse", "{\"Percent\":20}");
+        assertEquals(204, ok.status(), ok.body());
+        assertEquals("Discount of 20", api.get("accounts(" + CONTOSO + ")?$select=description").json().path("description").asText());
+    }
 }
