@@ -67,14 +67,16 @@ public final class OrganizationRuntime implements AutoCloseable {
             this.tokens = new TokenService(new SigningKeys(database, schema), config.tokenTestSecret(), java.time.Clock.systemUTC());
             this.principals = new PrincipalDirectory(database, store);
             this.workflows = new WorkflowEngine(service, new CustomActivities(database, schema));
-            service.setPipeline(workflows);
-            service.addUpdateRule(new dev.dve.engine.async.JobControl(clock));
+            // workflows first, then webhook steps: both in the operation's transaction
+            service.setPipeline(SequentialPipeline.of(workflows, new dev.dve.engine.webhook.WebhookTrigger(service)));
+            service.addUpdateRule(new dev.dve.engine.async.JobControl());
             this.jobs = new dev.dve.store.JobQueue(database, schema);
             this.async = new dev.dve.engine.async.AsyncService(config.async(), service, database, jobs, clock, java.time.Clock.systemUTC(),
                     config.nodeId());
             this.faults = new dev.dve.store.InjectedFaults(database, schema);
             async.register(new dev.dve.engine.workflow.BackgroundWorkflows(workflows, service, faults));
             workflows.onRecordChanged(async::recordChanged);
+            async.register(new dev.dve.engine.webhook.WebhookDelivery(service));
             loadFixturesIfEmpty();
             this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "dve-housekeeping-" + config.nodeId());

@@ -2,14 +2,12 @@ package dev.dve.engine.async;
 
 import dev.dve.auth.security.SecurityPrincipal;
 import dev.dve.engine.OrganizationService;
-import dev.dve.engine.clock.EmulatorClock;
 import dev.dve.fault.DataverseFault;
 import dev.dve.fault.ErrorCode;
 import dev.dve.metadata.EntityMetadata;
 import dev.dve.record.Entity;
 import dev.dve.store.JobQueue;
 
-import java.time.Instant;
 import java.util.Set;
 
 /**
@@ -20,12 +18,6 @@ import java.util.Set;
  */
 public final class JobControl implements OrganizationService.UpdateRule {
     private static final Set<String> WRITABLE = Set.of("statecode", "statuscode", "postponeuntil");
-    private final EmulatorClock clock;
-
-    public JobControl(EmulatorClock clock) {
-        this.clock = clock;
-    }
-
     private static boolean job(EntityMetadata e) {
         return e.logicalName().equals("asyncoperation");
     }
