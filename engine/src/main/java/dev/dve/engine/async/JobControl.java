@@ -60,7 +60,7 @@ public final class JobControl implements OrganizationService.UpdateRule {
         changes.set("statecode", to.state()).set("statuscode", to.status());
         switch (action) {
             case POSTPONE -> {
-                Instant until = (Instant) changes.get("postponeuntil");
+                java.time.Instant until = (java.time.Instant) changes.get("postponeuntil");
                 if (until == null) {
                     throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "A postponed system job needs a postponeuntil.");
                 }
