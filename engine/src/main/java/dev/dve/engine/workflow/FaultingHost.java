@@ -20,18 +20,17 @@ import java.util.UUID;
  * makes, one injected fault that applies to its workflow is used up and thrown as the organization service would
  * throw it — so every row of the async service's error table can be reproduced on demand.
  */
-final class FaultingHost implements WorkflowHost {
+final class FaultingHost extends ForwardingHost {
     static final String ORGANIZATION_DISABLED = "organizationDisabled";
     static final String SERVER_BUSY = "serverBusy";
     static final String SQL_ERROR = "sqlError";
     static final String WORKFLOW_SYSTEM_PAUSED = "workflowSystemPaused";
     static final List<String> SDK_CALL_FAULTS = List.of(ORGANIZATION_DISABLED, SERVER_BUSY, SQL_ERROR);
-    private final WorkflowHost host;
     private final InjectedFaults faults;
     private final List<UUID> workflowIds;
 
     FaultingHost(WorkflowHost host, InjectedFaults faults, List<UUID> workflowIds) {
-        this.host = host;
+        super(host);
         this.faults = faults;
         this.workflowIds = workflowIds;
     }
@@ -47,16 +46,6 @@ final class FaultingHost implements WorkflowHost {
             case SQL_ERROR -> new DataverseFault(ErrorCode.SQL_ERROR, 500, "Generic SQL error.", new SQLException("injected SQL error", "40001"));
             default -> new IllegalStateException("unknown injected fault " + kind);
         };
-    }
-
-    @Override
-    public Instant now() {
-        return host.now();
-    }
-
-    @Override
-    public void completeStep(dev.dve.engine.workflow.runtime.StepInfo step, Runnable effect, java.util.function.Supplier<String> checkpointAfter) {
-        host.completeStep(step, effect, checkpointAfter);
     }
 
     @Override
@@ -89,18 +78,4 @@ final class FaultingHost implements WorkflowHost {
         host.startChildWorkflow(workflowId, target);
     }
 
-    @Override
-    public Map<String, Object> customActivity(String typeName, Map<String, Object> inputs) {
-        return host.customActivity(typeName, inputs);
-    }
-
-    @Override
-    public Optional<AttributeMetadata> attribute(String entity, String attribute) {
-        return host.attribute(entity, attribute);
-    }
-
-    @Override
-    public String primaryName(EntityReference reference) {
-        return host.primaryName(reference);
-    }
 }

@@ -26,15 +26,14 @@ import java.util.function.Supplier;
  * retried or taken-over job continues after its last completed step and never repeats one. A failed step's log row is
  * written in a transaction of its own, as the step's own writes roll back.
  */
-final class JobSteps implements WorkflowHost {
-    private final WorkflowHost host;
+final class JobSteps extends ForwardingHost {
     private final JobExecution execution;
     private final OrganizationService service;
     private final EntityReference regarding;
     private final CallerContext runAs;
 
     JobSteps(WorkflowHost host, JobExecution execution, OrganizationService service, EntityReference regarding, CallerContext runAs) {
-        this.host = host;
+        super(host);
         this.execution = execution;
         this.service = service;
         this.regarding = regarding;
@@ -99,49 +98,10 @@ final class JobSteps implements WorkflowHost {
     }
 
     @Override
-    public Instant now() {
-        return host.now();
-    }
-
-    @Override
-    public Optional<Entity> retrieve(String entity, UUID id) {
-        return host.retrieve(entity, id);
-    }
-
-    @Override
-    public UUID create(Entity entity) {
-        return host.create(entity);
-    }
-
-    @Override
-    public void update(Entity entity) {
-        host.update(entity);
-    }
-
-    @Override
-    public UUID sendEmail(Entity email, Map<String, List<EntityReference>> parties) {
-        return host.sendEmail(email, parties);
-    }
-
-    @Override
-    public void startChildWorkflow(UUID workflowId, EntityReference target) {
-        host.startChildWorkflow(workflowId, target);
-    }
-
-    @Override
     public Map<String, Object> customActivity(String typeName, Map<String, Object> inputs) {
         // the call-out runs outside any transaction: the step boundary opens one only for its outputs
         execution.checkStillWanted();
         return host.customActivity(typeName, inputs);
     }
 
-    @Override
-    public Optional<AttributeMetadata> attribute(String entity, String attribute) {
-        return host.attribute(entity, attribute);
-    }
-
-    @Override
-    public String primaryName(EntityReference reference) {
-        return host.primaryName(reference);
-    }
 }
