@@ -112,9 +112,7 @@ public final class BulkDeleteJobs implements JobHandler {
                         record(operation, progress, null, null);
                         return null;
                     });
-                    if (page.size() < PAGE) {
-                        break;
-                    }
+                    // on to the next page, after the last id passed, until one comes back empty
                 }
             }
             record(operation, progress, 3, 30);
