@@ -77,6 +77,7 @@ public final class OrganizationRuntime implements AutoCloseable {
             async.register(new dev.dve.engine.workflow.BackgroundWorkflows(workflows, service, faults));
             workflows.onRecordChanged(async::recordChanged);
             async.register(new dev.dve.engine.webhook.WebhookDelivery(service));
+            async.register(new dev.dve.engine.bulkdelete.BulkDeleteJobs(service));
             loadFixturesIfEmpty();
             this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "dve-housekeeping-" + config.nodeId());

@@ -19,7 +19,9 @@ public final class PrivilegeCatalog {
     public static final String ACTIVATE_REALTIME = "prvActivateSynchronousWorkflow";
     public static final String EXECUTE_WORKFLOW = "prvWorkflowExecution";
     public static final String BYPASS_PLUGINS = "prvBypassCustomPlugins";
-    public static final List<String> SPECIAL = List.of(ACT_ON_BEHALF, ACTIVATE_REALTIME, EXECUTE_WORKFLOW, BYPASS_PLUGINS);
+    /** Submitting a bulk delete job (the BulkDelete message); System Administrator only in the default roles. */
+    public static final String BULK_DELETE = "prvBulkDelete";
+    public static final List<String> SPECIAL = List.of(ACT_ON_BEHALF, ACTIVATE_REALTIME, EXECUTE_WORKFLOW, BYPASS_PLUGINS, BULK_DELETE);
 
     /** One privilege row. */
     public record PrivilegeDefinition(UUID id, String name, int accessRight, boolean canBeBasic, boolean canBeLocal,

@@ -27,7 +27,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Actions: {@code workflows(<id>)/Microsoft.Dynamics.CRM.ExecuteWorkflow}, and the custom actions that activated
+ * Actions: {@code workflows(<id>)/Microsoft.Dynamics.CRM.ExecuteWorkflow}, {@code BulkDelete}, and the custom actions that activated
  * category-3 workflows define, bound ({@code accounts(<id>)/Microsoft.Dynamics.CRM.<name>}) or unbound ({@code <name>}).
  */
 final class ActionProcessor extends DataverseProcessor implements ActionEntityProcessor, ActionComplexProcessor, ActionVoidProcessor {
@@ -69,6 +69,10 @@ final class ActionProcessor extends DataverseProcessor implements ActionEntityPr
 
     @Override
     public void processActionComplex(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType requestFormat, ContentType responseFormat) {
+        if (CatalogEdmProvider.BULK_DELETE.equals(actionName(uriInfo)) && !(uriInfo.getUriResourceParts().get(0) instanceof UriResourceEntitySet)) {
+            bulkDelete(request, response);
+            return;
+        }
         Map<String, Object> outputs = customAction(request, uriInfo);
         String name = actionName(uriInfo);
         String context = request.getRawBaseUri() + "/$metadata#Microsoft.Dynamics.CRM." + name + "Response";
@@ -87,6 +91,50 @@ final class ActionProcessor extends DataverseProcessor implements ActionEntityPr
         customAction(request, uriInfo);
         response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
         response.setHeader("OData-Version", "4.0");
+    }
+
+    /** BulkDelete: the parameters read and typed here; the engine checks the privilege and the queries and queues the job. */
+    private void bulkDelete(ODataRequest request, ODataResponse response) {
+        String name = CatalogEdmProvider.BULK_DELETE;
+        String text = body(request);
+        JsonNode body = scope.payloads().parse(name, text.isBlank() ? "{}" : text);
+        for (String flag : List.of("SendEmailNotification", "RunNow")) {
+            JsonNode v = body.path(flag);
+            if (!v.isMissingNode() && !v.isNull() && !v.isBoolean()) {
+                throw DataverseFault.payload(name, "Microsoft.OData.ODataException: Cannot convert the literal '" + v.asText()
+                        + "' to the expected type 'Edm.Boolean' of parameter '" + flag + "'.");
+            }
+        }
+        for (String list : List.of("ToRecipients", "CCRecipients")) {
+            JsonNode v = body.path(list);
+            if (!v.isMissingNode() && !v.isNull() && !v.isArray()) {
+                throw DataverseFault.payload(name, "Microsoft.OData.ODataException: The parameter '" + list + "' must be a collection.");
+            }
+        }
+        JsonNode jobName = body.path("JobName");
+        if (!jobName.isMissingNode() && !jobName.isNull() && !jobName.isTextual()) {
+            throw DataverseFault.payload(name, "Microsoft.OData.ODataException: Cannot convert the literal '" + jobName
+                    + "' to the expected type 'Edm.String' of parameter 'JobName'.");
+        }
+        java.time.Instant start = null;
+        JsonNode startNode = body.path("StartDateTime");
+        if (!startNode.isMissingNode() && !startNode.isNull()) {
+            try {
+                start = PayloadReader.parseDateTime(startNode.asText());
+            } catch (RuntimeException e) {
+                throw DataverseFault.payload(name, "Microsoft.OData.ODataException: Cannot convert the literal '" + startNode.asText()
+                        + "' to the expected type 'Edm.DateTimeOffset' of parameter 'StartDateTime'.");
+            }
+        }
+        JsonNode recurrence = body.path("RecurrencePattern");
+        var submitted = new dev.dve.engine.bulkdelete.BulkDeleteSubmission.Request(body.get("QuerySet"),
+                jobName.isTextual() ? jobName.asText() : null, start, recurrence.isTextual() ? recurrence.asText() : null);
+        UUID job = new dev.dve.engine.bulkdelete.BulkDeleteSubmission(service()).submit(scope.caller(), submitted);
+        String context = request.getRawBaseUri() + "/$metadata#Microsoft.Dynamics.CRM." + name + "Response";
+        writeJson(response, HttpStatusCode.OK.getStatusCode(), g -> {
+            g.writeStringField("@odata.context", context);
+            g.writeStringField("JobId", job.toString());
+        });
     }
 
     private static String actionName(UriInfo uriInfo) {

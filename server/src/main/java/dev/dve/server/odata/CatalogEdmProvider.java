@@ -21,6 +21,8 @@ import org.apache.olingo.commons.api.edm.provider.CsdlEntityContainer;
 import org.apache.olingo.commons.api.edm.provider.CsdlEntityContainerInfo;
 import org.apache.olingo.commons.api.edm.provider.CsdlEntitySet;
 import org.apache.olingo.commons.api.edm.provider.CsdlEntityType;
+import org.apache.olingo.commons.api.edm.provider.CsdlEnumMember;
+import org.apache.olingo.commons.api.edm.provider.CsdlEnumType;
 import org.apache.olingo.commons.api.edm.provider.CsdlFunction;
 import org.apache.olingo.commons.api.edm.provider.CsdlFunctionImport;
 import org.apache.olingo.commons.api.edm.provider.CsdlNavigationProperty;
@@ -53,6 +55,7 @@ public final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
     public static final FullQualifiedName WHOAMI_RESPONSE = new FullQualifiedName(NAMESPACE, "WhoAmIResponse");
     public static final String WHOAMI = "WhoAmI";
     public static final String EXECUTE_WORKFLOW = "ExecuteWorkflow";
+    public static final String BULK_DELETE = "BulkDelete";
     private static final FullQualifiedName OPTION = new FullQualifiedName(NAMESPACE, "OptionSetOption");
     private static final String OPTION_TERM = "OptionSet";
 
@@ -66,6 +69,7 @@ public final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
     private final CsdlSchema schema;
 
     private final List<CsdlActionImport> actionImports = new ArrayList<>();
+    private final List<CsdlEnumType> enumTypes = new ArrayList<>();
 
     public CatalogEdmProvider(MetadataCatalog catalog) {
         this(catalog, List.of());
@@ -96,8 +100,13 @@ public final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
                             new CsdlParameter().setName("EntityId").setType(EdmPrimitiveTypeKind.Guid.getFullQualifiedName()).setNullable(false)))
                     .setReturnType(new CsdlReturnType().setType(typeName("asyncoperation")).setNullable(false)));
         }
+        if (catalog.entity("bulkdeleteoperation").isPresent() && catalog.entity("activityparty").isPresent()) {
+            addBulkDelete();
+        }
         for (WorkflowEngine.ActionSignature a : customActions) {
-            addCustomAction(a);
+            if (!a.name().equals(BULK_DELETE)) {
+                addCustomAction(a);
+            }
         }
         CsdlTerm term = new CsdlTerm().setName(OPTION_TERM).setType("Collection(" + OPTION.getFullQualifiedNameAsString() + ")")
                 .setAppliesTo(List.of("Property"));
@@ -106,12 +115,69 @@ public final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
                 .setComplexTypes(complexTypes)
                 .setFunctions(functions)
                 .setActions(actions)
+                .setEnumTypes(enumTypes)
                 .setTerms(List.of(term))
                 .setEntityContainer(getEntityContainer());
     }
 
     public static FullQualifiedName typeName(String logicalName) {
         return new FullQualifiedName(NAMESPACE, logicalName);
+    }
+
+    private static FullQualifiedName crm(String name) {
+        return new FullQualifiedName(NAMESPACE, name);
+    }
+
+    private static CsdlProperty complex(String name, String type, boolean collection) {
+        return new CsdlProperty().setName(name).setType(crm(type)).setCollection(collection);
+    }
+
+    /**
+     * The BulkDelete action (unbound) with the query types its QuerySet is made of, as Dataverse declares them; the
+     * operators listed are the ones the emulator runs ({@code dev.dve.engine.bulkdelete.QueryExpressionReader}).
+     */
+    private void addBulkDelete() {
+        enumTypes.add(new CsdlEnumType().setName("LogicalOperator").setMembers(List.of(
+                new CsdlEnumMember().setName("And").setValue("0"), new CsdlEnumMember().setName("Or").setValue("1"))));
+        enumTypes.add(new CsdlEnumType().setName("OrderType").setMembers(List.of(
+                new CsdlEnumMember().setName("Ascending").setValue("0"), new CsdlEnumMember().setName("Descending").setValue("1"))));
+        List<CsdlEnumMember> operators = new ArrayList<>();
+        dev.dve.engine.bulkdelete.QueryExpressionReader.operatorNumbers().entrySet().stream()
+                .sorted(Map.Entry.comparingByValue())
+                .forEach(o -> operators.add(new CsdlEnumMember().setName(o.getKey()).setValue(String.valueOf(o.getValue()))));
+        enumTypes.add(new CsdlEnumType().setName("ConditionOperator").setMembers(operators));
+        complexTypes.add(new CsdlComplexType().setName("Object").setProperties(List.of(
+                property("Type", EdmPrimitiveTypeKind.String), property("Value", EdmPrimitiveTypeKind.String))));
+        complexTypes.add(new CsdlComplexType().setName("ColumnSet").setProperties(List.of(
+                property("AllColumns", EdmPrimitiveTypeKind.Boolean),
+                property("Columns", EdmPrimitiveTypeKind.String).setCollection(true))));
+        complexTypes.add(new CsdlComplexType().setName("ConditionExpression").setProperties(List.of(
+                property("AttributeName", EdmPrimitiveTypeKind.String), property("EntityName", EdmPrimitiveTypeKind.String),
+                complex("Operator", "ConditionOperator", false), complex("Values", "Object", true))));
+        complexTypes.add(new CsdlComplexType().setName("FilterExpression").setProperties(List.of(
+                complex("Conditions", "ConditionExpression", true), complex("FilterOperator", "LogicalOperator", false),
+                complex("Filters", "FilterExpression", true), property("IsQuickFindFilter", EdmPrimitiveTypeKind.Boolean))));
+        complexTypes.add(new CsdlComplexType().setName("OrderExpression").setProperties(List.of(
+                property("AttributeName", EdmPrimitiveTypeKind.String), complex("OrderType", "OrderType", false))));
+        complexTypes.add(new CsdlComplexType().setName("QueryExpression").setProperties(List.of(
+                complex("ColumnSet", "ColumnSet", false), complex("Criteria", "FilterExpression", false),
+                property("Distinct", EdmPrimitiveTypeKind.Boolean), property("EntityName", EdmPrimitiveTypeKind.String),
+                property("NoLock", EdmPrimitiveTypeKind.Boolean), complex("Orders", "OrderExpression", true),
+                property("TopCount", EdmPrimitiveTypeKind.Int32))));
+        complexTypes.add(new CsdlComplexType().setName(BULK_DELETE + "Response").setProperties(List.of(
+                property("JobId", EdmPrimitiveTypeKind.Guid).setNullable(false))));
+        actions.add(new CsdlAction().setName(BULK_DELETE).setBound(false).setParameters(List.of(
+                        new CsdlParameter().setName("QuerySet").setType(crm("QueryExpression")).setCollection(true).setNullable(false),
+                        new CsdlParameter().setName("JobName").setType(EdmPrimitiveTypeKind.String.getFullQualifiedName()).setNullable(false),
+                        new CsdlParameter().setName("SendEmailNotification").setType(EdmPrimitiveTypeKind.Boolean.getFullQualifiedName()).setNullable(false),
+                        new CsdlParameter().setName("ToRecipients").setType(typeName("activityparty")).setCollection(true).setNullable(false),
+                        new CsdlParameter().setName("CCRecipients").setType(typeName("activityparty")).setCollection(true).setNullable(false),
+                        new CsdlParameter().setName("RecurrencePattern").setType(EdmPrimitiveTypeKind.String.getFullQualifiedName()).setNullable(false),
+                        new CsdlParameter().setName("StartDateTime").setType(EdmPrimitiveTypeKind.DateTimeOffset.getFullQualifiedName()).setNullable(false),
+                        new CsdlParameter().setName("SourceImportId").setType(EdmPrimitiveTypeKind.Guid.getFullQualifiedName()),
+                        new CsdlParameter().setName("RunNow").setType(EdmPrimitiveTypeKind.Boolean.getFullQualifiedName())))
+                .setReturnType(new CsdlReturnType().setType(crm(BULK_DELETE + "Response")).setNullable(false)));
+        actionImports.add(new CsdlActionImport().setName(BULK_DELETE).setAction(crm(BULK_DELETE)));
     }
 
     private void addCustomAction(WorkflowEngine.ActionSignature a) {
@@ -249,6 +315,12 @@ public final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
     @Override
     public List<CsdlAction> getActions(FullQualifiedName name) {
         return actions.stream().filter(a -> NAMESPACE.equals(name.getNamespace()) && a.getName().equals(name.getName())).toList();
+    }
+
+    @Override
+    public CsdlEnumType getEnumType(FullQualifiedName name) {
+        return enumTypes.stream().filter(t -> NAMESPACE.equals(name.getNamespace()) && t.getName().equals(name.getName()))
+                .findFirst().orElse(null);
     }
 
     @Override
