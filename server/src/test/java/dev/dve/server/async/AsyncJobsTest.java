@@ -346,7 +346,7 @@ class AsyncJobsTest extends EmulatorTest {
     @Test
     void aRunningJobStopsAtItsNextStepBoundaryWhenPaused() throws Exception {
         erp.stubFor(post(urlEqualTo("/notify")).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                .withBody("{\"ErpNumber\":\"ERP-1\"}").withFixedDelay(1500)));
+                .withBody("{\"ErpNumber\":\"ERP-1\"}").withFixedDelay(3000)));
         assertEquals(200, api.post("/admin/custom-activities", "{\"type\":\"Contoso.Workflows.NotifyErp\",\"url\":\"http://127.0.0.1:"
                 + erp.port() + "/notify\"}").status());
         active(api, "Notify ERP later", "custom-activity.xaml", "{\"triggeroncreate\":true,\"mode\":0}");
