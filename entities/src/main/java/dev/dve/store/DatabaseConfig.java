@@ -18,6 +18,10 @@ public record DatabaseConfig(String jdbcUrl, String user, String password, int p
         this(jdbcUrl, user, password, poolSize, DEFAULT_STATEMENT_TIMEOUT);
     }
 
+    public DatabaseConfig withPoolSize(int size) {
+        return new DatabaseConfig(jdbcUrl, user, password, size, statementTimeout);
+    }
+
     public DatabaseConfig withStatementTimeout(java.time.Duration timeout) {
         return new DatabaseConfig(jdbcUrl, user, password, poolSize, timeout);
     }

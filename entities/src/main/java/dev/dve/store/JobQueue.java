@@ -32,6 +32,7 @@ public final class JobQueue {
         Map<String, String> lease = new LinkedHashMap<>();
         lease.put("asyncoperationid", d.guidType() + " NOT NULL");
         lease.put("node_id", d.shortTextType() + " NOT NULL");
+        lease.put("claim_token", d.guidType() + " NOT NULL");
         lease.put("lease_until", d.timestampType() + " NOT NULL");
         schema.ensureTable(LEASES, lease, "asyncoperationid");
         Map<String, String> progress = new LinkedHashMap<>();
@@ -83,24 +84,30 @@ public final class JobQueue {
         }
     }
 
-    /** Records (or moves) a node's lease on a job until the given real time. */
-    public void lease(Connection c, UUID job, String node, Instant until) throws SQLException {
+    /**
+     * Records a node's lease on a job until the given real time. The claim token names this one claim: a node that
+     * stalls past its lease and comes back finds the token gone, even when it claims the same job again later.
+     */
+    public void lease(Connection c, UUID job, String node, UUID token, Instant until) throws SQLException {
         release(c, job);
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + q(LEASES) + " (" + q("asyncoperationid") + ", " + q("node_id") + ", "
-                + q("lease_until") + ") VALUES (?, ?, ?)")) {
+                + q("claim_token") + ", " + q("lease_until") + ") VALUES (?, ?, ?, ?)")) {
             ps.setString(1, job.toString());
             ps.setString(2, node);
-            ps.setObject(3, utc(until));
+            ps.setString(3, token.toString());
+            ps.setObject(4, utc(until));
             ps.executeUpdate();
         }
     }
 
-    /** Extends every lease the node holds: its heartbeat. */
-    public int renew(Connection c, String node, Instant until) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + q(LEASES) + " SET " + q("lease_until") + " = ? WHERE " + q("node_id") + " = ?")) {
+    /** Extends one claim's lease: the heartbeat of a run that is still going. */
+    public boolean renew(Connection c, UUID job, UUID token, Instant until) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + q(LEASES) + " SET " + q("lease_until") + " = ? WHERE "
+                + q("asyncoperationid") + " = ? AND " + q("claim_token") + " = ?")) {
             ps.setObject(1, utc(until));
-            ps.setString(2, node);
-            return ps.executeUpdate();
+            ps.setString(2, job.toString());
+            ps.setString(3, token.toString());
+            return ps.executeUpdate() == 1;
         }
     }
 
@@ -111,12 +118,15 @@ public final class JobQueue {
         }
     }
 
-    /** Whether this node still holds the job's lease (another node may have taken it over after a stall). */
-    public boolean holds(Connection c, UUID job, String node) throws SQLException {
+    /**
+     * Whether this claim still holds the job, locking its lease row until the transaction ends: a take-over skips a
+     * locked lease, so a step that passed this check commits before anyone else can claim the job.
+     */
+    public boolean holds(Connection c, UUID job, UUID token) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + q(LEASES) + " WHERE " + q("asyncoperationid") + " = ? AND "
-                + q("node_id") + " = ?")) {
+                + q("claim_token") + " = ?" + d.forUpdate())) {
             ps.setString(1, job.toString());
-            ps.setString(2, node);
+            ps.setString(2, token.toString());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }

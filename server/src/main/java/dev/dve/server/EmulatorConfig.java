@@ -98,7 +98,8 @@ public record EmulatorConfig(String host, int port, String url, String db, Strin
         } else {
             database = DatabaseConfig.inMemoryH2("dve-" + UUID.randomUUID());
         }
-        database = database.withStatementTimeout(statementTimeout);
+        // a worker inside a step can need a second connection (a log that must outlive the step), and requests need theirs
+        database = database.withStatementTimeout(statementTimeout).withPoolSize(Math.max(10, 2 * workers + 8));
         List<Path> metadata = new ArrayList<>();
         if (fixtures != null) {
             metadata.add(fixtures.resolve("entities"));

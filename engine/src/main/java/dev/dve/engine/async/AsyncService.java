@@ -42,6 +42,8 @@ public final class AsyncService implements AutoCloseable {
     private final Map<Integer, JobHandler> handlers = new LinkedHashMap<>();
     private final Object wakeUp = new Object();
     private final AtomicBoolean running = new AtomicBoolean();
+    /** The runs going on in this process, by job, with their claim tokens: only these leases are renewed. */
+    private final java.util.concurrent.ConcurrentHashMap<UUID, UUID> runs = new java.util.concurrent.ConcurrentHashMap<>();
     private ExecutorService workers;
     private ScheduledExecutorService housekeeping;
 
@@ -96,7 +98,7 @@ public final class AsyncService implements AutoCloseable {
     private void workLoop() {
         while (running.get()) {
             try {
-                Optional<UUID> job = claim();
+                Optional<Claim> job = claim();
                 if (job.isPresent()) {
                     runClaimed(job.get());
                     continue;
@@ -135,7 +137,7 @@ public final class AsyncService implements AutoCloseable {
         Map<String, Integer> counts = new LinkedHashMap<>();
         int n = 0;
         while (n < limit) {
-            Optional<UUID> job = claim();
+            Optional<Claim> job = claim();
             if (job.isEmpty()) {
                 break;
             }
@@ -146,8 +148,12 @@ public final class AsyncService implements AutoCloseable {
         return new IdleReport(n, counts);
     }
 
+    /** One claim of a job by this node: the token its lease carries. */
+    record Claim(UUID job, UUID token) {
+    }
+
     /** Claims the oldest due job for this node: In Progress, leased, in one transaction. */
-    Optional<UUID> claim() {
+    Optional<Claim> claim() {
         return database.inTransaction(c -> {
             List<UUID> due = queue.lockDue(c, clock.now(), 1);
             if (due.isEmpty()) {
@@ -155,9 +161,14 @@ public final class AsyncService implements AutoCloseable {
             }
             UUID id = due.get(0);
             Entity job = service.retrieve(WellKnownPrincipals.SYSTEM, "asyncoperation", id, null, false);
-            JobStatus from = status(job);
-            if (!JobTransitions.allowed(from, JobStatus.IN_PROGRESS)) {
-                throw new IllegalStateException("a due job " + id + " cannot be claimed from " + from);
+            Optional<JobStatus> from = JobStatus.of((Integer) job.get("statecode"), (Integer) job.get("statuscode"));
+            if (from.isEmpty() || !JobTransitions.allowed(from.get(), JobStatus.IN_PROGRESS)) {
+                // a row no state table allows must not block the queue behind it: fail it, say why
+                LOG.error("System job {} has state {}/{} and cannot run; marking it failed", id, job.get("statecode"), job.get("statuscode"));
+                service.updateTrusted(WellKnownPrincipals.SYSTEM, new Entity("asyncoperation", id).set("statecode", JobStatus.FAILED.state())
+                        .set("statuscode", JobStatus.FAILED.status()).set("completedon", clock.now()).set("errorcode", ErrorCode.UNEXPECTED.signed())
+                        .set("message", "The job's state and status were not valid; it cannot run."), (Long) job.get("versionnumber"));
+                return Optional.empty();
             }
             Entity claimed = new Entity("asyncoperation", id).set("statecode", JobStatus.IN_PROGRESS.state())
                     .set("statuscode", JobStatus.IN_PROGRESS.status()).set("hostid", node).set("iswaitingforevent", false);
@@ -168,13 +179,27 @@ public final class AsyncService implements AutoCloseable {
             if (!service.updateTrusted(WellKnownPrincipals.SYSTEM, claimed, (Long) job.get("versionnumber"))) {
                 throw new IllegalStateException("claimed job " + id + " changed under its lock");
             }
-            queue.lease(c, id, node, realTime.instant().plus(config.lease()));
-            return Optional.of(id);
+            UUID token = UUID.randomUUID();
+            queue.lease(c, id, node, token, realTime.instant().plus(config.lease()));
+            return Optional.of(new Claim(id, token));
         });
     }
 
-    /** Runs a job this node claimed and settles it; answers how it ended. */
-    String runClaimed(UUID id) {
+    /**
+     * Runs a job this node claimed and settles it; answers how it ended. Whatever goes wrong here, the lease stops
+     * being renewed, so a job this run could not settle is taken over (by any node) once its lease runs out.
+     */
+    String runClaimed(Claim claim) {
+        runs.put(claim.job(), claim.token());
+        try {
+            return runAndSettle(claim);
+        } finally {
+            runs.remove(claim.job());
+        }
+    }
+
+    private String runAndSettle(Claim claim) {
+        UUID id = claim.job();
         Entity job = service.retrieve(WellKnownPrincipals.SYSTEM, "asyncoperation", id, null, false);
         Instant startedAt = clock.now();
         JobHandler handler = handlers.get(job.get("operationtype") instanceof Integer t ? t : -1);
@@ -189,27 +214,32 @@ public final class AsyncService implements AutoCloseable {
                     + "infinite loop. Correct the workflow logic and try again.");
         } else {
             try {
-                outcome = handler.run(new Execution(job));
+                outcome = handler.run(new Execution(job, claim.token()));
             } catch (JobInterrupted stop) {
                 LOG.debug("Job {} stopped at a step boundary: {}", id, stop.getMessage());
                 outcome = new JobOutcome.Waiting(JobQueue.FOREVER);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | StackOverflowError e) {
                 error = e;
             }
         }
-        JobFailure failure = error == null ? null : FailureClassifier.classify(error, workflow);
+        if (outcome == null && error == null) {
+            error = new IllegalStateException("the handler of operation type " + job.get("operationtype") + " answered no outcome");
+        }
         if (error != null && !(error instanceof DataverseFault || error instanceof JobFault || error instanceof HttpCallFailure)) {
             // not a business failure: a bug in the emulator, shown to whoever reads the log
             LOG.error("System job {} failed unexpectedly", id, error);
         }
-        return settle(id, outcome, failure, startedAt);
+        JobFailure failure = error == null ? null : FailureClassifier.classify(error, workflow);
+        return settle(claim, outcome, failure, startedAt);
     }
 
-    private String settle(UUID id, JobOutcome outcome, JobFailure failure, Instant startedAt) {
+    private String settle(Claim claim, JobOutcome outcome, JobFailure failure, Instant startedAt) {
+        UUID id = claim.job();
         for (int attempt = 0; attempt < 10; attempt++) {
             String label = database.inTransaction(c -> {
-                if (!queue.holds(c, id, node)) {
-                    LOG.warn("Job {} is no longer leased by {}: another node took it over", id, node);
+                // the lease row first, locked: the same order as a take-over, which skips it while we hold it
+                if (!queue.holds(c, id, claim.token())) {
+                    LOG.warn("Job {} is no longer leased by this run on {}: another run took it over", id, node);
                     return "lost";
                 }
                 Entity current = service.find(WellKnownPrincipals.SYSTEM, "asyncoperation", id).orElse(null);
@@ -249,26 +279,49 @@ public final class AsyncService implements AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException("job " + job.id() + " has no valid state"));
     }
 
-    /** Renews this node's leases and hands back the jobs of nodes that stopped renewing theirs. */
+    /**
+     * Renews the leases of the runs going on in this process (a restarted node, even with the same id, renews none of
+     * its predecessor's) and takes over jobs whose lease ran out: a running job goes back to Ready, to resume from its
+     * checkpoint; one a person asked to pause or cancel meanwhile is paused or canceled now.
+     */
     private void keepLeases() {
         try {
             Instant now = realTime.instant();
-            database.inTransaction(c -> queue.renew(c, node, now.plus(config.lease())));
+            runs.forEach((job, token) -> database.inTransaction(c -> queue.renew(c, job, token, now.plus(config.lease()))));
             database.inTransaction(c -> {
                 for (UUID id : queue.lockExpiredLeases(c, now, 100)) {
                     Entity job = service.find(WellKnownPrincipals.SYSTEM, "asyncoperation", id).orElse(null);
-                    queue.release(c, id);
                     if (job == null) {
+                        queue.forget(c, id);
                         continue;
                     }
                     JobStatus from = status(job);
-                    if (from.state() == JobStatus.LOCKED) {
-                        // Pausing / Canceling requests stay with the job: the next run honours them at its first boundary
-                        JobStatus back = JobStatus.WAITING_FOR_RESOURCES;
-                        LOG.info("Taking over job {} from a node whose lease ran out", id);
-                        service.updateTrusted(WellKnownPrincipals.SYSTEM, new Entity("asyncoperation", id).set("statecode", back.state())
-                                .set("statuscode", back.status()), (Long) job.get("versionnumber"));
+                    if (from.state() != JobStatus.LOCKED) {
+                        queue.release(c, id);
+                        continue;
                     }
+                    Entity back = new Entity("asyncoperation", id);
+                    JobStatus to = switch (from) {
+                        case CANCELING -> JobStatus.CANCELED;
+                        case PAUSING -> JobStatus.WAITING;
+                        default -> JobStatus.WAITING_FOR_RESOURCES;
+                    };
+                    if (!JobTransitions.allowed(from, to)) {
+                        throw new IllegalStateException("a taken-over job cannot move from " + from + " to " + to);
+                    }
+                    back.set("statecode", to.state()).set("statuscode", to.status());
+                    if (to == JobStatus.CANCELED) {
+                        back.set("completedon", clock.now());
+                        queue.forget(c, id);
+                    } else {
+                        if (to == JobStatus.WAITING) {
+                            Instant until = job.get("postponeuntil") instanceof Instant p && p.isAfter(clock.now()) ? p : JobQueue.FOREVER;
+                            back.set("postponeuntil", until);
+                        }
+                        queue.release(c, id);
+                    }
+                    LOG.info("Taking over job {} from a run whose lease ran out: {}", id, to);
+                    service.updateTrusted(WellKnownPrincipals.SYSTEM, back, (Long) job.get("versionnumber"));
                 }
                 return null;
             });
@@ -292,10 +345,12 @@ public final class AsyncService implements AutoCloseable {
     /** The capability object a handler gets for one job. */
     private final class Execution implements JobExecution {
         private final Entity job;
+        private final UUID token;
         private final String checkpoint;
 
-        Execution(Entity job) {
+        Execution(Entity job, UUID token) {
             this.job = job;
+            this.token = token;
             this.checkpoint = database.inTransaction(c -> queue.checkpoint(c, job.id()));
         }
 
@@ -317,18 +372,22 @@ public final class AsyncService implements AutoCloseable {
         @Override
         public void saveCheckpoint(String value) {
             database.inTransaction(c -> {
-                checkStillWanted();
+                requireLease(c);
                 queue.saveCheckpoint(c, job.id(), value);
                 return null;
             });
         }
 
+        private void requireLease(java.sql.Connection c) throws java.sql.SQLException {
+            if (!queue.holds(c, job.id(), token)) {
+                throw new JobInterrupted("this run no longer holds the job");
+            }
+        }
+
         @Override
         public void checkStillWanted() {
             database.inTransaction(c -> {
-                if (!queue.holds(c, job.id(), node)) {
-                    throw new JobInterrupted("this node no longer holds the job");
-                }
+                requireLease(c);
                 Entity now = service.find(WellKnownPrincipals.SYSTEM, "asyncoperation", job.id())
                         .orElseThrow(() -> new JobInterrupted("the job was deleted"));
                 JobStatus s = status(now);

@@ -18,7 +18,8 @@ public interface JobExecution {
 
     /**
      * Saves the run's progress in the transaction open on this thread (the one of the step it follows), after
-     * checking the job may go on: a pause or cancel request, or a lost lease, stops it with {@link JobInterrupted}.
+     * checking, with its lease row locked until that transaction ends, that this run still holds the job (else
+     * {@link JobInterrupted}). Pause and cancel requests are {@link #checkStillWanted}'s, before a step.
      */
     void saveCheckpoint(String checkpoint);
 

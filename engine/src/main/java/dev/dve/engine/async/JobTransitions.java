@@ -30,8 +30,9 @@ public final class JobTransitions {
         // In progress: the worker ends it, parks it (wait, retry, suspend) or hands it back (lease lost); a person asks it to
         // pause, postpone or cancel, which it honours at its next step boundary
         ALLOWED.put(IN_PROGRESS, EnumSet.of(SUCCEEDED, FAILED, CANCELED, WAITING, WAITING_FOR_RESOURCES, PAUSING, CANCELING));
-        ALLOWED.put(PAUSING, EnumSet.of(WAITING, SUCCEEDED, FAILED, CANCELED, CANCELING, WAITING_FOR_RESOURCES));
-        ALLOWED.put(CANCELING, EnumSet.of(CANCELED, SUCCEEDED, FAILED, WAITING_FOR_RESOURCES));
+        // a pending request survives a take-over: Pausing ends Suspended, Canceling ends Canceled, never back to Ready
+        ALLOWED.put(PAUSING, EnumSet.of(WAITING, SUCCEEDED, FAILED, CANCELED, CANCELING));
+        ALLOWED.put(CANCELING, EnumSet.of(CANCELED, SUCCEEDED, FAILED));
         // Completed is final
         ALLOWED.put(SUCCEEDED, EnumSet.noneOf(JobStatus.class));
         ALLOWED.put(FAILED, EnumSet.noneOf(JobStatus.class));
