@@ -58,6 +58,8 @@ public final class ODataServlet extends HttpServlet {
         RequestScope scope;
         try {
             scope = new RequestScope(runtime, callers.resolve(req), payloads, writer);
+            VersionHeaders.check(req.getHeader("OData-Version"), req.getHeader("OData-MaxVersion"));
+            QueryLimits.check(req.getQueryString());
         } catch (DataverseFault f) {
             if (f.httpStatus() == 401 && challenge != null) {
                 resp.setHeader("WWW-Authenticate", challenge.apply(req));
