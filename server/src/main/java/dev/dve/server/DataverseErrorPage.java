@@ -24,7 +24,13 @@ final class DataverseErrorPage extends org.eclipse.jetty.server.handler.ErrorHan
     }
 
     @Override
-    protected void generateResponse(Request request, Response response, int status, String message, Throwable cause, Callback callback) {
+    protected void generateResponse(Request request, Response response, int jettyStatus, String message, Throwable cause, Callback callback) {
+        int status = jettyStatus;
+        if (status == HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505) {
+            // a request line naming HTTP/1.7 or 3.0 is malformed input like any other, not a failure of the server
+            status = HttpStatus.BAD_REQUEST_400;
+            response.setStatus(status);
+        }
         ErrorCode code = status == HttpStatus.NOT_FOUND_404 ? ErrorCode.RESOURCE_NOT_FOUND
                 : status == HttpStatus.METHOD_NOT_ALLOWED_405 ? ErrorCode.METHOD_NOT_ALLOWED
                 : status == HttpStatus.PAYLOAD_TOO_LARGE_413 || status == HttpStatus.UNSUPPORTED_MEDIA_TYPE_415 ? ErrorCode.PAYLOAD_ERROR

@@ -108,20 +108,22 @@ final class BatchRequestProcessor extends DataverseProcessor implements BatchPro
 
     /** One request outside a change set: refused as Dataverse would before Olingo handles it, or handled. */
     private ODataResponse processOne(BatchFacade facade, ODataRequest r) throws ODataApplicationException, ODataLibraryException {
-        ODataResponse refused = refusal(r, null);
+        // Olingo's batch facade treats every part as a change-set part: "$name" outside a change set is a reference too
+        ODataResponse refused = refusal(r, Map.of());
         return refused != null ? refused : facade.handleODataRequest(r);
     }
 
     /**
-     * The answer for a part that must not reach Olingo (null: none): its version headers and query get the checks
-     * {@link ODataServlet} makes, and in a change set a {@code $n} URL must name an earlier part of the same change
-     * set that has a location (Olingo fails with a runtime exception on an unknown one).
+     * The answer for a part that must not reach Olingo (null: none): its protocol headers and query get the checks
+     * {@link ODataServlet} makes, and a {@code $n} URL must name an earlier part of the same change set that has a
+     * location (Olingo fails with a runtime exception on an unknown one, and also reads {@code $metadata} or
+     * {@code $batch} in a part as a reference).
      */
     private static ODataResponse refusal(ODataRequest r, Map<String, Boolean> contentIds) {
         try {
-            VersionHeaders.check(r.getHeader("OData-Version"), r.getHeader("OData-MaxVersion"));
+            ProtocolHeaders.check(r::getHeader, r.getHeaders("Accept"));
             QueryLimits.check(r.getRawQueryPath());
-            String reference = contentIds == null ? null : contentIdReference(r.getRawODataPath());
+            String reference = contentIdReference(r.getRawODataPath());
             if (reference != null && !Boolean.TRUE.equals(contentIds.get(reference))) {
                 throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "Content-ID Reference: '$" + reference + "' does not exist in the batch context.");
             }

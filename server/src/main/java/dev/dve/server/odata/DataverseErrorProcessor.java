@@ -109,6 +109,15 @@ public final class DataverseErrorProcessor implements ErrorProcessor {
             // Jetty refusing to read on (a body over the size limit) while a processor reads the body
             return new Mapped(http.getCode(), http.getCode() == 413 ? ErrorCode.PAYLOAD_ERROR.hex() : ErrorCode.QUERY_ERROR.hex(), http.getReason());
         }
+        String parser = ex instanceof RuntimeException ? requestParser(ex) : null;
+        if (parser != null) {
+            // Olingo's URI and batch parsers fail with runtime exceptions on some malformed input ("$expand=name*",
+            // "[1] in x", a batch line "Content-Type" without a colon, an unknown charset): the request is what is
+            // wrong, and no code of the emulator had run on it yet
+            LOG.warn("Olingo's {} parser failed on {}", parser, describe(request), ex);
+            return new Mapped(400, ErrorCode.QUERY_ERROR.hex(), parser.equals("URI") ? "The URI '" + describeUri(request) + "' is malformed."
+                    : "The $batch request body is malformed.");
+        }
         if (ex != null) {
             LOG.error("Request failed", ex);
             return new Mapped(500, ErrorCode.UNEXPECTED.hex(), "An unexpected error occurred.");
@@ -126,6 +135,30 @@ public final class DataverseErrorProcessor implements ErrorProcessor {
             }
         }
         return null;
+    }
+
+    /**
+     * "URI" or "batch" when the first frame outside the JDK and Olingo's type helpers that threw is Olingo's URI or
+     * batch parser, else null.
+     */
+    private static String requestParser(Throwable t) {
+        for (StackTraceElement frame : t.getStackTrace()) {
+            String c = frame.getClassName();
+            if (!(c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.") || c.startsWith("org.apache.olingo.commons."))) {
+                return c.startsWith("org.apache.olingo.server.core.uri.parser.") ? "URI"
+                        : c.startsWith("org.apache.olingo.server.core.deserializer.batch.") ? "batch" : null;
+            }
+        }
+        return null;
+    }
+
+    private static String describeUri(ODataRequest request) {
+        if (request == null) {
+            return "";
+        }
+        String path = request.getRawODataPath() == null ? "" : request.getRawODataPath();
+        String query = request.getRawQueryPath();
+        return (path.startsWith("/") ? path.substring(1) : path) + (query == null || query.isEmpty() ? "" : "?" + query);
     }
 
     private static String describe(ODataRequest request) {

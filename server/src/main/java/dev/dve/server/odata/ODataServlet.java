@@ -58,7 +58,7 @@ public final class ODataServlet extends HttpServlet {
         RequestScope scope;
         try {
             scope = new RequestScope(runtime, callers.resolve(req), payloads, writer);
-            VersionHeaders.check(req.getHeader("OData-Version"), req.getHeader("OData-MaxVersion"));
+            ProtocolHeaders.check(req::getHeader, java.util.Collections.list(req.getHeaders("Accept")));
             QueryLimits.check(req.getQueryString());
         } catch (DataverseFault f) {
             if (f.httpStatus() == 401 && challenge != null) {

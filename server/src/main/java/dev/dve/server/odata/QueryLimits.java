@@ -32,10 +32,6 @@ final class QueryLimits {
                 throw DataverseFault.query("The query option '" + name + "' is nested more than " + MAX_NESTING
                         + " levels deep: The recursion limit has been exceeded.");
             }
-            if (name.equals("$expand") && starAfterName(value)) {
-                // Olingo's expand parser fails with a NullPointerException on "name*"; a star stands alone or after "/"
-                throw DataverseFault.query("The system query option '$expand' has the not-allowed value '" + value + "'.");
-            }
         }
     }
 
@@ -55,19 +51,6 @@ final class QueryLimits {
             }
         }
         return max;
-    }
-
-    private static boolean starAfterName(String text) {
-        boolean literal = false;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '\'') {
-                literal = !literal;
-            } else if (!literal && c == '*' && i > 0 && (Character.isLetterOrDigit(text.charAt(i - 1)) || text.charAt(i - 1) == '_')) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Percent-decoding that keeps malformed escapes as they are: Olingo reports those itself. */
