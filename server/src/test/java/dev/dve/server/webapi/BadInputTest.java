@@ -367,6 +367,15 @@ class BadInputTest extends EmulatorTest {
     }
 
     @Test
+    void userFunctionsOnColumnsThatHoldNoIds() {
+        assertRefused(api.get("accounts?$filter=Microsoft.Dynamics.CRM.EqualUserId(PropertyName='creditonhold')"), 400, "0x80060888",
+                "applies to lookup and unique identifier columns");
+        assertRefused(api.get("accounts?$filter=Microsoft.Dynamics.CRM.EqualUserOrUserTeams(PropertyName='name')"), 400, "0x80060888", "'name' is not one");
+        assertRefused(api.get("accounts?fetchXml=" + encoded("<fetch><entity name='account'><filter><condition attribute='numberofemployees' operator='eq-businessid'/>"
+                + "</filter></entity></fetch>")), 400, "0x80060888", "'numberofemployees' is not one");
+    }
+
+    @Test
     void entityNameAttributesNameRealTables() {
         int before = Integer.parseInt(api.get("workflows/$count").body().trim());
         assertRefused(api.post("workflows", "{\"name\":\"bad\",\"category\":0,\"type\":1,\"primaryentity\":\"nosuch\"}"), 400, "0x80040203",
