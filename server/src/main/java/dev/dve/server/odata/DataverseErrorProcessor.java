@@ -98,7 +98,7 @@ public final class DataverseErrorProcessor implements ErrorProcessor {
                 // a query Dataverse does not support, not a server fault
                 return new Mapped(400, ErrorCode.QUERY_ERROR.hex(), "The request '" + describe(request) + "' is not supported.");
             }
-            if (status >= 500 && status != 501) {
+            if (status >= 500) {
                 LOG.error("Request failed", ex);
                 return new Mapped(500, ErrorCode.UNEXPECTED.hex(), "An unexpected error occurred.");
             }
