@@ -6,6 +6,8 @@ public enum ErrorCode {
     INVALID_ARGUMENT(0x80040203, 400),
     VALIDATION(0x80044331, 400),
     PAYLOAD_ERROR(0x80048d19, 400),
+    /** A body in a format other than JSON: the payload error code, with the HTTP status for it. */
+    UNSUPPORTED_MEDIA_TYPE(0x80048d19, 415),
     QUERY_ERROR(0x80060888, 400),
     RESOURCE_NOT_FOUND(0x8006088a, 404),
     NOT_SUPPORTED(0x8006088a, 501),

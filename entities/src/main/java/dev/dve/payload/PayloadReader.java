@@ -1,6 +1,10 @@
 package dev.dve.payload;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,7 +36,10 @@ import java.util.regex.Pattern;
  * lookup value. Errors are the payload errors Dataverse answers with.
  */
 public final class PayloadReader {
-    private static final ObjectMapper JSON = new ObjectMapper()
+    /** Json.NET's default {@code MaxDepth}, which Dataverse reads request bodies with. */
+    static final int MAX_DEPTH = 64;
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build()).build())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Pattern ENTITY_ID = Pattern.compile("(?:^|/)([A-Za-z0-9_]+)\\(([^()]*)\\)$");
@@ -50,9 +57,14 @@ public final class PayloadReader {
                 throw DataverseFault.payload(entitySet, "Microsoft.OData.ODataException: The request body is empty.");
             }
             return n;
+        } catch (StreamConstraintsException e) {
+            // a constraint (nesting depth, string or number length) was hit: Jackson gives no location for these
+            throw DataverseFault.payload(entitySet, "Newtonsoft.Json.JsonReaderException: " + (e.getOriginalMessage().startsWith("Document nesting depth")
+                    ? "The reader's MaxDepth of " + MAX_DEPTH + " has been exceeded." : e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
-            throw DataverseFault.payload(entitySet, "Newtonsoft.Json.JsonReaderException: "
-                    + e.getOriginalMessage() + " Line " + e.getLocation().getLineNr() + ", position " + e.getLocation().getColumnNr() + ".");
+            JsonLocation at = e.getLocation();
+            throw DataverseFault.payload(entitySet, "Newtonsoft.Json.JsonReaderException: " + e.getOriginalMessage()
+                    + (at == null ? "" : " Line " + at.getLineNr() + ", position " + at.getColumnNr() + "."));
         }
     }
 

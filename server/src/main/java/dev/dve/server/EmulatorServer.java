@@ -13,12 +13,18 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.SizeLimitHandler;
 
 /**
  * One emulator node: the organization runtime behind Jetty, with the Web API at {@code /api/data/} and the
  * admin API at {@code /admin/}. Start it from the command line ({@link EmulatorMain}) or embed it in tests.
  */
 public final class EmulatorServer implements AutoCloseable {
+    /**
+     * The largest request body read (32 MB): a $batch of 1 000 requests with ordinary records stays far below it,
+     * and a larger body is refused with 413 before it is buffered rather than held in memory whole.
+     */
+    static final long MAX_REQUEST_BODY = 32L * 1024 * 1024;
     private final EmulatorConfig config;
     private final String nodeId;
     private OrganizationRuntime runtime;
@@ -51,7 +57,11 @@ public final class EmulatorServer implements AutoCloseable {
             }
         })), "/admin/*");
         context.addServlet(new ServletHolder("tenant", new TokenEndpointServlet(runtime, authority)), "/");
-        jetty.setHandler(context);
+        context.setErrorHandler(new DataverseErrorPage());
+        jetty.setErrorHandler(new DataverseErrorPage());
+        SizeLimitHandler bodyLimit = new SizeLimitHandler(MAX_REQUEST_BODY, -1);
+        bodyLimit.setHandler(context);
+        jetty.setHandler(bodyLimit);
         try {
             jetty.start();
         } catch (Exception e) {

@@ -50,18 +50,24 @@ final class BatchRequestProcessor extends DataverseProcessor implements BatchPro
     @Override
     public void processBatch(BatchFacade facade, ODataRequest request, ODataResponse response) throws ODataApplicationException, ODataLibraryException {
         String boundary = facade.extractBoundaryFromContentType(request.getHeader("Content-Type"));
-        List<BatchRequestPart> parts = odata.createFixedFormatDeserializer().parseBatchRequest(request.getBody(), boundary,
+        byte[] body = readBody(request);
+        requireLeadingBoundary(body, boundary);
+        List<BatchRequestPart> parts = odata.createFixedFormatDeserializer().parseBatchRequest(new ByteArrayInputStream(body), boundary,
                 BatchOptions.with().rawBaseUri(request.getRawBaseUri()).rawServiceResolutionUri(request.getRawServiceResolutionUri()).build());
-        int total = parts.stream().mapToInt(p -> p.getRequests().size()).sum();
+        if (parts.isEmpty()) {
+            // RFC 2046 requires at least one part; none means the boundary never matched and every request would be dropped
+            throw DataverseFault.query("The batch request holds no part delimited by '--" + boundary + "'.");
+        }
+        int total = parts.stream().mapToInt(p -> Math.max(1, p.getRequests().size())).sum();
         if (total > MAX_REQUESTS) {
-            throw new DataverseFault(ErrorCode.QUERY_ERROR, "The number of requests in a batch exceeds the limit of " + MAX_REQUESTS + ".");
+            throw DataverseFault.query("The number of requests in a batch exceeds the limit of " + MAX_REQUESTS + ".");
         }
         boolean continueOnError = new PreferHeader(request.getHeaders("Prefer")).has("odata.continue-on-error");
         List<ODataResponsePart> answers = new ArrayList<>();
         boolean failed = false;
         for (BatchRequestPart part : parts) {
             ODataResponsePart answer = part.isChangeSet() ? processChangeSet(facade, part.getRequests())
-                    : new ODataResponsePart(facade.handleODataRequest(part.getRequests().get(0)), false);
+                    : new ODataResponsePart(processOne(facade, part.getRequests().get(0)), false);
             answers.add(answer);
             boolean partFailed = answer.getResponses().stream().anyMatch(r -> r.getStatusCode() >= 400);
             if (partFailed && !continueOnError) {
@@ -76,17 +82,85 @@ final class BatchRequestProcessor extends DataverseProcessor implements BatchPro
         response.setContent(new ByteArrayInputStream(serialize(answers, responseBoundary)));
     }
 
+    private static byte[] readBody(ODataRequest request) {
+        try (InputStream in = request.getBody()) {
+            return in == null ? new byte[0] : in.readAllBytes();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Text before the first boundary is a MIME preamble, which a parser skips; a preamble that itself looks like a
+     * delimiter ({@code --batch_wrong}) is a mistyped boundary whose requests would silently be dropped.
+     */
+    private static void requireLeadingBoundary(byte[] body, String boundary) {
+        String text = new String(body, StandardCharsets.ISO_8859_1);
+        String delimiter = "--" + boundary;
+        int first = text.startsWith(delimiter) ? 0 : text.indexOf("\n" + delimiter);
+        String preamble = first < 0 ? text : text.substring(0, first);
+        for (String line : preamble.split("\r?\n")) {
+            if (line.startsWith("--")) {
+                throw DataverseFault.query("The batch request body does not start with its boundary delimiter '" + delimiter + "'.");
+            }
+        }
+    }
+
+    /** One request outside a change set: refused as Dataverse would before Olingo handles it, or handled. */
+    private ODataResponse processOne(BatchFacade facade, ODataRequest r) throws ODataApplicationException, ODataLibraryException {
+        // Olingo's batch facade treats every part as a change-set part: "$name" outside a change set is a reference too
+        ODataResponse refused = refusal(r, Map.of());
+        return refused != null ? refused : facade.handleODataRequest(r);
+    }
+
+    /**
+     * The answer for a part that must not reach Olingo (null: none): its protocol headers and query get the checks
+     * {@link ODataServlet} makes, and a {@code $n} URL must name an earlier part of the same change set that has a
+     * location (Olingo fails with a runtime exception on an unknown one, and also reads {@code $metadata} or
+     * {@code $batch} in a part as a reference).
+     */
+    private static ODataResponse refusal(ODataRequest r, Map<String, Boolean> contentIds) {
+        try {
+            ProtocolHeaders.check(r::getHeader, r.getHeaders("Accept"));
+            QueryLimits.check(r.getRawQueryPath());
+            String reference = contentIdReference(r.getRawODataPath());
+            if (reference != null && !Boolean.TRUE.equals(contentIds.get(reference))) {
+                throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "Content-ID Reference: '$" + reference + "' does not exist in the batch context.");
+            }
+            return null;
+        } catch (DataverseFault f) {
+            ODataResponse answer = new ODataResponse();
+            DataverseErrorProcessor.write(answer, f.httpStatus(), f.code().hex(), f.getMessage());
+            if (r.getHeader("Content-ID") != null) {
+                answer.setHeader("Content-ID", r.getHeader("Content-ID"));
+            }
+            return answer;
+        }
+    }
+
+    /** The Content-ID a change-set URL refers to ({@code $1} in {@code $1/name}), read as Olingo's reference rewriter reads it. */
+    private static String contentIdReference(String rawODataPath) {
+        String path = rawODataPath == null ? "" : rawODataPath.startsWith("/") ? rawODataPath.substring(1) : rawODataPath;
+        int slash = path.indexOf('/');
+        String first = slash < 0 ? path : path.substring(0, slash);
+        return first.startsWith("$") ? first.substring(1) : null;
+    }
+
     @Override
     public ODataResponsePart processChangeSet(BatchFacade facade, List<ODataRequest> requests) {
         try {
             List<ODataResponse> responses = service().database().inTransaction(c -> {
                 List<ODataResponse> out = new ArrayList<>();
+                // Content-ID -> whether Olingo can rewrite a reference to it (a create without a Location cannot be)
+                Map<String, Boolean> contentIds = new java.util.HashMap<>();
                 for (ODataRequest r : requests) {
-                    ODataResponse resp;
-                    try {
-                        resp = facade.handleODataRequest(r);
-                    } catch (ODataApplicationException | ODataLibraryException e) {
-                        throw new IllegalStateException(e);
+                    ODataResponse resp = refusal(r, contentIds);
+                    if (resp == null) {
+                        try {
+                            resp = facade.handleODataRequest(r);
+                        } catch (ODataApplicationException | ODataLibraryException e) {
+                            throw new IllegalStateException(e);
+                        }
                     }
                     String contentId = r.getHeader("Content-ID");
                     String location = resp.getHeader("OData-EntityId");
@@ -96,6 +170,7 @@ final class BatchRequestProcessor extends DataverseProcessor implements BatchPro
                     if (resp.getStatusCode() >= 400) {
                         throw new ChangeSetFailed(r, resp);
                     }
+                    contentIds.put(contentId, r.getMethod() != org.apache.olingo.commons.api.http.HttpMethod.POST || resp.getHeader("Location") != null);
                     out.add(resp);
                 }
                 return out;

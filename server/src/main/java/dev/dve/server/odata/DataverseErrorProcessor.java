@@ -13,6 +13,7 @@ import org.apache.olingo.server.api.ODataResponse;
 import org.apache.olingo.server.api.ODataServerError;
 import org.apache.olingo.server.api.ServiceMetadata;
 import org.apache.olingo.server.api.processor.ErrorProcessor;
+import org.apache.olingo.server.core.ContentNegotiatorException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,14 +41,14 @@ public final class DataverseErrorProcessor implements ErrorProcessor {
 
     @Override
     public void processError(ODataRequest request, ODataResponse response, ODataServerError error, ContentType format) {
-        Mapped m = map(error);
+        Mapped m = map(error, request);
         write(response, m.status, m.code, m.message);
     }
 
     record Mapped(int status, String code, String message) {
     }
 
-    static Mapped map(ODataServerError error) {
+    static Mapped map(ODataServerError error, ODataRequest request) {
         Exception ex = error.getException();
         DataverseFault fault = find(ex);
         if (fault != null) {
@@ -88,11 +89,34 @@ public final class DataverseErrorProcessor implements ErrorProcessor {
             if (status == 405) {
                 return new Mapped(405, ErrorCode.METHOD_NOT_ALLOWED.hex(), text);
             }
-            if (status >= 500 && status != 501) {
+            if (lib instanceof ContentNegotiatorException && key.equals(ContentNegotiatorException.MessageKeys.UNSUPPORTED_CONTENT_TYPE.getKey())) {
+                // Olingo answers an unsupported request body format with 406, which is about the Accept header
+                return new Mapped(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE.hex(), text);
+            }
+            if (status == 501) {
+                // what Olingo parses but the emulator has no processor for ($crossjoin, $all, a collection's $ref):
+                // a query Dataverse does not support, not a server fault
+                return new Mapped(400, ErrorCode.QUERY_ERROR.hex(), "The request '" + describe(request) + "' is not supported.");
+            }
+            if (status >= 500) {
                 LOG.error("Request failed", ex);
                 return new Mapped(500, ErrorCode.UNEXPECTED.hex(), "An unexpected error occurred.");
             }
             return new Mapped(status, ErrorCode.QUERY_ERROR.hex(), text);
+        }
+        org.eclipse.jetty.http.HttpException http = httpError(ex);
+        if (http != null) {
+            // Jetty refusing to read on (a body over the size limit) while a processor reads the body
+            return new Mapped(http.getCode(), http.getCode() == 413 ? ErrorCode.PAYLOAD_ERROR.hex() : ErrorCode.QUERY_ERROR.hex(), http.getReason());
+        }
+        String parser = ex instanceof RuntimeException ? requestParser(ex) : null;
+        if (parser != null) {
+            // Olingo's URI and batch parsers fail with runtime exceptions on some malformed input ("$expand=name*",
+            // "[1] in x", a batch line "Content-Type" without a colon, an unknown charset): the request is what is
+            // wrong, and no code of the emulator had run on it yet
+            LOG.warn("Olingo's {} parser failed on {}", parser, describe(request), ex);
+            return new Mapped(400, ErrorCode.QUERY_ERROR.hex(), parser.equals("URI") ? "The URI '" + describeUri(request) + "' is malformed."
+                    : "The $batch request body is malformed.");
         }
         if (ex != null) {
             LOG.error("Request failed", ex);
@@ -101,6 +125,48 @@ public final class DataverseErrorProcessor implements ErrorProcessor {
         int status = error.getStatusCode() >= 400 ? error.getStatusCode() : 500;
         return new Mapped(status, status == 404 ? ErrorCode.RESOURCE_NOT_FOUND.hex() : ErrorCode.QUERY_ERROR.hex(),
                 error.getMessage() == null ? "An error occurred." : error.getMessage());
+    }
+
+    /** A client error Jetty raised (as an exception that carries its HTTP status) under the processor. */
+    private static org.eclipse.jetty.http.HttpException httpError(Throwable t) {
+        for (int i = 0; t != null && i < 10; i++, t = t.getCause()) {
+            if (t instanceof org.eclipse.jetty.http.HttpException h && h.getCode() >= 400 && h.getCode() < 500) {
+                return h;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * "URI" or "batch" when the first frame outside the JDK and Olingo's type helpers that threw is Olingo's URI or
+     * batch parser, else null.
+     */
+    private static String requestParser(Throwable t) {
+        for (StackTraceElement frame : t.getStackTrace()) {
+            String c = frame.getClassName();
+            if (!(c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.") || c.startsWith("org.apache.olingo.commons."))) {
+                return c.startsWith("org.apache.olingo.server.core.uri.parser.") ? "URI"
+                        : c.startsWith("org.apache.olingo.server.core.deserializer.batch.") ? "batch" : null;
+            }
+        }
+        return null;
+    }
+
+    private static String describeUri(ODataRequest request) {
+        if (request == null) {
+            return "";
+        }
+        String path = request.getRawODataPath() == null ? "" : request.getRawODataPath();
+        String query = request.getRawQueryPath();
+        return (path.startsWith("/") ? path.substring(1) : path) + (query == null || query.isEmpty() ? "" : "?" + query);
+    }
+
+    private static String describe(ODataRequest request) {
+        if (request == null) {
+            return "";
+        }
+        String path = request.getRawODataPath() == null ? "" : request.getRawODataPath();
+        return request.getMethod() + " " + (path.startsWith("/") ? path.substring(1) : path);
     }
 
     private static DataverseFault find(Throwable t) {

@@ -7,6 +7,7 @@ import dev.dve.fault.DataverseFault;
 import dev.dve.fault.ErrorCode;
 import dev.dve.metadata.EntityMetadata;
 import dev.dve.payload.PayloadReader;
+import org.apache.olingo.commons.api.format.ContentType;
 import org.apache.olingo.commons.api.http.HttpHeader;
 import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ODataRequest;
@@ -121,10 +122,30 @@ abstract class DataverseProcessor implements Processor {
     }
 
     protected static String body(ODataRequest request) {
+        requireJson(request.getHeader(HttpHeader.CONTENT_TYPE));
         try (InputStream in = request.getBody()) {
             return in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Bodies are JSON, as Dataverse reads them. Olingo also accepts XML (Atom) bodies for entities, which would then be
+     * read as JSON; a body that names another format is refused instead (no Content-Type is Olingo's to judge).
+     */
+    private static void requireJson(String contentType) {
+        if (contentType == null) {
+            return;
+        }
+        boolean json;
+        try {
+            json = ContentType.create(contentType).isCompatible(ContentType.APPLICATION_JSON);
+        } catch (IllegalArgumentException e) {
+            json = false;
+        }
+        if (!json) {
+            throw new DataverseFault(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "The content type '" + contentType + "' is not supported.");
         }
     }
 

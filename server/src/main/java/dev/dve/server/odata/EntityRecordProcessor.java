@@ -56,7 +56,7 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
             return new Target(e, id, null);
         }
         if (parts.size() > 2 || !(parts.get(1) instanceof UriResourceNavigation nav) || id == null) {
-            throw new DataverseFault(ErrorCode.NOT_SUPPORTED, "This resource path is not supported yet by the emulator.");
+            throw DataverseFault.query("This resource path is not supported yet by the emulator.");
         }
         String name = nav.getProperty().getName();
         if (nav.getProperty().isCollection()) {

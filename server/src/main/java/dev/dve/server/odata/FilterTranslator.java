@@ -34,18 +34,40 @@ import java.util.List;
  * become criteria; anything else is a query error, never a filter applied in memory.
  */
 final class FilterTranslator implements ExpressionVisitor<Object> {
+    /**
+     * How deep an expression tree may be, as Dataverse's OData parser counts it (its recursion limit, 800): every
+     * operator is a level, so a chain of N {@code and}s is N deep. Deeper trees would also overflow the stack of
+     * Olingo's visitor, which descends recursively.
+     */
+    static final int MAX_DEPTH = 800;
+    /**
+     * Lookup hops plus nested lambdas in one condition: each is a nested subquery, as a link-entity is a join, and
+     * Dataverse allows 15 link-entities in a query. The SQL aliases of nested subqueries grow by a letter per level.
+     */
+    static final int MAX_LINKS = 15;
     private final EntityMetadata entity;
     private final UriInfoResource uri;
     private final QueryFunctions.Context context;
     private final java.util.Set<Object> functionCriteria = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
+    /** The and/or criteria this translator built, which a longer chain of the same operator extends in place. */
+    private final java.util.Set<Object> chains = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
     private final dev.dve.metadata.MetadataCatalog catalog;
+    /** How many subqueries (lookup hops, lambdas) this translator's conditions are nested in. */
+    private final int links;
 
     FilterTranslator(EntityMetadata entity, UriInfoResource uri, QueryFunctions.Context context, dev.dve.metadata.MetadataCatalog catalog) {
+        this(entity, uri, context, catalog, 0);
+    }
+
+    private FilterTranslator(EntityMetadata entity, UriInfoResource uri, QueryFunctions.Context context, dev.dve.metadata.MetadataCatalog catalog,
+                             int links) {
         this.entity = entity;
         this.uri = uri;
         this.context = context;
         this.catalog = catalog;
+        this.links = links;
     }
 
     /** An attribute of the row being filtered. */
@@ -64,6 +86,9 @@ final class FilterTranslator implements ExpressionVisitor<Object> {
     }
 
     Criterion translate(Expression e) {
+        if (links == 0 && depth(e, 1) > MAX_DEPTH) {
+            throw DataverseFault.query("The $filter expression is nested more than " + MAX_DEPTH + " levels deep: The recursion limit has been exceeded.");
+        }
         try {
             Object r = e.accept(this);
             if (r instanceof Criterion c) {
@@ -85,8 +110,7 @@ final class FilterTranslator implements ExpressionVisitor<Object> {
         switch (op) {
             case AND:
             case OR:
-                return new FilterExpression(op == BinaryOperatorKind.AND ? LogicalOperator.AND : LogicalOperator.OR,
-                        List.of(criterion(left), criterion(right)));
+                return chain(op == BinaryOperatorKind.AND ? LogicalOperator.AND : LogicalOperator.OR, criterion(left), criterion(right));
             case EQ:
             case NE:
             case GT:
@@ -97,6 +121,64 @@ final class FilterTranslator implements ExpressionVisitor<Object> {
             default:
                 throw DataverseFault.query("The binary operator '" + op.toString().toLowerCase() + "' is not supported in $filter.");
         }
+    }
+
+    /**
+     * {@code a and b and c} as one filter of three conditions rather than filters nested two deep: Olingo builds a
+     * chain as a left-deep tree, and nested filters become nested parentheses that the database parses recursively.
+     */
+    private FilterExpression chain(LogicalOperator op, Criterion left, Criterion right) {
+        FilterExpression out = left instanceof FilterExpression f && f.operator() == op && chains.contains(f) ? f
+                : new FilterExpression(op, List.of(left));
+        if (right instanceof FilterExpression f && f.operator() == op && chains.contains(f)) {
+            f.children().forEach(out::add);
+        } else {
+            out.add(right);
+        }
+        chains.add(out);
+        return out;
+    }
+
+    /** The depth of an expression tree, counted no further than one level past {@link #MAX_DEPTH}. */
+    private static int depth(Expression e, int level) {
+        int deepest = level;
+        if (level > MAX_DEPTH) {
+            return deepest;
+        }
+        for (Expression child : children(e)) {
+            deepest = Math.max(deepest, depth(child, level + 1));
+            if (deepest > MAX_DEPTH) {
+                break;
+            }
+        }
+        return deepest;
+    }
+
+    private static List<Expression> children(Expression e) {
+        List<Expression> out = new java.util.ArrayList<>();
+        if (e instanceof org.apache.olingo.server.api.uri.queryoption.expression.Binary b) {
+            out.add(b.getLeftOperand());
+            if (b.getRightOperand() != null) {
+                out.add(b.getRightOperand());
+            }
+            if (b.getExpressions() != null) {
+                out.addAll(b.getExpressions());
+            }
+        } else if (e instanceof org.apache.olingo.server.api.uri.queryoption.expression.Unary u) {
+            out.add(u.getOperand());
+        } else if (e instanceof org.apache.olingo.server.api.uri.queryoption.expression.Method m) {
+            out.addAll(m.getParameters());
+        } else if (e instanceof Member m && m.getResourcePath() != null) {
+            for (UriResource part : m.getResourcePath().getUriResourceParts()) {
+                if (part instanceof org.apache.olingo.server.api.uri.UriResourceLambdaAny any && any.getExpression() != null) {
+                    out.add(any.getExpression());
+                } else if (part instanceof org.apache.olingo.server.api.uri.UriResourceLambdaAll all && all.getExpression() != null) {
+                    out.add(all.getExpression());
+                }
+            }
+        }
+        out.removeIf(java.util.Objects::isNull);
+        return out;
     }
 
     private Criterion comparison(BinaryOperatorKind op, Object left, Object right) {
@@ -245,6 +327,10 @@ final class FilterTranslator implements ExpressionVisitor<Object> {
                     .filter(x -> x.referencingNavigation().equals(navName)).findFirst()
                     .orElseThrow(() -> DataverseFault.query("Could not find a navigation property named '" + navName + "'."));
             hops.add(r);
+            if (links + hops.size() > MAX_LINKS) {
+                throw DataverseFault.query("The lookup path in $filter has more than " + MAX_LINKS
+                        + " navigation properties: Number of link entities in query exceeded maximum limit.");
+            }
             current = catalog.require(r.referencedEntity());
         }
         if (parts.isEmpty() || !(parts.get(parts.size() - 1) instanceof UriResourcePrimitiveProperty p)) {
@@ -263,8 +349,12 @@ final class FilterTranslator implements ExpressionVisitor<Object> {
         EntityMetadata child = catalog.require(r.referencingEntity());
         Expression body = lambda instanceof org.apache.olingo.server.api.uri.UriResourceLambdaAny any ? any.getExpression()
                 : ((org.apache.olingo.server.api.uri.UriResourceLambdaAll) lambda).getExpression();
+        if (links + 1 > MAX_LINKS) {
+            throw DataverseFault.query("The lambda operators in $filter are nested more than " + MAX_LINKS
+                    + " levels deep: Number of link entities in query exceeded maximum limit.");
+        }
         Criterion inner = body == null ? new FilterExpression(LogicalOperator.AND, List.of())
-                : new FilterTranslator(child, uri, context, catalog).translate(body);
+                : new FilterTranslator(child, uri, context, catalog, links + 1).translate(body);
         boolean all = lambda instanceof org.apache.olingo.server.api.uri.UriResourceLambdaAll;
         return new dev.dve.query.SubqueryCondition(entity.primaryIdAttribute(), all, child.logicalName(), r.referencingAttribute(),
                 all ? new Not(inner) : inner);

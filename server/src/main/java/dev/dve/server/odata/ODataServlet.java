@@ -58,6 +58,8 @@ public final class ODataServlet extends HttpServlet {
         RequestScope scope;
         try {
             scope = new RequestScope(runtime, callers.resolve(req), payloads, writer);
+            ProtocolHeaders.check(req::getHeader, java.util.Collections.list(req.getHeaders("Accept")));
+            QueryLimits.check(req.getQueryString());
         } catch (DataverseFault f) {
             if (f.httpStatus() == 401 && challenge != null) {
                 resp.setHeader("WWW-Authenticate", challenge.apply(req));

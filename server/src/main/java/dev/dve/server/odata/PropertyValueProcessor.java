@@ -47,7 +47,7 @@ final class PropertyValueProcessor extends DataverseProcessor implements Primiti
                 .filter(p -> p.getKind() != org.apache.olingo.server.api.uri.UriResourceKind.value).toList();
         if (parts.size() != 2 || !(parts.get(0) instanceof UriResourceEntitySet set) || set.getKeyPredicates().isEmpty()
                 || !(parts.get(1) instanceof UriResourcePrimitiveProperty property)) {
-            throw new DataverseFault(ErrorCode.NOT_SUPPORTED, "This resource path is not supported yet by the emulator.");
+            throw DataverseFault.query("This resource path is not supported yet by the emulator.");
         }
         EntityMetadata e = entity(set);
         String name = property.getProperty().getName();

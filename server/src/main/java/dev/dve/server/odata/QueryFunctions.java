@@ -168,15 +168,19 @@ final class QueryFunctions {
                 return Condition.of(col, ConditionOperator.EQUAL, FilterTranslator.convert(a, new FilterTranslator.LiteralOperand("1033", null)));
             }
             case "EqualUserId" -> {
+                requireId(function, a);
                 return Condition.of(col, ConditionOperator.EQUAL, ctx.userId());
             }
             case "NotEqualUserId" -> {
+                requireId(function, a);
                 return Condition.of(col, ConditionOperator.NOT_EQUAL, ctx.userId());
             }
             case "EqualBusinessId" -> {
+                requireId(function, a);
                 return Condition.of(col, ConditionOperator.EQUAL, ctx.businessUnitId());
             }
             case "NotEqualBusinessId" -> {
+                requireId(function, a);
                 return Condition.of(col, ConditionOperator.NOT_EQUAL, ctx.businessUnitId());
             }
             case "Under", "UnderOrEqual", "NotUnder", "Above", "AboveOrEqual" -> {
@@ -204,6 +208,7 @@ final class QueryFunctions {
                         : new Condition(col, ConditionOperator.IN, new ArrayList<>(set));
             }
             case "EqualUserOrUserHierarchy", "EqualUserOrUserHierarchyAndTeams" -> {
+                requireId(function, a);
                 Set<UUID> users = new java.util.LinkedHashSet<>(ctx.hierarchy().below("systemuser", "parentsystemuserid", ctx.userId()));
                 users.add(ctx.userId());
                 if (function.endsWith("AndTeams")) {
@@ -212,6 +217,7 @@ final class QueryFunctions {
                 return new Condition(col, ConditionOperator.IN, new ArrayList<>(users));
             }
             case "EqualUserTeams", "EqualUserOrUserTeams" -> {
+                requireId(function, a);
                 List<Object> ids = new ArrayList<>(ctx.teams().get());
                 if (function.equals("EqualUserOrUserTeams")) {
                     ids.add(ctx.userId());
@@ -252,6 +258,13 @@ final class QueryFunctions {
 
     private static String quoteIfText(AttributeMetadata a, String v) {
         return a.type().isText() ? "'" + v.replace("'", "''") + "'" : v;
+    }
+
+    /** The user and business-unit functions compare a column with ids: a lookup, an owner or a unique identifier. */
+    private static void requireId(String function, AttributeMetadata a) {
+        if (!a.type().isLookup() && a.type() != dev.dve.metadata.AttributeType.UNIQUEIDENTIFIER) {
+            throw DataverseFault.query("The function " + function + " applies to lookup and unique identifier columns; '" + a.logicalName() + "' is not one.");
+        }
     }
 
     private static void requireDate(String function, AttributeMetadata a) {

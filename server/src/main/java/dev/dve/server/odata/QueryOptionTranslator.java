@@ -7,6 +7,8 @@ import dev.dve.query.QueryExpression;
 import org.apache.olingo.server.api.uri.UriInfoResource;
 import org.apache.olingo.server.api.uri.UriResource;
 import org.apache.olingo.server.api.uri.UriResourcePrimitiveProperty;
+import org.apache.olingo.server.api.uri.queryoption.ExpandItem;
+import org.apache.olingo.server.api.uri.queryoption.ExpandOption;
 import org.apache.olingo.server.api.uri.queryoption.FilterOption;
 import org.apache.olingo.server.api.uri.queryoption.OrderByItem;
 import org.apache.olingo.server.api.uri.queryoption.OrderByOption;
@@ -21,6 +23,8 @@ import java.util.List;
 /** Translates the system query options of a request ($select, $filter, $orderby, $top) into a {@link QueryExpression}. */
 final class QueryOptionTranslator {
     static final int MAX_PAGE = 5000;
+    /** Dataverse allows up to 15 $expand options in a query. */
+    static final int MAX_EXPAND = 15;
 
     private QueryOptionTranslator() {
     }
@@ -46,7 +50,11 @@ final class QueryOptionTranslator {
             }
         }
         if (top != null) {
-            q.top(Math.min(top.getValue(), MAX_PAGE));
+            if (top.getValue() > MAX_PAGE) {
+                throw DataverseFault.query("The limit of '" + MAX_PAGE + "' for Top query has been exceeded. The value from the incoming request is '"
+                        + top.getValue() + "'.");
+            }
+            q.top(top.getValue());
         }
         return q;
     }
@@ -58,9 +66,24 @@ final class QueryOptionTranslator {
         if (uri.getSearchOption() != null) {
             throw DataverseFault.query("The query parameter $search is not supported");
         }
-        if (uri.getExpandOption() != null && uri.getExpandOption().getExpandItems().size() > 15) {
-            throw DataverseFault.query("The number of $expand options exceeds the limit of 15.");
+        if (expandOptions(uri.getExpandOption()) > MAX_EXPAND) {
+            throw DataverseFault.query("The number of $expand options exceeds the limit of " + MAX_EXPAND + ".");
         }
+    }
+
+    /** Every $expand option, nested ones too: each one is a join (which also bounds how deep they nest). */
+    private static int expandOptions(ExpandOption expand) {
+        if (expand == null) {
+            return 0;
+        }
+        int n = 0;
+        for (ExpandItem item : expand.getExpandItems()) {
+            n += 1 + expandOptions(item.getExpandOption());
+            if (n > MAX_EXPAND) {
+                break;
+            }
+        }
+        return n;
     }
 
     /** The attributes $select names (null when there is no $select or it is {@code *}). */
