@@ -60,9 +60,8 @@ class BadInputFuzzTest extends EmulatorTest {
      * counted and printed, not failed, until those fixes are merged. Remove an entry when its fix lands.
      */
     private static final List<KnownFailure> KNOWN_FAILURES_OWNED_ELSEWHERE = List.of(
-            new KnownFailure("FetchXML with more than 15 link-entity elements: every one-to-many outer join multiplies the rows, the query"
-                    + " runs for minutes (Dataverse refuses more than 15 link-entities; FetchXmlParser does not, and no statement has a timeout)",
-                    r -> r.category().equals("fetchxml") && occurrences(decoded(r.target()), "<link-entity") > 15, true));
+            // none at present: FetchXML past 15 link-entities is refused (0x8004430D) and every statement is time-bounded
+    );
 
     /**
      * A failure known to come from code outside this change, and the requests that reach it. A request that

