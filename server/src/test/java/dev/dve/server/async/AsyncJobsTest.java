@@ -393,6 +393,47 @@ class AsyncJobsTest extends EmulatorTest {
                 .path("_modifiedby_value").asText(), "an event's run goes as the workflow's owner");
     }
 
+    @Test
+    void aCallOutWithNoConnectionRetries() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        assertEquals(200, api.post("/admin/custom-activities", "{\"type\":\"Contoso.Workflows.NotifyErp\",\"url\":\"http://127.0.0.1:"
+                + closed + "/notify\"}").status());
+        active(api, "Notify ERP later", "custom-activity.xaml", "{\"triggeroncreate\":true,\"mode\":0}");
+        String jobId = jobOf(createAccount("Offline")).path("asyncoperationid").asText();
+        assertEquals(1, runUntilIdle().path("retrying").asInt());
+        JsonNode job = job(jobId);
+        assertState(job, 1, 10);
+        assertEquals(0x80044306, job.path("errorcode").asInt());
+        assertEquals("2026-03-02T09:00:36Z", job.path("postponeuntil").asText());
+    }
+
+    @Test
+    void aRunningJobCanceledStopsAtItsNextStepBoundary() throws Exception {
+        erp.stubFor(post(urlEqualTo("/notify")).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody("{\"ErpNumber\":\"ERP-2\"}").withFixedDelay(3000)));
+        assertEquals(200, api.post("/admin/custom-activities", "{\"type\":\"Contoso.Workflows.NotifyErp\",\"url\":\"http://127.0.0.1:"
+                + erp.port() + "/notify\"}").status());
+        active(api, "Notify ERP later", "custom-activity.xaml", "{\"triggeroncreate\":true,\"mode\":0}");
+        String account = createAccount("Canceled midway");
+        String jobId = jobOf(account).path("asyncoperationid").asText();
+        java.util.concurrent.CompletableFuture<JsonNode> run = java.util.concurrent.CompletableFuture.supplyAsync(this::runUntilIdle);
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (job(jobId).path("statecode").asInt() != 2) {
+            assertTrue(System.nanoTime() < deadline, "the job never started");
+            Thread.onSpinWait();
+        }
+        assertEquals(204, api.patch("asyncoperations(" + jobId + ")", "{\"statecode\":3,\"statuscode\":32}").status());
+        assertState(job(jobId), 2, 22);
+        JsonNode report = run.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(1, report.path("canceled").asInt(), report.toString());
+        assertState(job(jobId), 3, 32);
+        assertTrue(api.get("accounts(" + account + ")?$select=accountnumber").json().path("accountnumber").isNull(), "no step after the cancel ran");
+        assertRefused(api.patch("asyncoperations(" + jobId + ")", "{\"statecode\":0,\"statuscode\":0}"), "0x80048408");
+    }
+
     private static void assertRefused(Response r, String code) {
         assertEquals(400, r.status(), r.body());
         assertEquals(code, r.errorCode(), r.body());
