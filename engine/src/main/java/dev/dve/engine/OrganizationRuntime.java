@@ -166,7 +166,7 @@ public final class OrganizationRuntime implements AutoCloseable {
             clockStore.save(clock.state());
         }
         // parked jobs may be due now
-        async.wake();
+        async.clockMoved();
     }
 
     private void refreshClock() {
@@ -179,7 +179,7 @@ public final class OrganizationRuntime implements AutoCloseable {
             }
             if (moved) {
                 // another node moved the clock: jobs parked until then may be due here too
-                async.wake();
+                async.clockMoved();
             }
         } catch (RuntimeException e) {
             LOG.warn("Cannot read the shared clock: {}", e.getMessage());

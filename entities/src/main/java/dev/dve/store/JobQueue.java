@@ -196,6 +196,21 @@ public final class JobQueue {
         }
     }
 
+    /**
+     * Moves every Suspended job whose finite {@code postponeuntil} has passed back to Ready, in one statement: parked
+     * jobs become Ready by themselves when their time comes, whether or not a worker is about. Answers how many.
+     */
+    public int wakeDue(Connection c, Instant now) throws SQLException {
+        String sql = "UPDATE " + q(JOBS) + " SET " + q("statecode") + " = 0, " + q("statuscode") + " = 0, "
+                + q("versionnumber") + " = " + d.nextValueExpression(SchemaBuilder.VERSION_SEQUENCE)
+                + " WHERE " + q("statecode") + " = 1 AND " + q("postponeuntil") + " <= ? AND " + q("postponeuntil") + " < ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, utc(now));
+            ps.setObject(2, utc(FOREVER));
+            return ps.executeUpdate();
+        }
+    }
+
     /** Makes the jobs waiting for a change to this record Ready again, in one statement; answers how many. */
     public int wakeWaitingOn(Connection c, UUID record) throws SQLException {
         String sql = "UPDATE " + q(JOBS) + " SET " + q("statecode") + " = 0, " + q("statuscode") + " = 0, " + q("iswaitingforevent") + " = ?, "

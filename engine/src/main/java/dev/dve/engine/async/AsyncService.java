@@ -88,6 +88,12 @@ public final class AsyncService implements AutoCloseable {
         return t;
     }
 
+    /** The emulator clock moved: parked jobs whose time has come are Ready now, and idle workers look at once. */
+    public void clockMoved() {
+        database.inTransaction(c -> queue.wakeDue(c, clock.now()));
+        wake();
+    }
+
     /** Wakes idle workers now (jobs were queued, or the clock moved and parked jobs may be due). */
     public void wake() {
         synchronized (wakeUp) {
@@ -288,6 +294,7 @@ public final class AsyncService implements AutoCloseable {
         try {
             Instant now = realTime.instant();
             runs.forEach((job, token) -> database.inTransaction(c -> queue.renew(c, job, token, now.plus(config.lease()))));
+            database.inTransaction(c -> queue.wakeDue(c, clock.now()));
             database.inTransaction(c -> {
                 for (UUID id : queue.lockExpiredLeases(c, now, 100)) {
                     Entity job = service.find(WellKnownPrincipals.SYSTEM, "asyncoperation", id).orElse(null);

@@ -124,6 +124,7 @@ class AsyncJobsTest extends EmulatorTest {
             advance("PT" + (waits[i] - 1) + "S");
             assertEquals(0, runUntilIdle().path("jobs").asInt(), "not due a second early");
             advance("PT1S");
+            assertState(job(jobId), 0, 0);
             now = now.plusSeconds(waits[i]);
         }
         JsonNode report = runUntilIdle();
