@@ -24,14 +24,16 @@ import java.util.UUID;
  * @param tokenTestSecret a shared secret tests may sign HS256 tokens with; null accepts none
  * @param statementTimeout how long one SQL statement may run; null means {@link DatabaseConfig#DEFAULT_STATEMENT_TIMEOUT}
  * @param jobLease   how long a node holds a claimed job without renewing its lease before another node takes it over (real time); null: 30 s
+ * @param retry      the back-off of system jobs after transient failures; null: Dataverse's (36 s × 1.2ⁿ, 5 retries)
  */
 public record EmulatorConfig(String host, int port, String url, String db, String dbUser, String dbPassword,
                              Path dataDir, Path fixtures, String nodeId, int workers, String tokenTestSecret,
-                             java.time.Duration statementTimeout, java.time.Duration jobLease) {
+                             java.time.Duration statementTimeout, java.time.Duration jobLease,
+                             dev.dve.engine.async.RetryPolicy retry) {
 
     public EmulatorConfig(String host, int port, String url, String db, String dbUser, String dbPassword,
                           Path dataDir, Path fixtures, String nodeId, int workers, String tokenTestSecret) {
-        this(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, null, null);
+        this(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, null, null, null);
     }
 
     public static EmulatorConfig defaults() {
@@ -45,39 +47,43 @@ public record EmulatorConfig(String host, int port, String url, String db, Strin
     }
 
     public EmulatorConfig withPort(int p) {
-        return new EmulatorConfig(host, p, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease);
+        return new EmulatorConfig(host, p, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, retry);
     }
 
     public EmulatorConfig withDatabase(String jdbcUrl, String user, String password) {
-        return new EmulatorConfig(host, port, url, jdbcUrl, user, password, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease);
+        return new EmulatorConfig(host, port, url, jdbcUrl, user, password, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, retry);
     }
 
     public EmulatorConfig withFixtures(Path dir) {
-        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, dir, nodeId, workers, tokenTestSecret, statementTimeout, jobLease);
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, dir, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, retry);
     }
 
     public EmulatorConfig withNodeId(String id) {
-        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, id, workers, tokenTestSecret, statementTimeout, jobLease);
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, id, workers, tokenTestSecret, statementTimeout, jobLease, retry);
     }
 
     public EmulatorConfig withUrl(String organizationUrl) {
-        return new EmulatorConfig(host, port, organizationUrl, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease);
+        return new EmulatorConfig(host, port, organizationUrl, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, retry);
     }
 
     public EmulatorConfig withTokenTestSecret(String secret) {
-        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, secret, statementTimeout, jobLease);
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, secret, statementTimeout, jobLease, retry);
     }
 
     public EmulatorConfig withStatementTimeout(java.time.Duration timeout) {
-        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, timeout, jobLease);
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, timeout, jobLease, retry);
     }
 
     public EmulatorConfig withWorkers(int n) {
-        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, n, tokenTestSecret, statementTimeout, jobLease);
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, n, tokenTestSecret, statementTimeout, jobLease, retry);
     }
 
     public EmulatorConfig withJobLease(java.time.Duration lease) {
-        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, lease);
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, lease, retry);
+    }
+
+    public EmulatorConfig withRetry(dev.dve.engine.async.RetryPolicy policy) {
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, policy);
     }
 
     /** Whether the server listens on the loopback interface only (then the admin API needs no token). */
@@ -104,6 +110,6 @@ public record EmulatorConfig(String host, int port, String url, String db, Strin
         if (fixtures != null) {
             metadata.add(fixtures.resolve("entities"));
         }
-        return new RuntimeConfig(database, metadata, fixtures, node, dev.dve.engine.async.AsyncConfig.withWorkers(workers).withLease(jobLease), tokenTestSecret);
+        return new RuntimeConfig(database, metadata, fixtures, node, dev.dve.engine.async.AsyncConfig.withWorkers(workers).withLease(jobLease).withRetry(retry), tokenTestSecret);
     }
 }

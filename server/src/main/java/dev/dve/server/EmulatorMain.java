@@ -40,6 +40,12 @@ public final class EmulatorMain implements Callable<Integer> {
     @Option(names = "--job-lease", defaultValue = "${env:DVE_JOB_LEASE:-PT30S}",
             description = "How long a node keeps a claimed system job without renewing its lease before another node takes it over, ISO-8601 (default ${DEFAULT-VALUE}).")
     java.time.Duration jobLease;
+    @Option(names = "--retry-base", defaultValue = "${env:DVE_RETRY_BASE:-PT36S}",
+            description = "A system job's first wait after a transient failure, ISO-8601 (default ${DEFAULT-VALUE}).")
+    java.time.Duration retryBase;
+    @Option(names = "--retry-factor", defaultValue = "${env:DVE_RETRY_FACTOR:-1.2}",
+            description = "How much longer each next wait is (default ${DEFAULT-VALUE}); after 5 retries a job is suspended.")
+    double retryFactor;
 
     public static void main(String[] args) {
         int code = new CommandLine(new EmulatorMain()).execute(args);
@@ -50,7 +56,8 @@ public final class EmulatorMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EmulatorConfig config = new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease);
+        EmulatorConfig config = new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease,
+                new dev.dve.engine.async.RetryPolicy(retryBase, retryFactor, dev.dve.engine.async.RetryPolicy.DATAVERSE.maxRetries()));
         EmulatorServer server = new EmulatorServer(config).start();
         System.out.println("Dataverse Emulator listening on " + server.baseUrl() + " (Web API " + server.baseUrl()
                 + "/api/data/v9.2/, node " + server.nodeId() + ", " + server.runtime().database().dialect().name() + ")");
