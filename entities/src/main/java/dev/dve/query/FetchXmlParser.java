@@ -394,7 +394,7 @@ public final class FetchXmlParser {
         if (basic != null) {
             List<Object> typed = new ArrayList<>();
             for (String v : values) {
-                typed.add(typed(a, v, basic));
+                typed.add(ConditionValues.typed(a, v, basic));
             }
             if ((basic == ConditionOperator.NULL || basic == ConditionOperator.NOT_NULL) && !typed.isEmpty()) {
                 throw fault("The operator '" + op + "' takes no value.");
@@ -412,32 +412,6 @@ public final class FetchXmlParser {
             throw fault("The operator '" + op + "' with entityname is not supported by the emulator; put the condition inside the link-entity.");
         }
         return functions.resolve(function, a, values);
-    }
-
-    private static Object typed(AttributeMetadata a, String v, ConditionOperator op) {
-        if (op == ConditionOperator.LIKE || op == ConditionOperator.NOT_LIKE || op == ConditionOperator.BEGINS_WITH
-                || op == ConditionOperator.NOT_BEGIN_WITH || op == ConditionOperator.ENDS_WITH || op == ConditionOperator.NOT_END_WITH) {
-            return v;
-        }
-        try {
-            return switch (a.type()) {
-                case UNIQUEIDENTIFIER, LOOKUP, OWNER, CUSTOMER -> PayloadReader.parseGuid(v);
-                case INTEGER, PICKLIST, STATE, STATUS -> Integer.valueOf(v.trim());
-                case BIGINT -> Long.valueOf(v.trim());
-                case DECIMAL, MONEY -> new BigDecimal(v.trim());
-                case DOUBLE -> Double.valueOf(v.trim());
-                case BOOLEAN -> switch (v.trim().toLowerCase(Locale.ROOT)) {
-                    case "1", "true" -> Boolean.TRUE;
-                    case "0", "false" -> Boolean.FALSE;
-                    default -> throw new IllegalArgumentException();
-                };
-                case DATETIME -> PayloadReader.parseDateTime(v.trim());
-                default -> v;
-            };
-        } catch (RuntimeException e) {
-            throw fault("Condition for attribute '" + a.logicalName() + "': expected argument(s) of type '" + a.type().edmType()
-                    + "' but received '" + v + "'.");
-        }
     }
 
     /** What Dataverse accepts as an alias: a letter or underscore, then letters, digits and underscores. */

@@ -244,33 +244,10 @@ public final class QueryExpressionReader {
     }
 
     private static Object typed(AttributeMetadata a, String v, ConditionOperator op) {
-        if (op == ConditionOperator.LIKE || op == ConditionOperator.NOT_LIKE || op == ConditionOperator.BEGINS_WITH
-                || op == ConditionOperator.NOT_BEGIN_WITH || op == ConditionOperator.ENDS_WITH || op == ConditionOperator.NOT_END_WITH) {
-            return v;
+        if (a.type() == dev.dve.metadata.AttributeType.MULTISELECTPICKLIST) {
+            throw fault("Conditions on the multi-select choice column '" + a.logicalName() + "' are not supported in a bulk delete query by the emulator.");
         }
-        try {
-            return switch (a.type()) {
-                case UNIQUEIDENTIFIER, LOOKUP, OWNER, CUSTOMER -> PayloadReader.parseGuid(v.trim());
-                case INTEGER, PICKLIST, STATE, STATUS -> Integer.valueOf(v.trim());
-                case BIGINT -> Long.valueOf(v.trim());
-                case DECIMAL, MONEY -> new BigDecimal(v.trim());
-                case DOUBLE -> Double.valueOf(v.trim());
-                case BOOLEAN -> switch (v.trim().toLowerCase(Locale.ROOT)) {
-                    case "1", "true" -> Boolean.TRUE;
-                    case "0", "false" -> Boolean.FALSE;
-                    default -> throw new IllegalArgumentException();
-                };
-                case DATETIME -> PayloadReader.parseDateTime(v.trim());
-                case MULTISELECTPICKLIST -> throw fault("Conditions on the multi-select choice column '" + a.logicalName()
-                        + "' are not supported in a bulk delete query by the emulator.");
-                default -> v;
-            };
-        } catch (DataverseFault f) {
-            throw f;
-        } catch (RuntimeException e) {
-            throw fault("Condition for attribute '" + a.logicalName() + "': expected argument(s) of type '" + a.type().edmType()
-                    + "' but received '" + v + "'.");
-        }
+        return dev.dve.query.ConditionValues.typed(a, v, op);
     }
 
     private static DataverseFault fault(String message) {
