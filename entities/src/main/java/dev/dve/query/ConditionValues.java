@@ -16,6 +16,10 @@ public final class ConditionValues {
     public static Object typed(AttributeMetadata a, String v, ConditionOperator op) {
         if (op == ConditionOperator.LIKE || op == ConditionOperator.NOT_LIKE || op == ConditionOperator.BEGINS_WITH
                 || op == ConditionOperator.NOT_BEGIN_WITH || op == ConditionOperator.ENDS_WITH || op == ConditionOperator.NOT_END_WITH) {
+            if (!a.type().isText()) {
+                throw DataverseFault.query("The pattern operators (like, begins-with, ends-with and their negations) apply to text columns; '"
+                        + a.logicalName() + "' is of type '" + a.type().edmType() + "'.");
+            }
             return v;
         }
         try {

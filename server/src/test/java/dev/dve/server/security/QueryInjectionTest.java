@@ -143,6 +143,10 @@ class QueryInjectionTest extends EmulatorTest {
         }
         Response r = fetch(api, "accounts", "<fetch><entity name='account'><attribute name='name'/><filter><condition attribute='createdon' operator='in-fiscal-year' value='-2147483648'/></filter></entity></fetch>");
         assertQueryRefused(r, "0x80060888");
+        for (String pattern : List.of("<condition attribute='createdon' operator='not-like' value='1.5M'/>",
+                "<condition attribute='statecode' operator='like' value='x'/>", "<condition attribute='creditlimit' operator='begins-with' value='1'/>")) {
+            assertQueryRefused(fetch(api, "accounts", "<fetch><entity name='account'><filter>" + pattern + "</filter></entity></fetch>"), "0x80060888");
+        }
         Response ok = fetch(api, "accounts", "<fetch><entity name='account'><attribute name='name'/><filter><condition attribute='createdon' operator='last-x-years' value='3'/></filter></entity></fetch>");
         assertEquals(200, ok.status(), ok.body());
     }
