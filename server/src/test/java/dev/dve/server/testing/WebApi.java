@@ -118,8 +118,19 @@ public final class WebApi {
     }
 
     private Response execute(HttpRequest.Builder b) {
+        HttpRequest request = b.build();
         try {
-            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r;
+            try {
+                r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException closed) {
+                // the JDK client may reuse a kept-alive connection the server had just closed after an error answer, and
+                // it retries only GETs: a request that got no byte back was never answered, so it goes once more
+                if (!String.valueOf(closed.getMessage()).contains("received no bytes")) {
+                    throw closed;
+                }
+                r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            }
             return new Response(r.statusCode(), r.headers().map(), r.body());
         } catch (IOException e) {
             throw new IllegalStateException(e);
