@@ -42,23 +42,19 @@ class AsyncJobsTest extends EmulatorTest {
     @BeforeEach
     void freezeClock() {
         erp.resetAll();
-        assertEquals(200, api.post("/admin/clock", "{\"freeze\":true,\"set\":\"2026-03-02T09:00:00Z\"}").status());
+        api.clock("2026-03-02T09:00:00Z", null);
     }
 
     private JsonNode runUntilIdle() {
-        Response r = api.post("/admin/async/run-until-idle", "{}");
-        assertEquals(200, r.status(), r.body());
-        return r.json();
+        return api.runUntilIdle();
     }
 
     private void advance(String duration) {
-        assertEquals(200, api.post("/admin/clock", "{\"advance\":\"" + duration + "\"}").status());
+        api.clock(null, duration);
     }
 
     private String createAccount(String name) {
-        Response r = api.post("accounts", "{\"name\":\"" + name + "\"}", "Prefer", "return=representation");
-        assertEquals(201, r.status(), r.body());
-        return r.json().path("accountid").asText();
+        return api.createAccount(name);
     }
 
     private JsonNode jobOf(String accountId) {

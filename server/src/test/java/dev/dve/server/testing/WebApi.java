@@ -99,6 +99,36 @@ public final class WebApi {
         return send("DELETE", path, null, headers);
     }
 
+    /** {@code POST /admin/async/run-until-idle}: runs every due system job; answers the counts by outcome. */
+    public JsonNode runUntilIdle() {
+        Response r = post("/admin/async/run-until-idle", "{}");
+        if (r.status() != 200) {
+            throw new IllegalStateException("run-until-idle: " + r);
+        }
+        return r.json();
+    }
+
+    /** Moves the emulator clock: {@code {"freeze":true,"set":at}} when {@code at} is given, then {@code {"advance":by}} when given. */
+    public void clock(String at, String by) {
+        String body = at != null ? "{\"freeze\":true,\"set\":\"" + at + "\"}" : "{\"advance\":\"" + by + "\"}";
+        Response r = post("/admin/clock", body);
+        if (r.status() != 200) {
+            throw new IllegalStateException("clock: " + r);
+        }
+        if (at != null && by != null) {
+            clock(null, by);
+        }
+    }
+
+    /** Creates an account by name; answers its id. */
+    public String createAccount(String name) {
+        Response r = post("accounts", "{\"name\":\"" + name + "\"}", "Prefer", "return=representation");
+        if (r.status() != 201) {
+            throw new IllegalStateException("create account: " + r);
+        }
+        return r.json().path("accountid").asText();
+    }
+
     /** Sends a request; a path not starting with "/" or "http" is relative to {@code /api/data/v9.2/}. */
     public Response send(String method, String path, String body, String... headers) {
         String url = path.startsWith("http") ? path : path.startsWith("/") ? base + path : api() + path;
