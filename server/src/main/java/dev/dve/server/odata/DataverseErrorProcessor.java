@@ -68,6 +68,12 @@ public final class DataverseErrorProcessor implements ErrorProcessor {
                 Matcher name = FUNCTION_NAME.matcher(text);
                 first = name.find() ? (name.group(1) != null ? name.group(1) : name.group(2)) : first;
             }
+            if (key.contains("FUNCTION_NOT_FOUND") && !inPath(request, first)) {
+                // a function called inside a query option ($filter, $orderby …) that does not exist: a bad query, as
+                // Dataverse's OData parser reports it, not a missing resource
+                return new Mapped(400, ErrorCode.QUERY_ERROR.hex(), "An unknown function with name '" + first
+                        + "' was found. This may also be a function import or a key lookup on a navigation property, which is not allowed.");
+            }
             if (key.contains("RESOURCE_NOT_FOUND") || key.contains("FUNCTION_NOT_FOUND")) {
                 return new Mapped(404, ErrorCode.RESOURCE_NOT_FOUND.hex(), "Resource not found for the segment '" + first + "'.");
             }
@@ -150,6 +156,19 @@ public final class DataverseErrorProcessor implements ErrorProcessor {
             }
         }
         return null;
+    }
+
+    /** Whether a name appears in the request's resource path (rather than only in its query options). */
+    private static boolean inPath(ODataRequest request, String name) {
+        if (request == null || request.getRawODataPath() == null) {
+            return true;
+        }
+        String path = request.getRawODataPath();
+        try {
+            return path.contains(name) || java.net.URLDecoder.decode(path.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8).contains(name);
+        } catch (IllegalArgumentException malformed) {
+            return path.contains(name);
+        }
     }
 
     private static String describeUri(ODataRequest request) {

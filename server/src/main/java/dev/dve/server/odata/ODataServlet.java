@@ -80,7 +80,7 @@ public final class ODataServlet extends HttpServlet {
         handler.register(new ReferenceRequestProcessor(scope));
         handler.register(new PropertyValueProcessor(scope));
         handler.register(new DataverseErrorProcessor());
-        handler.process(withFunctionParentheses(req, path), resp);
+        handler.process(withFunctionParentheses(CollectionLiterals.normalize(req), path), resp);
     }
 
     /** The CSDL with one set of custom actions; rebuilt when the activated actions change. */

@@ -139,8 +139,10 @@ class BadInputTest extends EmulatorTest {
                 + "<link-entity name='contact' from='fullname' to='creditlimit'/></entity></fetch>",
                 java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")), 400, "0x80060888", "their types differ");
         assertRefused(api.get("accounts(" + CONTOSO + ")/nosuch"), 400, "0x80060888", "Could not find a property named 'nosuch' on type 'Microsoft.Dynamics.CRM.account'");
-        assertRefused(api.get("accounts?$filter=Microsoft.Dynamics.CRM.Nope(PropertyName='name')"), 404, "0x8006088a",
-                "Resource not found for the segment 'Microsoft.Dynamics.CRM.Nope'");
+        // an unknown function inside $filter is a bad query (as Dataverse's parser says); in the path, a missing segment
+        assertRefused(api.get("accounts?$filter=Microsoft.Dynamics.CRM.Nope(PropertyName='name')"), 400, "0x80060888",
+                "An unknown function with name 'Microsoft.Dynamics.CRM.Nope' was found.");
+        assertRefused(api.get("Nope()"), 404, "0x8006088a", "Resource not found for the segment 'Nope'");
     }
 
     private static String encoded(String s) {

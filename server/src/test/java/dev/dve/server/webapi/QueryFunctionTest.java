@@ -144,6 +144,11 @@ class QueryFunctionTest extends EmulatorTest {
         assertEquals(List.of("ms-email-phone", "ms-fax"), contacts(F + "ContainValues(PropertyName='preferredcontactmethods',PropertyValues=%5B%221%22,%223%22%5D)"));
         assertEquals(List.of("ms-fax", "ms-none"), contacts(F + "DoesNotContainValues(PropertyName='preferredcontactmethods',PropertyValues=%5B%221%22%5D)"));
         assertEquals(List.of("ms-email-phone"), contacts("preferredcontactmethods%20eq%20'1,2'"));
+        // Microsoft's own spelling: OData string literals inside the array ('' is a quote inside one)
+        assertEquals(List.of("ms-email-phone"), contacts(F + "ContainValues(PropertyName='preferredcontactmethods',PropertyValues=%5B'2'%5D)"));
+        assertEquals(List.of("ms-email-phone", "ms-fax"), contacts(F + "ContainValues(PropertyName='preferredcontactmethods',PropertyValues=%5B'1',%20'3'%5D)"));
+        assertEquals(List.of("ms-fax"), contacts("lastname%20ne%20'PropertyValues=%5B''x''%5D'%20and%20" + F
+                + "In(PropertyName='lastname',PropertyValues=%5B'ms-fax','it''s'%5D)"));
 
         Response fx = api.get("contacts?fetchXml=" + java.net.URLEncoder.encode("<fetch><entity name='contact'><attribute name='lastname'/>"
                 + "<filter><condition attribute='preferredcontactmethods' operator='contain-values'><value>3</value></condition></filter></entity></fetch>",
