@@ -45,6 +45,28 @@ class SpecialPrivilegesTest extends EmulatorTest {
     }
 
     @Test
+    void basicUserReadsEveryProcessButWritesOnlyItsOwn() {
+        String colleagues = workflow(api, 0, true);
+        WebApi basic = as("basic@emulator.local");
+        String own = workflow(basic, 0, true);
+
+        Response read = basic.get("workflows(" + colleagues + ")?$select=name");
+        assertEquals(200, read.status(), read.body());
+        java.util.Set<String> listed = new java.util.HashSet<>();
+        basic.get("workflows?$select=workflowid").json().path("value").forEach(w -> listed.add(w.path("workflowid").asText()));
+        assertTrue(listed.contains(colleagues) && listed.contains(own), "a colleague's process and one's own are both listed");
+
+        Response write = basic.patch("workflows(" + colleagues + ")", "{\"description\":\"mine now\"}");
+        assertEquals(403, write.status(), write.body());
+        assertEquals(403, basic.delete("workflows(" + colleagues + ")").status());
+        assertEquals(200, api.get("workflows(" + colleagues + ")").status(), "a colleague's process stays");
+
+        assertEquals(204, basic.patch("workflows(" + own + ")", "{\"description\":\"edited\"}").status());
+        assertEquals(204, basic.delete("workflows(" + own + ")").status());
+        assertEquals(404, api.get("workflows(" + own + ")").status());
+    }
+
+    @Test
     void executeWorkflowNeedsExecuteWorkflowJob() {
         String onDemand = workflow(api, 0, true);
         String draft = workflow(api, 0, true);
