@@ -371,7 +371,7 @@ public final class QueryTranslator {
     private String nameSubquery(AttributeMetadata a, LookupTarget t) {
         EntityMetadata target = catalog.require(t.entity());
         if (target.primaryNameAttribute() == null) {
-            return "CAST(NULL AS VARCHAR(1))";
+            return "CAST(NULL AS CHAR(1))"; // CHAR: MariaDB casts to VARCHAR only in Oracle mode
         }
         return "(SELECT n." + dialect.quote(target.primaryNameAttribute()) + " FROM " + dialect.quote(target.tableName())
                 + " n WHERE n." + dialect.quote(target.primaryIdAttribute()) + " = " + col(a.logicalName()) + ")";
