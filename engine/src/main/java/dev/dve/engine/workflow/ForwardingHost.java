@@ -67,6 +67,11 @@ abstract class ForwardingHost implements WorkflowHost {
     }
 
     @Override
+    public Optional<String> primaryIdAttribute(String entity) {
+        return host.primaryIdAttribute(entity);
+    }
+
+    @Override
     public String primaryName(EntityReference reference) {
         return host.primaryName(reference);
     }

@@ -579,6 +579,11 @@ public final class WorkflowEngine implements EventPipeline {
         }
 
         @Override
+        public java.util.Optional<String> primaryIdAttribute(String entity) {
+            return service.catalog().entity(entity).map(EntityMetadata::primaryIdAttribute);
+        }
+
+        @Override
         public String primaryName(EntityReference reference) {
             EntityMetadata e = service.catalog().require(reference.logicalName());
             if (e.primaryNameAttribute() == null) {

@@ -31,6 +31,9 @@ public interface WorkflowHost {
 
     Optional<AttributeMetadata> attribute(String entity, String attribute);
 
+    /** The primary key column of a table as its metadata names it ({@code activityid} for a task); empty when there is no such table. */
+    Optional<String> primaryIdAttribute(String entity);
+
     /** The primary name of a record, for a lookup read as text. */
     String primaryName(EntityReference reference);
 

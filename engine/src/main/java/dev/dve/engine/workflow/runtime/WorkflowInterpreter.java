@@ -360,7 +360,8 @@ public final class WorkflowInterpreter {
             return null;
         }
         Object v = e.get(g.attribute());
-        if (v == null && e.id() != null && g.attribute().equals(primaryIdOf(e, g.entityName()))) {
+        if (v == null && e.id() != null && run.host.primaryIdAttribute(e.logicalName() != null ? e.logicalName() : g.entityName())
+                .filter(g.attribute()::equals).isPresent()) {
             v = e.id();
         }
         String type = g.targetType();
@@ -384,11 +385,6 @@ public final class WorkflowInterpreter {
             return CrmValues.text(v);
         }
         return v;
-    }
-
-    private String primaryIdOf(Entity e, String entityName) {
-        String name = e.logicalName() != null ? e.logicalName() : entityName;
-        return name + "id";
     }
 
     private void setProperty(Step.SetEntityProperty p) {

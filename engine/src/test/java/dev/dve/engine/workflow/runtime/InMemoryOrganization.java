@@ -174,6 +174,15 @@ final class InMemoryOrganization implements WorkflowHost {
     }
 
     @Override
+    public Optional<String> primaryIdAttribute(String entity) {
+        return switch (entity) {
+            case "account" -> Optional.of("accountid");
+            case "task" -> Optional.of("activityid");
+            default -> Optional.empty();
+        };
+    }
+
+    @Override
     public String primaryName(EntityReference reference) {
         Entity e = records.get(reference.id());
         return e == null ? null : String.valueOf(e.get(e.logicalName().equals("task") ? "subject" : "name"));

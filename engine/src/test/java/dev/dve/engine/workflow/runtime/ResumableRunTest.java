@@ -382,6 +382,11 @@ class ResumableRunTest {
         }
 
         @Override
+        public Optional<String> primaryIdAttribute(String entity) {
+            return to.primaryIdAttribute(entity);
+        }
+
+        @Override
         public String primaryName(EntityReference reference) {
             return to.primaryName(reference);
         }
