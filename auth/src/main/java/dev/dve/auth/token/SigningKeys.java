@@ -53,7 +53,10 @@ public final class SigningKeys {
                     return null;
                 });
             } catch (dev.dve.fault.DataverseFault raced) {
-                // another node stored its key first; use that one
+                if (raced.code() != dev.dve.fault.ErrorCode.DUPLICATE_RECORD) {
+                    throw raced;
+                }
+                // another node stored its key first (the row's key is taken); use that one
             } catch (java.security.GeneralSecurityException e) {
                 throw new IllegalStateException(e);
             }

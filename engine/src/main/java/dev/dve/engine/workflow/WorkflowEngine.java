@@ -4,6 +4,7 @@ import dev.dve.auth.CallerContext;
 import dev.dve.auth.WellKnownPrincipals;
 import dev.dve.engine.EventPipeline;
 import dev.dve.engine.OrganizationService;
+import dev.dve.engine.workflow.runtime.WorkflowFailure;
 import dev.dve.engine.workflow.runtime.WorkflowInterpreter;
 import dev.dve.engine.workflow.runtime.WorkflowRun;
 import dev.dve.engine.workflow.runtime.WorkflowStopped;
@@ -36,6 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the matching background workflows as system jobs in the same transaction.
  */
 public final class WorkflowEngine implements EventPipeline {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WorkflowEngine.class);
     public static final int STAGE_PRE = 20;
     public static final int STAGE_POST = 40;
     private static final int TYPE_DEFINITION = 1;
@@ -283,6 +285,9 @@ public final class WorkflowEngine implements EventPipeline {
             try {
                 d = definition(a);
             } catch (XamlException e) {
+                // activation validated this XAML, so a parse failure now is a fault of the emulator (its parser
+                // changed, or the row was written around the service): said loudly, while $metadata stays usable
+                LOG.error("The activated action {} ({}) no longer parses and is left out of $metadata", name, a.id(), e);
                 continue;
             }
             String entity = (String) a.get("primaryentity");
@@ -353,10 +358,10 @@ public final class WorkflowEngine implements EventPipeline {
             failure = s.getMessage();
         } catch (WorkflowWaiting w) {
             failure = "A real-time workflow cannot wait.";
-        } catch (DataverseFault f) {
+        } catch (DataverseFault | WorkflowFailure f) {
+            // a step's own failure (an SDK call refused, a definition that does not fit the data); any other
+            // exception is a fault of the emulator and goes on up as one (500 and a log line)
             failure = f.getMessage();
-        } catch (RuntimeException e) {
-            failure = e.getMessage() == null ? e.toString() : e.getMessage();
         }
         if (Boolean.TRUE.equals(activation.get("syncworkflowlogonfailure"))) {
             logFailure(activation, record, runAs, failure);

@@ -80,7 +80,8 @@ final class CrmValues {
         }
         try {
             return compare(a, b) == 0;
-        } catch (RuntimeException e) {
+        } catch (NumberFormatException | java.time.format.DateTimeParseException notComparable) {
+            // a number or a date against text that is none: the values differ (any other failure is a fault)
             return false;
         }
     }

@@ -349,7 +349,7 @@ public final class WorkflowInterpreter {
     private Entity entity(Expr e, String step) {
         Object v = eval(e);
         if (!(v instanceof Entity entity)) {
-            throw new IllegalStateException(step + ": no record to work on");
+            throw new WorkflowFailure(step + ": no record to work on");
         }
         return entity;
     }
@@ -390,7 +390,7 @@ public final class WorkflowInterpreter {
     private void setProperty(Step.SetEntityProperty p) {
         Object target = eval(p.entity());
         if (!(target instanceof Entity e)) {
-            throw new IllegalStateException("SetEntityProperty: no record to set '" + p.attribute() + "' on");
+            throw new WorkflowFailure("SetEntityProperty: no record to set '" + p.attribute() + "' on");
         }
         Object v = eval(p.value());
         if (PARTY_ATTRIBUTES.contains(p.attribute())) {
@@ -400,7 +400,7 @@ public final class WorkflowInterpreter {
         String entityName = e.logicalName() != null ? e.logicalName() : p.entityName();
         Optional<AttributeMetadata> a = run.host.attribute(entityName, p.attribute());
         if (a.isEmpty()) {
-            throw new IllegalStateException("'" + entityName + "' entity doesn't contain attribute with Name = '" + p.attribute() + "'.");
+            throw new WorkflowFailure("'" + entityName + "' entity doesn't contain attribute with Name = '" + p.attribute() + "'.");
         }
         e.set(p.attribute(), CrmValues.forAttribute(a.get(), v));
     }
@@ -833,7 +833,7 @@ public final class WorkflowInterpreter {
                         dict.put(key, e);
                     }
                 } else {
-                    throw new IllegalStateException("Only a record can be stored in " + fn + "(\"" + key + "\")");
+                    throw new WorkflowFailure("Only a record can be stored in " + fn + "(\"" + key + "\")");
                 }
                 return;
             }
