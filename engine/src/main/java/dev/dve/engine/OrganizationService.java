@@ -82,7 +82,7 @@ public final class OrganizationService {
         this.store = store;
         this.clock = clock;
         this.access = new AccessPolicy(catalog);
-        this.security = new SecurityModel(database.dialect());
+        this.security = new SecurityModel(store);
         addUpdateRule(new dev.dve.engine.workflow.WorkflowRules(access));
     }
 

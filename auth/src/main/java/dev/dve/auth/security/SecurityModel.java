@@ -2,110 +2,114 @@ package dev.dve.auth.security;
 
 import dev.dve.fault.DataverseFault;
 import dev.dve.fault.ErrorCode;
-import dev.dve.store.SqlDialect;
+import dev.dve.query.Condition;
+import dev.dve.query.ConditionOperator;
+import dev.dve.query.LinkEntity;
+import dev.dve.query.QueryExpression;
+import dev.dve.record.Entity;
+import dev.dve.record.EntityReference;
+import dev.dve.store.RecordStore;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
 /**
  * Reads a principal's security position from the security rows (users, teams, roles, role privileges, business
- * units) on every call, so a change of roles takes effect on the next request, on every node.
+ * units) on every call, so a change of roles takes effect on the next request, on every node. The rows are catalog
+ * entities, read through the record store like any other (as the platform: no security applies to these reads).
  */
 public final class SecurityModel {
-    private final SqlDialect d;
+    private final RecordStore store;
 
-    public SecurityModel(SqlDialect dialect) {
-        this.d = dialect;
+    public SecurityModel(RecordStore store) {
+        this.store = store;
     }
 
     public SecurityPrincipal principal(Connection c, UUID userId) throws SQLException {
-        UUID bu = null;
-        String accessMode = "0 Read-Write";
-        UUID aad = null;
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + q("businessunitid") + ", " + q("accessmode") + ", " + q("azureactivedirectoryobjectid")
-                + " FROM " + q("systemuserbase") + " WHERE " + q("systemuserid") + " = ?")) {
-            ps.setString(1, userId.toString());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new DataverseFault(ErrorCode.OBJECT_DOES_NOT_EXIST, "systemuser With Id = " + userId + " Does Not Exist");
-                }
-                bu = uuid(rs.getString(1));
-                int mode = rs.getInt(2);
-                accessMode = mode + " " + switch (mode) {
-                    case 1 -> "Administrative";
-                    case 2 -> "Read";
-                    case 4 -> "Non-interactive";
-                    default -> "Read-Write";
-                };
-                aad = uuid(rs.getString(3));
-            }
-        }
-        Set<UUID> teams = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + q("teamid") + " FROM " + q("teammembershipbase") + " WHERE " + q("systemuserid") + " = ?")) {
-            ps.setString(1, userId.toString());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    teams.add(uuid(rs.getString(1)));
-                }
-            }
-        }
+        Entity user = store.retrieve(c, "systemuser", userId, List.of("businessunitid", "accessmode", "azureactivedirectoryobjectid"), false)
+                .orElseThrow(() -> new DataverseFault(ErrorCode.OBJECT_DOES_NOT_EXIST, "systemuser With Id = " + userId + " Does Not Exist"));
+        int mode = user.get("accessmode") instanceof Number n ? n.intValue() : 0;
+        String accessMode = mode + " " + switch (mode) {
+            case 1 -> "Administrative";
+            case 2 -> "Read";
+            case 4 -> "Non-interactive";
+            default -> "Read-Write";
+        };
+        Set<UUID> teams = teams(c, userId);
+        Set<UUID> roles = roles(c, userId, teams);
         Map<String, PrivilegeDepth> privileges = new HashMap<>();
-        Set<UUID> roles = new HashSet<>();
-        String sql = "SELECT p." + q("name") + ", rp." + q("privilegedepthmask") + ", rp." + q("roleid")
-                + " FROM " + q("roleprivilegesbase") + " rp JOIN " + q("privilegebase") + " p ON p." + q("privilegeid") + " = rp." + q("privilegeid")
-                + " WHERE rp." + q("roleid") + " IN (SELECT ur." + q("roleid") + " FROM " + q("systemuserrolesbase") + " ur WHERE ur." + q("systemuserid") + " = ?)"
-                + " OR rp." + q("roleid") + " IN (SELECT tr." + q("roleid") + " FROM " + q("teamrolesbase") + " tr JOIN " + q("teammembershipbase")
-                + " tm ON tm." + q("teamid") + " = tr." + q("teamid") + " WHERE tm." + q("systemuserid") + " = ?)";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, userId.toString());
-            ps.setString(2, userId.toString());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    PrivilegeDepth depth = PrivilegeDepth.fromMask(rs.getInt(2));
-                    privileges.merge(rs.getString(1), depth, (a, b) -> a.mask() >= b.mask() ? a : b);
-                    roles.add(uuid(rs.getString(3)));
-                }
+        Set<UUID> grantingRoles = new HashSet<>();
+        if (!roles.isEmpty()) {
+            QueryExpression q = new QueryExpression("roleprivileges").columns(List.of("roleid", "privilegedepthmask"))
+                    .where(new Condition("roleid", ConditionOperator.IN, new ArrayList<>(roles)))
+                    .link(new LinkEntity("privilege", "privilegeid", "privilegeid", "p", false, List.of("name"), null, null));
+            for (Entity grant : store.retrieveMultiple(c, q)) {
+                PrivilegeDepth depth = PrivilegeDepth.fromMask(((Number) grant.get("privilegedepthmask")).intValue());
+                privileges.merge((String) grant.get("p.name"), depth, (a, b) -> a.mask() >= b.mask() ? a : b);
+                grantingRoles.add(id(grant.get("roleid")));
             }
         }
         Map<UUID, UUID> parents = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + q("businessunitid") + ", " + q("parentbusinessunitid") + " FROM " + q("businessunitbase"));
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                parents.put(uuid(rs.getString(1)), uuid(rs.getString(2)));
-            }
+        for (Entity unit : store.retrieveMultiple(c, new QueryExpression("businessunit").columns(List.of("businessunitid", "parentbusinessunitid")))) {
+            parents.put(unit.id(), id(unit.get("parentbusinessunitid")));
         }
-        return new SecurityPrincipal(userId, bu, teams, new PrivilegeSet(privileges), parents, roles.size(), accessMode, aad);
+        return new SecurityPrincipal(userId, id(user.get("businessunitid")), teams, new PrivilegeSet(privileges), parents,
+                grantingRoles.size(), accessMode, id(user.get("azureactivedirectoryobjectid")));
     }
 
     /** Whether the user holds a role of that name, directly or through a team. */
     public boolean hasRole(Connection c, UUID userId, String roleName) throws SQLException {
-        String sql = "SELECT COUNT(*) FROM " + q("rolebase") + " r WHERE r." + q("name") + " = ? AND (r." + q("roleid")
-                + " IN (SELECT ur." + q("roleid") + " FROM " + q("systemuserrolesbase") + " ur WHERE ur." + q("systemuserid") + " = ?) OR r." + q("roleid")
-                + " IN (SELECT tr." + q("roleid") + " FROM " + q("teamrolesbase") + " tr JOIN " + q("teammembershipbase") + " tm ON tm." + q("teamid")
-                + " = tr." + q("teamid") + " WHERE tm." + q("systemuserid") + " = ?))";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, roleName);
-            ps.setString(2, userId.toString());
-            ps.setString(3, userId.toString());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1) > 0;
+        Set<UUID> roles = roles(c, userId, teams(c, userId));
+        if (roles.isEmpty()) {
+            return false;
+        }
+        QueryExpression q = new QueryExpression("role").columns(List.of("roleid"))
+                .where(Condition.of("name", ConditionOperator.EQUAL, roleName))
+                .where(new Condition("roleid", ConditionOperator.IN, new ArrayList<>(roles)));
+        return store.count(c, q) > 0;
+    }
+
+    private Set<UUID> teams(Connection c, UUID userId) throws SQLException {
+        return ids(c, new QueryExpression("teammembership").columns(List.of("teamid"))
+                .where(Condition.of("systemuserid", ConditionOperator.EQUAL, userId)), "teamid");
+    }
+
+    /** The roles held directly and through the user's teams. */
+    private Set<UUID> roles(Connection c, UUID userId, Set<UUID> teams) throws SQLException {
+        Set<UUID> roles = ids(c, new QueryExpression("systemuserroles").columns(List.of("roleid"))
+                .where(Condition.of("systemuserid", ConditionOperator.EQUAL, userId)), "roleid");
+        if (!teams.isEmpty()) {
+            roles.addAll(ids(c, new QueryExpression("teamroles").columns(List.of("roleid"))
+                    .where(new Condition("teamid", ConditionOperator.IN, new ArrayList<>(teams))), "roleid"));
+        }
+        return roles;
+    }
+
+    private Set<UUID> ids(Connection c, QueryExpression q, String column) throws SQLException {
+        Set<UUID> out = new HashSet<>();
+        for (Entity row : store.retrieveMultiple(c, q)) {
+            UUID id = id(row.get(column));
+            if (id != null) {
+                out.add(id);
             }
         }
+        return out;
     }
 
-    private String q(String id) {
-        return d.quote(id);
-    }
-
-    private static UUID uuid(String s) {
-        return s == null ? null : UUID.fromString(s.trim());
+    private static UUID id(Object v) {
+        if (v instanceof EntityReference r) {
+            return r.id();
+        }
+        if (v instanceof UUID u) {
+            return u;
+        }
+        return v == null ? null : UUID.fromString(v.toString().trim());
     }
 }
