@@ -25,13 +25,16 @@ import java.util.function.UnaryOperator;
  * static DataverseEmulatorExtension dve = DataverseEmulatorExtension.builder().clockFrozenAt(Instant.parse("2026-03-02T09:00:00Z")).build();
  * }</pre>
  * Parameters of type {@link DataverseEmulatorRuntime}, {@link Admin} and {@link OrganizationClock} are injected. Nested
- * classes share their outer class's emulator. A registered instance also answers {@link #runtime()} itself.
+ * classes share their outer class's emulator. A registered instance also answers {@link #runtime()} itself. Registered
+ * on an instance field instead of a static one, it starts an emulator for every test and stops it after the test.
  */
 public final class DataverseEmulatorExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(DataverseEmulatorExtension.class);
     /** Null when declared by the annotation: read from the test class then. */
     private final EmulatorOptions declared;
     private volatile RunningEmulator last;
+    /** Whether JUnit calls this registration around the whole class (not so for one on an instance field). */
+    private volatile boolean aroundClass;
 
     /** The annotation's way in: the options come from {@link DataverseEmulatorTest} on the test class. */
     public DataverseEmulatorExtension() {
@@ -48,6 +51,7 @@ public final class DataverseEmulatorExtension implements BeforeAllCallback, Befo
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        aroundClass = true;
         emulator(context);
     }
 
@@ -99,9 +103,12 @@ public final class DataverseEmulatorExtension implements BeforeAllCallback, Befo
         return runtime().admin();
     }
 
-    /** The emulator of the outermost test class of {@code context}, started on first use and closed with that class. */
+    /**
+     * The emulator of the outermost test class of {@code context}, started on first use and closed with that class;
+     * for a registration on an instance field (a new extension for every test), the test's own, closed with the test.
+     */
     private RunningEmulator emulator(ExtensionContext context) {
-        ExtensionContext owner = outermostClass(context);
+        ExtensionContext owner = aroundClass || context.getTestMethod().isEmpty() ? outermostClass(context) : context;
         RunningEmulator e = owner.getStore(NAMESPACE).getOrComputeIfAbsent(this, key -> start(options(context)), RunningEmulator.class);
         last = e;
         return e;
@@ -134,25 +141,49 @@ public final class DataverseEmulatorExtension implements BeforeAllCallback, Befo
     }
 
     private static RunningEmulator start(EmulatorOptions options) {
-        EmulatorServer server = new EmulatorServer(options.config());
+        EmulatorConfig config = options.config();
+        EmulatorServer server = new EmulatorServer(config);
         try {
             server.start();
         } catch (Exception e) {
             throw new ExtensionConfigurationException("The Dataverse emulator did not start: " + e.getMessage(), e);
         }
-        RunningEmulator running = new RunningEmulator(server, DataverseEmulatorRuntime.of(server), options);
+        RunningEmulator running = new RunningEmulator(server, DataverseEmulatorRuntime.of(server), options,
+                config.db() == null && config.dataDir() == null);
         if (!options.resetBeforeEach()) {
-            // nothing puts the clock where asked before each test: do it once
-            running.freezeClockIfAsked();
+            // nothing brings the fixtures and the clock before each test: once, then
+            running.toFixtures();
         }
         return running;
     }
 
     /** One started emulator, closed by JUnit with the class whose store holds it. */
-    private record RunningEmulator(EmulatorServer server, DataverseEmulatorRuntime runtime, EmulatorOptions options)
-            implements ExtensionContext.Store.CloseableResource {
+    private static final class RunningEmulator implements ExtensionContext.Store.CloseableResource {
+        private final EmulatorServer server;
+        private final DataverseEmulatorRuntime runtime;
+        private final EmulatorOptions options;
+        /** A new in-memory database holds just the fixtures: the first test needs no reset. A database by URL may hold an earlier run's rows. */
+        private final java.util.concurrent.atomic.AtomicBoolean pristine;
+
+        RunningEmulator(EmulatorServer server, DataverseEmulatorRuntime runtime, EmulatorOptions options, boolean pristine) {
+            this.server = server;
+            this.runtime = runtime;
+            this.options = options;
+            this.pristine = new java.util.concurrent.atomic.AtomicBoolean(pristine);
+        }
+
+        DataverseEmulatorRuntime runtime() {
+            return runtime;
+        }
+
+        EmulatorOptions options() {
+            return options;
+        }
+
         void toFixtures() {
-            runtime.admin().reset();
+            if (!pristine.getAndSet(false)) {
+                runtime.admin().reset();
+            }
             freezeClockIfAsked();
         }
 

@@ -53,9 +53,13 @@ final class WebApiClient {
 
     /** Creates a workflow on accounts from a sample of the fixtures module; answers the create's response. */
     Response createWorkflow(String name, String sample, int mode, boolean onCreate) {
-        String body = JSON.createObjectNode().put("name", name).put("category", 0).put("type", 1).put("scope", 4)
-                .put("primaryentity", "account").put("mode", mode).put("triggeroncreate", onCreate).put("xaml", sampleXaml(sample)).toString();
-        return post("workflows", body);
+        com.fasterxml.jackson.databind.node.ObjectNode body = JSON.createObjectNode().put("name", name).put("category", 0).put("type", 1).put("scope", 4)
+                .put("primaryentity", "account").put("mode", mode).put("triggeroncreate", onCreate).put("xaml", sampleXaml(sample));
+        if (mode == 1) {
+            // a real-time workflow runs at a stage: post-operation
+            body.put("createstage", 40);
+        }
+        return post("workflows", body.toString());
     }
 
     Response activate(String workflowId) {
