@@ -1,5 +1,6 @@
 package dev.dve.junit;
 
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Event;
@@ -23,7 +24,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 class ExtensionLifecycleEdgesTest {
     @Test
     void theEmulatorStopsWhenItsClassEnds() {
-        Events tests = EngineTestKit.engine("junit-jupiter").selectors(selectClass(RecordsItsEmulator.class)).execute().testEvents();
+        Events tests = engine().selectors(selectClass(RecordsItsEmulator.class)).execute().testEvents();
         tests.assertStatistics(s -> s.succeeded(1).failed(0));
         assertNotNull(RecordsItsEmulator.baseUrl);
         HttpRequest health = HttpRequest.newBuilder(URI.create(RecordsItsEmulator.baseUrl + "/admin/health")).timeout(Duration.ofSeconds(5)).build();
@@ -32,14 +33,20 @@ class ExtensionLifecycleEdgesTest {
 
     @Test
     void aMissingFixturesFolderFailsTheClassAndSaysWhich() {
-        Events containers = EngineTestKit.engine("junit-jupiter").selectors(selectClass(MissingFixtures.class)).execute().containerEvents();
+        Events containers = engine().selectors(selectClass(MissingFixtures.class)).execute().containerEvents();
         List<Event> failed = containers.failed().list();
         assertEquals(1, failed.size(), containers.list().toString());
         Throwable cause = failed.get(0).getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow();
         assertTrue(cause.getMessage().contains("no-such-folder"), cause.toString());
     }
 
+    /** The engine, running the classes below (each @Disabled, so that nothing else runs them on its own). */
+    private static EngineTestKit.Builder engine() {
+        return EngineTestKit.engine("junit-jupiter").configurationParameter("junit.jupiter.conditions.deactivate", "org.junit.*DisabledCondition");
+    }
+
     @DataverseEmulatorTest
+    @Disabled("run by ExtensionLifecycleEdgesTest through the engine")
     static class RecordsItsEmulator {
         static volatile String baseUrl;
 
@@ -50,6 +57,7 @@ class ExtensionLifecycleEdgesTest {
     }
 
     @DataverseEmulatorTest(fixtures = "no-such-folder")
+    @Disabled("run by ExtensionLifecycleEdgesTest through the engine")
     static class MissingFixtures {
         @Test
         void neverRuns() {
