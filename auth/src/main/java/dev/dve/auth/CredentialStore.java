@@ -1,22 +1,17 @@
 package dev.dve.auth;
 
-import dev.dve.fault.DataverseFault;
-import dev.dve.fault.ErrorCode;
 import dev.dve.store.Database;
 import dev.dve.store.SchemaBuilder;
+import dev.dve.store.platform.CredentialTable;
+import dev.dve.store.platform.SignInFailureTable;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -37,10 +32,9 @@ public final class CredentialStore {
     public static final int LOCKOUT_THRESHOLD = 10;
     /** How long a lockout lasts (Entra's default lockout duration). */
     public static final Duration LOCKOUT_DURATION = Duration.ofSeconds(60);
-    private static final String TABLE = "dve_credential";
-    private static final String FAILURES = "dve_signin_failure";
     private static final SecureRandom RANDOM = new SecureRandom();
-    private final Database database;
+    private final CredentialTable secrets;
+    private final SignInFailureTable failures;
     private final Supplier<Instant> clock;
 
     /** What a sign-in attempt came to. */
@@ -56,18 +50,9 @@ public final class CredentialStore {
      * @param clock the emulator clock lockouts are timed by
      */
     public CredentialStore(Database database, SchemaBuilder schema, Supplier<Instant> clock) {
-        this.database = database;
+        this.secrets = new CredentialTable(database, schema);
+        this.failures = new SignInFailureTable(database, schema);
         this.clock = clock;
-        Map<String, String> cols = new LinkedHashMap<>();
-        cols.put("principalid", database.dialect().guidType() + " NOT NULL");
-        cols.put("salt", "VARCHAR(64) NOT NULL");
-        cols.put("hash", "VARCHAR(128) NOT NULL");
-        schema.ensureTable(TABLE, cols, "principalid");
-        Map<String, String> failures = new LinkedHashMap<>();
-        failures.put("principalid", database.dialect().guidType() + " NOT NULL");
-        failures.put("failures", "INT NOT NULL");
-        failures.put("locked_until_ms", "BIGINT");
-        schema.ensureTable(FAILURES, failures, "principalid");
     }
 
     /**
@@ -77,90 +62,15 @@ public final class CredentialStore {
      */
     public SignIn signIn(UUID principalId, String secret, boolean application) {
         long now = clock.get().toEpochMilli();
-        Long lockedUntil = lockedUntil(principalId);
-        if (lockedUntil != null && now < lockedUntil) {
+        if (failures.lockedUntil(principalId).filter(until -> now < until).isPresent()) {
             return SignIn.LOCKED;
         }
         if (verify(principalId, secret, application)) {
-            clearFailures(principalId);
+            failures.clear(principalId);
             return SignIn.ACCEPTED;
         }
-        recordFailure(principalId, now);
+        failures.countFailure(principalId, count -> count >= LOCKOUT_THRESHOLD ? now + LOCKOUT_DURATION.toMillis() : null);
         return SignIn.REFUSED;
-    }
-
-    private Long lockedUntil(UUID principalId) {
-        return database.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + q("locked_until_ms") + " FROM " + q(FAILURES) + " WHERE " + q("principalid") + " = ?")) {
-                ps.setString(1, principalId.toString());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return null;
-                    }
-                    long v = rs.getLong(1);
-                    return rs.wasNull() ? null : v;
-                }
-            }
-        });
-    }
-
-    /** Counts a failure under a row lock, so failures on several nodes at once are all counted. */
-    private void recordFailure(UUID principalId, long now) {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                database.inTransaction(c -> {
-                    int failures;
-                    try (PreparedStatement ps = c.prepareStatement("SELECT " + q("failures") + " FROM " + q(FAILURES) + " WHERE " + q("principalid") + " = ? FOR UPDATE")) {
-                        ps.setString(1, principalId.toString());
-                        try (ResultSet rs = ps.executeQuery()) {
-                            failures = rs.next() ? rs.getInt(1) : -1;
-                        }
-                    }
-                    if (failures < 0) {
-                        try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + q(FAILURES) + " (" + q("principalid") + ", " + q("failures") + ", "
-                                + q("locked_until_ms") + ") VALUES (?, ?, ?)")) {
-                            ins.setString(1, principalId.toString());
-                            ins.setInt(2, 1);
-                            setLock(ins, 3, 1, now);
-                            ins.executeUpdate();
-                        }
-                        return null;
-                    }
-                    try (PreparedStatement up = c.prepareStatement("UPDATE " + q(FAILURES) + " SET " + q("failures") + " = ?, " + q("locked_until_ms") + " = ? WHERE "
-                            + q("principalid") + " = ?")) {
-                        up.setInt(1, failures + 1);
-                        setLock(up, 2, failures + 1, now);
-                        up.setString(3, principalId.toString());
-                        up.executeUpdate();
-                    }
-                    return null;
-                });
-                return;
-            } catch (DataverseFault f) {
-                // another node inserted the first failure at the same moment: count this one on its row
-                if (f.code() != ErrorCode.DUPLICATE_RECORD || attempt > 0) {
-                    throw f;
-                }
-            }
-        }
-    }
-
-    private static void setLock(PreparedStatement ps, int index, int failures, long now) throws java.sql.SQLException {
-        if (failures >= LOCKOUT_THRESHOLD) {
-            ps.setLong(index, now + LOCKOUT_DURATION.toMillis());
-        } else {
-            ps.setNull(index, Types.BIGINT);
-        }
-    }
-
-    private void clearFailures(UUID principalId) {
-        database.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + q(FAILURES) + " WHERE " + q("principalid") + " = ?")) {
-                ps.setString(1, principalId.toString());
-                ps.executeUpdate();
-            }
-            return null;
-        });
     }
 
     /** Sets (or replaces) the secret of a user or application user, and lifts a lockout as an administrator's reset does. */
@@ -169,20 +79,8 @@ public final class CredentialStore {
         RANDOM.nextBytes(saltBytes);
         String salt = Base64.getEncoder().encodeToString(saltBytes);
         String hash = hash(salt, secret);
-        database.inTransaction(c -> {
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM " + q(TABLE) + " WHERE " + q("principalid") + " = ?")) {
-                del.setString(1, principalId.toString());
-                del.executeUpdate();
-            }
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + q(TABLE) + " (" + q("principalid") + ", " + q("salt") + ", " + q("hash") + ") VALUES (?, ?, ?)")) {
-                ins.setString(1, principalId.toString());
-                ins.setString(2, salt);
-                ins.setString(3, hash);
-                ins.executeUpdate();
-            }
-            return null;
-        });
-        clearFailures(principalId);
+        secrets.replace(principalId, new CredentialTable.Hashed(salt, hash));
+        failures.clear(principalId);
     }
 
     /** Whether the secret is the principal's: its stored one, or the default when none is stored. */
@@ -190,32 +88,18 @@ public final class CredentialStore {
         if (secret == null) {
             return false;
         }
-        String[] stored = database.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + q("salt") + ", " + q("hash") + " FROM " + q(TABLE) + " WHERE " + q("principalid") + " = ?")) {
-                ps.setString(1, principalId.toString());
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? new String[]{rs.getString(1), rs.getString(2)} : null;
-                }
-            }
-        });
+        CredentialTable.Hashed stored = secrets.find(principalId).orElse(null);
         if (stored == null) {
             return MessageDigest.isEqual(secret.getBytes(StandardCharsets.UTF_8),
                     (application ? DEFAULT_CLIENT_SECRET : DEFAULT_PASSWORD).getBytes(StandardCharsets.UTF_8));
         }
-        return MessageDigest.isEqual(hash(stored[0], secret).getBytes(StandardCharsets.UTF_8), stored[1].getBytes(StandardCharsets.UTF_8));
+        return MessageDigest.isEqual(hash(stored.salt(), secret).getBytes(StandardCharsets.UTF_8), stored.hash().getBytes(StandardCharsets.UTF_8));
     }
 
     /** Forgets every stored credential and lockout (reset to fixtures). */
     public void clear() {
-        database.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + q(TABLE))) {
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + q(FAILURES))) {
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        secrets.clear();
+        failures.clearAll();
     }
 
     private static String hash(String salt, String secret) {
@@ -231,7 +115,4 @@ public final class CredentialStore {
         }
     }
 
-    private String q(String id) {
-        return database.dialect().quote(id);
-    }
 }

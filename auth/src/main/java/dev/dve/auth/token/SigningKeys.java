@@ -2,18 +2,16 @@ package dev.dve.auth.token;
 
 import dev.dve.store.Database;
 import dev.dve.store.SchemaBuilder;
+import dev.dve.store.platform.SigningKeyTable;
 
 import java.math.BigInteger;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,63 +22,35 @@ import java.util.UUID;
  * restart issues and accepts the same tokens.
  */
 public final class SigningKeys {
-    private static final String TABLE = "dve_signing_key";
     private final String keyId;
     private final PrivateKey privateKey;
     private final RSAPublicKey publicKey;
 
     public SigningKeys(Database database, SchemaBuilder schema) {
-        Map<String, String> cols = new LinkedHashMap<>();
-        cols.put("id", "INT NOT NULL");
-        cols.put("kid", "VARCHAR(64) NOT NULL");
-        cols.put("private_key", database.dialect().largeTextType() + " NOT NULL");
-        cols.put("public_key", database.dialect().largeTextType() + " NOT NULL");
-        schema.ensureTable(TABLE, cols, "id");
-        String[] stored = load(database);
-        if (stored == null) {
-            try {
-                KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-                g.initialize(2048);
-                KeyPair kp = g.generateKeyPair();
-                String kid = UUID.randomUUID().toString().replace("-", "");
-                database.inTransaction(c -> {
-                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + database.dialect().quote(TABLE) + " VALUES (1, ?, ?, ?)")) {
-                        ps.setString(1, kid);
-                        ps.setString(2, Base64.getEncoder().encodeToString(kp.getPrivate().getEncoded()));
-                        ps.setString(3, Base64.getEncoder().encodeToString(kp.getPublic().getEncoded()));
-                        ps.executeUpdate();
-                    }
-                    return null;
-                });
-            } catch (dev.dve.fault.DataverseFault raced) {
-                if (raced.code() != dev.dve.fault.ErrorCode.DUPLICATE_RECORD) {
-                    throw raced;
-                }
-                // another node stored its key first (the row's key is taken); use that one
-            } catch (java.security.GeneralSecurityException e) {
-                throw new IllegalStateException(e);
-            }
-            stored = load(database);
-        }
+        SigningKeyTable table = new SigningKeyTable(database, schema);
+        SigningKeyTable.StoredKey stored = table.load().orElseGet(() -> table.storeFirst(generate()));
         try {
             KeyFactory kf = KeyFactory.getInstance("RSA");
-            this.keyId = stored[0];
-            this.privateKey = kf.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(stored[1])));
-            PublicKey pub = kf.generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(stored[2])));
-            this.publicKey = (RSAPublicKey) pub;
+            this.keyId = stored.keyId();
+            this.privateKey = kf.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(stored.privateKey())));
+            this.publicKey = (RSAPublicKey) kf.generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(stored.publicKey())));
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException("Stored signing key is unreadable", e);
         }
     }
 
-    private static String[] load(Database database) {
-        return database.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + database.dialect().quote("kid") + ", " + database.dialect().quote("private_key")
-                    + ", " + database.dialect().quote("public_key") + " FROM " + database.dialect().quote(TABLE) + " WHERE " + database.dialect().quote("id") + " = 1");
-                 ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new String[]{rs.getString(1), rs.getString(2), rs.getString(3)} : null;
-            }
-        });
+    /** A new RSA 2048 key pair under a random key id. */
+    private static SigningKeyTable.StoredKey generate() {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            KeyPair kp = g.generateKeyPair();
+            return new SigningKeyTable.StoredKey(UUID.randomUUID().toString().replace("-", ""),
+                    Base64.getEncoder().encodeToString(kp.getPrivate().getEncoded()),
+                    Base64.getEncoder().encodeToString(kp.getPublic().getEncoded()));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("The JDK cannot make an RSA key pair", e);
+        }
     }
 
     public String keyId() {

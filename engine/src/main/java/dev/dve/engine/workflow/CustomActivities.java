@@ -7,6 +7,7 @@ import dev.dve.fault.DataverseFault;
 import dev.dve.fault.ErrorCode;
 import dev.dve.store.Database;
 import dev.dve.store.SchemaBuilder;
+import dev.dve.store.platform.CustomActivityTable;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -15,8 +16,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,52 +28,24 @@ import java.util.Optional;
  * InvalidPluginExecutionException; 401 and other failures are the errors the async service classifies.
  */
 public final class CustomActivities {
-    private static final String TABLE = "dve_custom_activity";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final Database database;
+    private final CustomActivityTable map;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public CustomActivities(Database database, SchemaBuilder schema) {
-        this.database = database;
-        Map<String, String> cols = new LinkedHashMap<>();
-        cols.put("typename", "VARCHAR(400) NOT NULL");
-        cols.put("url", "VARCHAR(2000) NOT NULL");
-        schema.ensureTable(TABLE, cols, "typename");
+        this.map = new CustomActivityTable(database, schema);
     }
 
     public void register(String typeName, String url) {
-        database.inTransaction(c -> {
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM " + q(TABLE) + " WHERE " + q("typename") + " = ?")) {
-                del.setString(1, typeName);
-                del.executeUpdate();
-            }
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + q(TABLE) + " (" + q("typename") + ", " + q("url") + ") VALUES (?, ?)")) {
-                ins.setString(1, typeName);
-                ins.setString(2, url);
-                ins.executeUpdate();
-            }
-            return null;
-        });
+        map.put(typeName, url);
     }
 
     public Optional<String> url(String typeName) {
-        return Optional.ofNullable(database.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + q("url") + " FROM " + q(TABLE) + " WHERE " + q("typename") + " = ?")) {
-                ps.setString(1, typeName);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rs.getString(1) : null;
-                }
-            }
-        }));
+        return map.url(typeName);
     }
 
     public void clear() {
-        database.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + q(TABLE))) {
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        map.clear();
     }
 
     /** Calls the activity; answers its outputs or throws the fault its answer stands for. */
@@ -127,7 +98,4 @@ public final class CustomActivities {
                 "The custom activity '" + typeName + "' answered HTTP " + status + ".");
     }
 
-    private String q(String id) {
-        return database.dialect().quote(id);
-    }
 }
