@@ -8,6 +8,7 @@ import org.apache.olingo.server.api.ODataLibraryException;
 import org.apache.olingo.server.api.ODataRequest;
 import org.apache.olingo.server.api.ODataResponse;
 import org.apache.olingo.server.api.batch.BatchFacade;
+import org.apache.olingo.server.api.deserializer.batch.BatchDeserializerException;
 import org.apache.olingo.server.api.deserializer.batch.BatchOptions;
 import org.apache.olingo.server.api.deserializer.batch.BatchRequestPart;
 import org.apache.olingo.server.api.deserializer.batch.ODataResponsePart;
@@ -52,8 +53,7 @@ final class BatchRequestProcessor extends DataverseProcessor implements BatchPro
         String boundary = facade.extractBoundaryFromContentType(request.getHeader("Content-Type"));
         byte[] body = readBody(request);
         requireLeadingBoundary(body, boundary);
-        List<BatchRequestPart> parts = odata.createFixedFormatDeserializer().parseBatchRequest(new ByteArrayInputStream(body), boundary,
-                BatchOptions.with().rawBaseUri(request.getRawBaseUri()).rawServiceResolutionUri(request.getRawServiceResolutionUri()).build());
+        List<BatchRequestPart> parts = parse(body, boundary, request);
         if (parts.isEmpty()) {
             // RFC 2046 requires at least one part; none means the boundary never matched and every request would be dropped
             throw DataverseFault.query("The batch request holds no part delimited by '--" + boundary + "'.");
@@ -80,6 +80,28 @@ final class BatchRequestProcessor extends DataverseProcessor implements BatchPro
         response.setHeader("Content-Type", "multipart/mixed; boundary=" + responseBoundary);
         response.setHeader("OData-Version", "4.0");
         response.setContent(new ByteArrayInputStream(serialize(answers, responseBoundary)));
+    }
+
+    /**
+     * Olingo's strict reading first. A request whose headers run up to the next delimiter with no blank line after
+     * them (DynamicsWebApi ends a GET outside a change set that way; Dataverse accepts it) fails it with
+     * "Missing blank line"; only that failure is read again in Olingo's lenient mode, which stops requiring the blank
+     * line after a block of headers and checks everything else (boundaries, status lines, headers) as before.
+     */
+    private List<BatchRequestPart> parse(byte[] body, String boundary, ODataRequest request) throws BatchDeserializerException {
+        try {
+            return odata.createFixedFormatDeserializer().parseBatchRequest(new ByteArrayInputStream(body), boundary, options(request, true));
+        } catch (BatchDeserializerException e) {
+            if (e.getMessageKey() != BatchDeserializerException.MessageKeys.MISSING_BLANK_LINE) {
+                throw e;
+            }
+            return odata.createFixedFormatDeserializer().parseBatchRequest(new ByteArrayInputStream(body), boundary, options(request, false));
+        }
+    }
+
+    private static BatchOptions options(ODataRequest request, boolean strict) {
+        return BatchOptions.with().rawBaseUri(request.getRawBaseUri()).rawServiceResolutionUri(request.getRawServiceResolutionUri())
+                .isStrict(strict).build();
     }
 
     private static byte[] readBody(ODataRequest request) {

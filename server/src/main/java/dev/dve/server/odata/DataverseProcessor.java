@@ -176,6 +176,15 @@ abstract class DataverseProcessor implements Processor {
     }
 
     protected static void writeJson(ODataResponse response, int status, JsonBody body) {
+        writeJson(response, status, JSON_CONTENT_TYPE, body);
+    }
+
+    /** The JSON format Olingo negotiated for this answer (null: the default, minimal metadata). */
+    protected JsonFormat jsonFormat(ODataRequest request, ContentType negotiated) {
+        return JsonFormat.of(negotiated, request.getRawBaseUri(), scope.runtime().catalog());
+    }
+
+    protected static void writeJson(ODataResponse response, int status, String contentType, JsonBody body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
@@ -185,7 +194,7 @@ abstract class DataverseProcessor implements Processor {
             throw new UncheckedIOException(e);
         }
         response.setStatusCode(status);
-        response.setHeader(HttpHeader.CONTENT_TYPE, JSON_CONTENT_TYPE);
+        response.setHeader(HttpHeader.CONTENT_TYPE, contentType);
         response.setHeader("OData-Version", "4.0");
         response.setContent(new ByteArrayInputStream(out.toByteArray()));
     }

@@ -80,9 +80,10 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
     public void readEntityCollection(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType format) {
         Target t = resolve(uriInfo.getUriResourceParts());
         EntityMetadata e = t.entity();
+        JsonFormat json = jsonFormat(request, format);
         String fetchXml = storedOrGivenFetchXml(uriInfo, e);
         if (fetchXml != null) {
-            readFetchXml(request, response, uriInfo, t, fetchXml);
+            readFetchXml(request, response, uriInfo, t, fetchXml, json);
             return;
         }
         if (uriInfo.getApplyOption() != null) {
@@ -142,8 +143,10 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
         String next = nextLink;
         String context = request.getRawBaseUri() + "/$metadata#" + e.entitySetName() + selectSuffix(uriInfo, expansions);
         applyPreferences(response, prefer, false);
-        writeJson(response, HttpStatusCode.OK.getStatusCode(), g -> {
-            g.writeStringField("@odata.context", context);
+        writeJson(response, HttpStatusCode.OK.getStatusCode(), json.contentType(), g -> {
+            if (json.controlInformation()) {
+                g.writeStringField("@odata.context", context);
+            }
             if (count) {
                 g.writeNumberField("@odata.count", totalCount);
             }
@@ -156,8 +159,8 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
             g.writeArrayFieldStart("value");
             for (Entity row : pageRows) {
                 g.writeStartObject();
-                scope.writer().writeEntity(g, e, row, attrs, annotations, false);
-                writeExpanded(g, request, row, expansions, annotations);
+                scope.writer().writeEntity(g, e, row, attrs, annotations, false, json);
+                writeExpanded(g, request, e, row, expansions, annotations, json);
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -198,7 +201,7 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
         return null;
     }
 
-    private void readFetchXml(ODataRequest request, ODataResponse response, UriInfo uriInfo, Target t, String fetchXml) {
+    private void readFetchXml(ODataRequest request, ODataResponse response, UriInfo uriInfo, Target t, String fetchXml, JsonFormat json) {
         EntityMetadata e = t.entity();
         QueryFunctions.Context ctx = queryContext();
         dev.dve.query.FetchXmlParser.Fetch fetch = new dev.dve.query.FetchXmlParser(scope.runtime().catalog(),
@@ -261,8 +264,10 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
         String context = request.getRawBaseUri() + "/$metadata#" + e.entitySetName();
         String pagingCookie = cookie;
         applyPreferences(response, prefer, false);
-        writeJson(response, HttpStatusCode.OK.getStatusCode(), g -> {
-            g.writeStringField("@odata.context", context);
+        writeJson(response, HttpStatusCode.OK.getStatusCode(), json.contentType(), g -> {
+            if (json.controlInformation()) {
+                g.writeStringField("@odata.context", context);
+            }
             if (countAsked) {
                 g.writeNumberField("@odata.count", Math.min(total, QueryOptionTranslator.MAX_PAGE));
                 g.writeNumberField("@Microsoft.Dynamics.CRM.totalrecordcount", Math.min(total, QueryOptionTranslator.MAX_PAGE));
@@ -277,14 +282,15 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
             g.writeArrayFieldStart("value");
             for (Entity row : page) {
                 g.writeStartObject();
-                scope.writer().writeEntity(g, e, row, attrs, annotations, true);
+                scope.writer().writeEntity(g, e, row, attrs, annotations, true, json);
                 for (java.util.Map.Entry<String, AttributeMetadata> c : linked) {
                     Object v = row.get(c.getKey() + "." + c.getValue().logicalName());
                     if (v != null) {
                         g.writeFieldName(c.getKey() + "." + c.getValue().logicalName());
-                        RecordJsonWriter.writeValue(g, v);
+                        RecordJsonWriter.writeValue(g, v, json.ieee754Compatible());
                     }
                 }
+                RecordJsonWriter.writeNavigationLinks(g, e, row, json, java.util.Set.of());
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -439,7 +445,8 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
             return;
         }
         expander.load(expansions, List.of(row));
-        writeRow(request, response, HttpStatusCode.OK.getStatusCode(), t.entity(), row, columns, uriInfo, prefer, false, expansions);
+        writeRow(request, response, HttpStatusCode.OK.getStatusCode(), t.entity(), row, columns, uriInfo, prefer, false, expansions,
+                jsonFormat(request, format));
     }
 
     @Override
@@ -454,7 +461,7 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
             payload.entity().set(t.scope().attribute(), new EntityReference(uriParentEntity(uriInfo), (UUID) t.scope().values().get(0)));
         }
         UUID id = service().create(scope.caller(), payload);
-        respondWritten(request, response, uriInfo, e, id, true);
+        respondWritten(request, response, uriInfo, e, id, true, jsonFormat(request, responseFormat));
     }
 
     /** In a $batch change set, {@code "x@odata.bind": "$1"} names the record an earlier part created. */
@@ -503,7 +510,7 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
         UpsertMode mode = "*".equals(ifNoneMatch == null ? null : ifNoneMatch.trim()) ? UpsertMode.CREATE_ONLY
                 : ifMatch != null ? UpsertMode.UPDATE_ONLY : UpsertMode.CREATE_OR_UPDATE;
         UpsertResult result = service().upsert(scope.caller(), payload, mode, version(ifMatch));
-        respondWritten(request, response, uriInfo, e, result.id(), result.created());
+        respondWritten(request, response, uriInfo, e, result.id(), result.created(), jsonFormat(request, responseFormat));
     }
 
     @Override
@@ -517,13 +524,14 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
         response.setHeader("OData-Version", "4.0");
     }
 
-    private void respondWritten(ODataRequest request, ODataResponse response, UriInfoResource uri, EntityMetadata e, UUID id, boolean created) {
+    private void respondWritten(ODataRequest request, ODataResponse response, UriInfoResource uri, EntityMetadata e, UUID id, boolean created,
+                                JsonFormat json) {
         PreferHeader prefer = new PreferHeader(request.getHeaders("Prefer"));
         if (prefer.returnRepresentation()) {
             List<String> columns = QueryOptionTranslator.columns(e, uri);
             Entity row = service().retrieve(scope.caller(), e.logicalName(), id, withVersion(e, columns), prefer.annotations().needsLookupNames());
             writeRow(request, response, created ? HttpStatusCode.CREATED.getStatusCode() : HttpStatusCode.OK.getStatusCode(),
-                    e, row, columns, uri, prefer, true, List.of());
+                    e, row, columns, uri, prefer, true, List.of(), json);
             return;
         }
         response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
@@ -537,7 +545,7 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
 
     private void writeRow(ODataRequest request, ODataResponse response, int status, EntityMetadata e, Entity row,
                           List<String> columns, UriInfoResource uri, PreferHeader prefer, boolean representation,
-                          List<ExpandLoader.Expansion> expansions) {
+                          List<ExpandLoader.Expansion> expansions, JsonFormat json) {
         List<AttributeMetadata> attrs = e.columns(columns);
         String context = request.getRawBaseUri() + "/$metadata#" + e.entitySetName() + selectSuffix(uri, expansions) + "/$entity";
         applyPreferences(response, prefer, representation);
@@ -545,24 +553,28 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
         if (version != null) {
             response.setHeader(HttpHeader.ETAG, RecordJsonWriter.etag(version));
         }
-        writeJson(response, status, g -> {
-            g.writeStringField("@odata.context", context);
-            scope.writer().writeEntity(g, e, row, attrs, prefer.annotations(), false);
-            writeExpanded(g, request, row, expansions, prefer.annotations());
+        writeJson(response, status, json.contentType(), g -> {
+            if (json.controlInformation()) {
+                g.writeStringField("@odata.context", context);
+            }
+            scope.writer().writeEntity(g, e, row, attrs, prefer.annotations(), false, json);
+            writeExpanded(g, request, e, row, expansions, prefer.annotations(), json);
         });
     }
 
-    /** The expanded navigation properties of one row, after its own properties. */
-    private void writeExpanded(com.fasterxml.jackson.core.JsonGenerator g, ODataRequest request, Entity row,
-                               List<ExpandLoader.Expansion> expansions, AnnotationFilter annotations) throws java.io.IOException {
+    /** The expanded navigation properties of one row, after its own properties; then full metadata's links for the others. */
+    private void writeExpanded(com.fasterxml.jackson.core.JsonGenerator g, ODataRequest request, EntityMetadata e, Entity row,
+                               List<ExpandLoader.Expansion> expansions, AnnotationFilter annotations, JsonFormat json) throws java.io.IOException {
+        java.util.Set<String> expanded = new java.util.HashSet<>();
         for (ExpandLoader.Expansion x : expansions) {
+            expanded.add(x.navigation);
             List<Entity> related = x.byParent.getOrDefault(row.id(), List.of());
             if (x.collection) {
                 g.writeArrayFieldStart(x.navigation);
                 for (Entity r : related) {
                     g.writeStartObject();
-                    scope.writer().writeEntity(g, x.target, r, x.attributes, annotations, false);
-                    writeExpanded(g, request, r, x.nested, annotations);
+                    scope.writer().writeEntity(g, x.target, r, x.attributes, annotations, false, json);
+                    writeExpanded(g, request, x.target, r, x.nested, annotations, json);
                     g.writeEndObject();
                 }
                 g.writeEndArray();
@@ -574,11 +586,12 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
                 g.writeEndObject();
             } else {
                 g.writeObjectFieldStart(x.navigation);
-                scope.writer().writeEntity(g, x.target, related.get(0), x.attributes, annotations, false);
-                writeExpanded(g, request, related.get(0), x.nested, annotations);
+                scope.writer().writeEntity(g, x.target, related.get(0), x.attributes, annotations, false, json);
+                writeExpanded(g, request, x.target, related.get(0), x.nested, annotations, json);
                 g.writeEndObject();
             }
         }
+        RecordJsonWriter.writeNavigationLinks(g, e, row, json, expanded);
     }
 
     private static List<String> withVersion(EntityMetadata e, List<String> columns) {

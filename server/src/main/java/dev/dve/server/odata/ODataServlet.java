@@ -80,6 +80,7 @@ public final class ODataServlet extends HttpServlet {
         handler.register(new ReferenceRequestProcessor(scope));
         handler.register(new PropertyValueProcessor(scope));
         handler.register(new DataverseErrorProcessor());
+        handler.register(new StreamingContentTypes());
         handler.process(withFunctionParentheses(CollectionLiterals.normalize(req), path), resp);
     }
 

@@ -26,10 +26,19 @@ final class RecordJsonWriter {
     }
 
     void writeEntity(JsonGenerator g, EntityMetadata e, Entity row, List<AttributeMetadata> attributes,
-                     AnnotationFilter annotations, boolean omitNulls) throws IOException {
+                     AnnotationFilter annotations, boolean omitNulls, JsonFormat format) throws IOException {
         Object version = row.get("versionnumber");
-        if (version != null) {
+        if (format.full()) {
+            g.writeStringField("@odata.type", "#" + CatalogEdmProvider.NAMESPACE + "." + e.logicalName());
+            if (row.id() != null) {
+                g.writeStringField("@odata.id", format.serviceRoot() + "/" + editLink(e, row.id()));
+            }
+        }
+        if (version != null && format.controlInformation()) {
             g.writeStringField("@odata.etag", etag((Long) version));
+        }
+        if (format.full() && row.id() != null) {
+            g.writeStringField("@odata.editLink", editLink(e, row.id()));
         }
         boolean formatted = annotations.includes(AnnotationFilter.FORMATTED_VALUE);
         for (AttributeMetadata a : attributes) {
@@ -53,17 +62,69 @@ final class RecordJsonWriter {
                     g.writeStringField(name + "@" + AnnotationFilter.LOOKUP_LOGICAL_NAME, r.logicalName());
                 }
             }
+            if (format.full()) {
+                String type = typeAnnotation(a.edmType());
+                if (type != null) {
+                    g.writeStringField(name + "@odata.type", type);
+                }
+            }
             g.writeFieldName(name);
             if (a.dateOnly() && v instanceof Instant t) {
                 g.writeString(t.atZone(java.time.ZoneOffset.UTC).toLocalDate().toString());
             } else {
-                writeValue(g, v);
+                writeValue(g, v, format.ieee754Compatible());
             }
         }
     }
 
+    /**
+     * Full metadata's navigation and association links of a record, relative to the service root, for each navigation
+     * property of its type except the expanded ones (whose content follows).
+     */
+    static void writeNavigationLinks(JsonGenerator g, EntityMetadata e, Entity row, JsonFormat format,
+                                     java.util.Set<String> expanded) throws IOException {
+        if (!format.full() || row.id() == null) {
+            return;
+        }
+        String self = editLink(e, row.id());
+        List<String> navigations = new java.util.ArrayList<>();
+        format.catalog().manyToOne(e.logicalName()).forEach(r -> navigations.add(r.referencingNavigation()));
+        format.catalog().oneToMany(e.logicalName()).forEach(r -> navigations.add(r.schemaName()));
+        for (String n : navigations) {
+            if (expanded.contains(n)) {
+                continue;
+            }
+            g.writeStringField(n + "@odata.associationLink", self + "/" + n + "/$ref");
+            g.writeStringField(n + "@odata.navigationLink", self + "/" + n);
+        }
+    }
+
+    private static String editLink(EntityMetadata e, java.util.UUID id) {
+        return e.entitySetName() + "(" + id + ")";
+    }
+
+    /**
+     * The {@code @odata.type} full metadata gives a primitive property: its unqualified type name, except for the
+     * types JSON itself tells apart (string, boolean, double).
+     */
+    static String typeAnnotation(String edmType) {
+        return switch (edmType) {
+            case "Edm.String", "Edm.Boolean", "Edm.Double" -> null;
+            default -> "#" + (edmType.startsWith("Edm.") ? edmType.substring(4) : edmType);
+        };
+    }
+
     static void writeValue(JsonGenerator g, Object v) throws IOException {
-        if (v == null) {
+        writeValue(g, v, false);
+    }
+
+    /** @param ieee754Compatible whether Int64 and Decimal values are written as strings */
+    static void writeValue(JsonGenerator g, Object v, boolean ieee754Compatible) throws IOException {
+        if (ieee754Compatible && v instanceof Long l) {
+            g.writeString(l.toString());
+        } else if (ieee754Compatible && v instanceof BigDecimal d) {
+            g.writeString(ValueFormatter.plain(d));
+        } else if (v == null) {
             g.writeNull();
         } else if (v instanceof EntityReference r) {
             g.writeString(r.id().toString());

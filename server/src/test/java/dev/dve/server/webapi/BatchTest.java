@@ -113,4 +113,43 @@ class BatchTest extends EmulatorTest {
         assertEquals("555-PUT", api.get("accounts(00000000-0000-0000-0000-00000000ac01)?$select=telephone1").json().path("telephone1").asText());
         assertTrue(api.get("accounts(00000000-0000-0000-0000-00000000ac01)?$select=creditlimit").json().path("creditlimit").isNull());
     }
+
+    /**
+     * The body DynamicsWebApi's executeBatch writes: parts joined by CRLF, a change set, then a GET whose headers end
+     * with a single CRLF before the closing delimiter (no blank line), which Dataverse accepts.
+     */
+    @Test
+    void aGetWhoseHeadersRunUpToTheDelimiterIsAccepted() {
+        String url = server.baseUrl() + "/api/data/v9.2/";
+        String body = String.join("\r\n",
+                "\r\n--dwa_batch_1",
+                "Content-Type: multipart/mixed;boundary=changeset_1",
+                "\r\n--changeset_1",
+                "Content-Type: application/http",
+                "Content-Transfer-Encoding: binary",
+                "Content-ID: 100001",
+                "\r\nPOST " + url + "accounts HTTP/1.1",
+                "Content-Type: application/json",
+                "\r\n{\"name\":\"From DynamicsWebApi\"}",
+                "\r\n--changeset_1--",
+                "\r\n--dwa_batch_1",
+                "Content-Type: application/http",
+                "Content-Transfer-Encoding: binary",
+                "\r\nGET " + url + "accounts?$select=name&$filter=name%20eq%20'From%20DynamicsWebApi' HTTP/1.1",
+                "Accept: application/json",
+                "Prefer: odata.include-annotations=\"*\"",
+                "\r\n--dwa_batch_1--\r\n");
+        Response r = api.send("POST", "$batch", body, "Content-Type", "multipart/mixed;boundary=dwa_batch_1");
+        assertEquals(200, r.status(), r.body());
+        assertTrue(r.body().contains("HTTP/1.1 204 No Content"), r.body());
+        assertTrue(r.body().contains("\"name\":\"From DynamicsWebApi\""), "the GET outside the change set ran: " + r.body());
+        assertEquals(1, accounts("From DynamicsWebApi"));
+
+        Response wrongBoundary = api.send("POST", "$batch", body.replace("--dwa_batch_1\r\nContent-Type: multipart", "--dwa_batch_2\r\nContent-Type: multipart"),
+                "Content-Type", "multipart/mixed;boundary=dwa_batch_1");
+        assertEquals(400, wrongBoundary.status(), wrongBoundary.body());
+        Response noDelimiter = api.send("POST", "$batch", body, "Content-Type", "multipart/mixed;boundary=other_batch");
+        assertEquals(400, noDelimiter.status(), noDelimiter.body());
+        assertEquals(1, accounts("From DynamicsWebApi"), "nothing of a refused batch ran");
+    }
 }
