@@ -1,0 +1,72 @@
+package dev.dve.store;
+
+import dev.dve.fault.DataverseFault;
+import dev.dve.metadata.MetadataCatalog;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TlsCertificateStoreTest {
+    private static final Instant NOW = Instant.parse("2025-03-01T10:00:00Z");
+    private Database database;
+    private TlsCertificateStore store;
+
+    @BeforeEach
+    void open() {
+        database = new Database(DatabaseConfig.inMemoryH2("tls-" + UUID.randomUUID()));
+        store = new TlsCertificateStore(database, new SchemaBuilder(new MetadataCatalog(List.of()), database));
+    }
+
+    @AfterEach
+    void close() {
+        database.close();
+    }
+
+    @Test
+    void nothingIsStoredAtFirst() {
+        assertTrue(store.load().isEmpty());
+    }
+
+    @Test
+    void theFirstNodeToStoreWinsAndTheSecondGetsTheFirstOnesCertificate() {
+        TlsCertificateStore.Stored first = store.storeFirst("CERT-A", "KEY-A", NOW);
+        // a second node on the same database, with its own store object
+        TlsCertificateStore other = new TlsCertificateStore(database, new SchemaBuilder(new MetadataCatalog(List.of()), database));
+        TlsCertificateStore.Stored second = other.storeFirst("CERT-B", "KEY-B", NOW);
+        assertEquals("CERT-A", first.certificatePem());
+        assertEquals("CERT-A", second.certificatePem());
+        assertEquals("KEY-A", second.privateKeyPem());
+        assertEquals("CERT-A", store.load().orElseThrow().certificatePem());
+    }
+
+    @Test
+    void aReplacementFromAStaleVersionYieldsToTheOneStoredFirst() {
+        TlsCertificateStore.Stored stored = store.storeFirst("CERT-A", "KEY-A", NOW);
+        TlsCertificateStore.Stored renewed = store.replace(stored.version(), "CERT-B", "KEY-B", NOW);
+        TlsCertificateStore.Stored late = store.replace(stored.version(), "CERT-C", "KEY-C", NOW);
+        assertEquals("CERT-B", renewed.certificatePem());
+        assertEquals("CERT-B", late.certificatePem());
+        assertEquals(stored.version() + 1, late.version());
+        assertEquals("CERT-B", store.load().orElseThrow().certificatePem());
+    }
+
+    @Test
+    void aFailureOtherThanAKeyConflictIsAnErrorNotSomeoneElsesCertificate() {
+        database.inTransaction(c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("DROP TABLE " + database.dialect().quote("dve_tls_certificate"));
+            }
+            return null;
+        });
+        assertThrows(DataverseFault.class, () -> store.storeFirst("CERT-A", "KEY-A", NOW));
+    }
+}
