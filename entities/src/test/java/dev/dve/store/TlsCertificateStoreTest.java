@@ -49,6 +49,34 @@ class TlsCertificateStoreTest {
     }
 
     @Test
+    void nodesStoringAtTheSameTimeAllEndUpWithOneCertificate() throws Exception {
+        int nodes = 6;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(nodes);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<TlsCertificateStore.Stored>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < nodes; i++) {
+                String mine = "CERT-" + i;
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return store.storeFirst(mine, "KEY-" + mine, NOW);
+                }));
+            }
+            go.countDown();
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (java.util.concurrent.Future<TlsCertificateStore.Stored> f : results) {
+                TlsCertificateStore.Stored s = f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertEquals("KEY-" + s.certificatePem(), s.privateKeyPem(), "a certificate comes with its own key");
+                seen.add(s.certificatePem());
+            }
+            assertEquals(1, seen.size(), "every node got the one stored first: " + seen);
+            assertEquals(seen.iterator().next(), store.load().orElseThrow().certificatePem());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void aReplacementFromAStaleVersionYieldsToTheOneStoredFirst() {
         TlsCertificateStore.Stored stored = store.storeFirst("CERT-A", "KEY-A", NOW);
         TlsCertificateStore.Stored renewed = store.replace(stored.version(), "CERT-B", "KEY-B", NOW);
