@@ -38,6 +38,12 @@ public final class SharedCertificate {
         }
         ServerCertificate current = readBack(stored.get());
         if (current.notAfter().isAfter(now.plus(RENEW_BEFORE))) {
+            for (String host : hosts) {
+                if (!current.covers(host)) {
+                    // the first node chose the names; this one's clients will refuse the certificate for this name
+                    LOG.warn("The HTTPS certificate kept in the database does not cover {}; give --tls-cert/--tls-key to serve one that does", host);
+                }
+            }
             return current;
         }
         ServerCertificate fresh = ServerCertificate.selfSigned(hosts, now);
