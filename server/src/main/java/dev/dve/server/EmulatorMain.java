@@ -12,6 +12,8 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "dataverse-emulator", mixinStandardHelpOptions = true, version = "Dataverse Emulator 0.1",
         description = "Runs a Dataverse / Dynamics 365 Web API emulator with its workflow engine.")
 public final class EmulatorMain implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
     @Option(names = "--port", defaultValue = "${env:DVE_PORT:-5555}", description = "HTTP port (default ${DEFAULT-VALUE}).")
     int port;
     @Option(names = "--host", defaultValue = "${env:DVE_HOST:-0.0.0.0}", description = "Interface to listen on (default ${DEFAULT-VALUE}).")
@@ -46,6 +48,14 @@ public final class EmulatorMain implements Callable<Integer> {
     @Option(names = "--retry-factor", defaultValue = "${env:DVE_RETRY_FACTOR:-1.2}",
             description = "How much longer each next wait is (default ${DEFAULT-VALUE}); after 5 retries a job is suspended.")
     double retryFactor;
+    @Option(names = "--https-port", defaultValue = "${env:DVE_HTTPS_PORT:-5556}",
+            description = "HTTPS port, serving everything the HTTP port serves (default ${DEFAULT-VALUE}; 0 turns HTTPS off).")
+    int httpsPort;
+    @Option(names = "--tls-cert", defaultValue = "${env:DVE_TLS_CERT}",
+            description = "PEM file of the HTTPS certificate (and its chain); default: one generated at first start and kept in the database.")
+    Path tlsCert;
+    @Option(names = "--tls-key", defaultValue = "${env:DVE_TLS_KEY}", description = "PEM file of the private key of --tls-cert.")
+    Path tlsKey;
 
     public static void main(String[] args) {
         int code = new CommandLine(new EmulatorMain()).execute(args);
@@ -54,13 +64,31 @@ public final class EmulatorMain implements Callable<Integer> {
         }
     }
 
+    /** The options as the configuration the server runs with. */
+    EmulatorConfig config() {
+        if (httpsPort < 0 || httpsPort > 65535) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--https-port must be 0 (off) or a port number, not " + httpsPort + ".");
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together: give both or neither.");
+        }
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease,
+                new dev.dve.engine.async.RetryPolicy(retryBase, retryFactor, dev.dve.engine.async.RetryPolicy.DATAVERSE.maxRetries()),
+                new EmulatorConfig.Tls(httpsPort, tlsCert, tlsKey));
+    }
+
     @Override
     public Integer call() throws Exception {
-        EmulatorConfig config = new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease,
-                new dev.dve.engine.async.RetryPolicy(retryBase, retryFactor, dev.dve.engine.async.RetryPolicy.DATAVERSE.maxRetries()));
-        EmulatorServer server = new EmulatorServer(config).start();
-        System.out.println("Dataverse Emulator listening on " + server.baseUrl() + " (Web API " + server.baseUrl()
-                + "/api/data/v9.2/, node " + server.nodeId() + ", " + server.runtime().database().dialect().name() + ")");
+        EmulatorServer server;
+        try {
+            server = new EmulatorServer(config()).start();
+        } catch (dev.dve.server.tls.TlsSetupException e) {
+            // a bad --tls-cert/--tls-key: the message says which file and why; no stack trace needed
+            System.err.println("Dataverse Emulator cannot start: " + e.getMessage());
+            return 2;
+        }
+        System.out.println("Dataverse Emulator listening on " + server.baseUrl() + (server.httpsPort() > 0 ? " and " + server.httpsBaseUrl() : "")
+                + " (Web API " + server.baseUrl() + "/api/data/v9.2/, node " + server.nodeId() + ", " + server.runtime().database().dialect().name() + ")");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

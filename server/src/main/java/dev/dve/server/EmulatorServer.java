@@ -9,6 +9,12 @@ import dev.dve.server.auth.TokenEndpointServlet;
 import dev.dve.engine.OrganizationRuntime;
 import dev.dve.server.admin.AdminRoutes;
 import dev.dve.server.odata.ODataServlet;
+import dev.dve.server.admin.TlsCertificateTask;
+import dev.dve.server.tls.HttpsListener;
+import dev.dve.server.tls.ServerCertificate;
+import dev.dve.server.tls.SharedCertificate;
+import dev.dve.store.SchemaBuilder;
+import dev.dve.store.TlsCertificateStore;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -17,7 +23,8 @@ import org.eclipse.jetty.server.handler.SizeLimitHandler;
 
 /**
  * One emulator node: the organization runtime behind Jetty, with the Web API at {@code /api/data/} and the
- * admin API at {@code /admin/}. Start it from the command line ({@link EmulatorMain}) or embed it in tests.
+ * admin API at {@code /admin/}, on the HTTP port and (unless off) the HTTPS port alike. Start it from the command
+ * line ({@link EmulatorMain}) or embed it in tests.
  */
 public final class EmulatorServer implements AutoCloseable {
     /**
@@ -30,6 +37,8 @@ public final class EmulatorServer implements AutoCloseable {
     private OrganizationRuntime runtime;
     private Server jetty;
     private ServerConnector connector;
+    private ServerConnector httpsConnector;
+    private ServerCertificate certificate;
     private Authority authority;
 
     public EmulatorServer(EmulatorConfig config) {
@@ -38,17 +47,33 @@ public final class EmulatorServer implements AutoCloseable {
     }
 
     public EmulatorServer start() throws Exception {
+        EmulatorConfig.Tls tls = config.https();
+        // given PEM files are read before anything starts: a bad one stops the node with a message naming it
+        ServerCertificate given = tls.enabled() && tls.certificate() != null ? ServerCertificate.read(tls.certificate(), tls.privateKey()) : null;
         runtime = new OrganizationRuntime(config.runtimeConfig(nodeId));
         jetty = new Server();
         connector = new ServerConnector(jetty);
         connector.setHost(config.host());
         connector.setPort(config.port());
         jetty.addConnector(connector);
+        if (tls.enabled()) {
+            try {
+                certificate = given != null ? given : SharedCertificate.obtain(
+                        new TlsCertificateStore(runtime.database(), new SchemaBuilder(runtime.catalog(), runtime.database())),
+                        certificateHosts(), java.time.Clock.systemUTC());
+            } catch (RuntimeException e) {
+                runtime.close();
+                throw e;
+            }
+            httpsConnector = HttpsListener.connector(jetty, certificate, config.host(), Math.max(0, tls.httpsPort()));
+            jetty.addConnector(httpsConnector);
+        }
         ServletContextHandler context = new ServletContextHandler("/");
-        authority = new Authority(config.url(), connector::getLocalPort);
+        authority = new Authority(config.url(), connector::getLocalPort, this::httpsPort);
         BearerAuthenticator bearer = new BearerAuthenticator(runtime, authority);
-        context.addServlet(new ServletHolder("odata", new ODataServlet(runtime, bearer, req -> authority.challenge())), "/api/data/*");
-        context.addServlet(new ServletHolder("admin", AdminRoutes.servlet(runtime, nodeId).guard(req -> {
+        context.addServlet(new ServletHolder("odata", new ODataServlet(runtime, bearer, req -> authority.challenge(req.isSecure()))), "/api/data/*");
+        context.addServlet(new ServletHolder("admin", AdminRoutes.servlet(runtime, nodeId)
+                .addOpen("GET", "/tls/certificate", new TlsCertificateTask(() -> certificate)).guard(req -> {
             if (!config.loopbackOnly()) {
                 CallerContext caller = bearer.resolve(req);
                 if (!runtime.service().isSystemAdministrator(caller)) {
@@ -78,6 +103,40 @@ public final class EmulatorServer implements AutoCloseable {
     /** The base URL clients use, e.g. {@code http://localhost:5555}. */
     public String baseUrl() {
         return "http://localhost:" + port();
+    }
+
+    /** The HTTPS port, or 0 when this node serves no HTTPS. */
+    public int httpsPort() {
+        return httpsConnector == null ? 0 : httpsConnector.getLocalPort();
+    }
+
+    /** The HTTPS base URL, e.g. {@code https://localhost:5556}; null when this node serves no HTTPS. */
+    public String httpsBaseUrl() {
+        return httpsConnector == null ? null : "https://localhost:" + httpsPort();
+    }
+
+    /** The certificate the HTTPS port serves; null when this node serves no HTTPS. */
+    public ServerCertificate certificate() {
+        return certificate;
+    }
+
+    /** The names a generated certificate covers: the loopback names, and the hosts of {@code --url} and {@code --host}. */
+    private java.util.List<String> certificateHosts() {
+        java.util.List<String> hosts = new java.util.ArrayList<>(java.util.List.of("localhost", "127.0.0.1", "::1"));
+        if (config.url() != null) {
+            try {
+                String host = java.net.URI.create(config.url().trim()).getHost();
+                if (host != null) {
+                    hosts.add(host);
+                }
+            } catch (IllegalArgumentException ignored) {
+                // not a URL: the token audience code reports it; the certificate keeps the loopback names
+            }
+        }
+        if (!config.host().equals("0.0.0.0") && !config.host().equals("::") && !config.host().isBlank()) {
+            hosts.add(config.host());
+        }
+        return hosts;
     }
 
     /** The organization URL: {@code --url}, or the base URL. */

@@ -70,6 +70,11 @@ public final class AdminServlet extends HttpServlet {
         try {
             AdminResponse r = task.handle(body);
             resp.setStatus(r.status());
+            if (r.contentType() != null) {
+                resp.setContentType(r.contentType());
+                resp.getOutputStream().write(String.valueOf(r.body()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return;
+            }
             JSON.writeValue(resp.getOutputStream(), r.body());
         } catch (DataverseFault f) {
             error(resp, f.httpStatus(), f.code(), f.getMessage());

@@ -83,8 +83,13 @@ public final class TokenEndpointServlet extends HttpServlet {
         }
     }
 
+    /** The base of the tenant's endpoints for this request: HTTPS ones for a client that came over HTTPS. */
+    private String tenantAuthority(HttpServletRequest req) {
+        return authority.tenantAuthority(req.isSecure(), req.getServerName(), req.getServerPort());
+    }
+
     private Map<String, Object> openIdConfiguration(HttpServletRequest req, boolean v1) {
-        String org = authority.organizationUrl();
+        String org = tenantAuthority(req);
         String tenantBase = org + "/" + TokenService.TENANT_ID;
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("token_endpoint", tenantBase + (v1 ? "/oauth2/token" : "/oauth2/v2.0/token"));
@@ -105,7 +110,7 @@ public final class TokenEndpointServlet extends HttpServlet {
     }
 
     private Map<String, Object> instanceDiscovery(HttpServletRequest req) {
-        String org = authority.organizationUrl();
+        String org = tenantAuthority(req);
         String host = org.replaceFirst("^https?://", "");
         return Map.of("tenant_discovery_endpoint", org + "/" + TokenService.TENANT_ID + "/v2.0/.well-known/openid-configuration",
                 "api-version", "1.1",
@@ -115,7 +120,7 @@ public final class TokenEndpointServlet extends HttpServlet {
     private void token(HttpServletRequest req, HttpServletResponse resp, boolean v1) throws IOException {
         Map<String, String[]> params;
         try {
-            params = req.getParameterMap();
+            params = formParameters(req);
         } catch (BadMessageException | IllegalArgumentException | IllegalStateException e) {
             // a body that is not a form (bad %-escapes, too large): the client's error, not ours
             LOG.debug("Token request with an unreadable form: {}", e.toString());
@@ -157,8 +162,9 @@ public final class TokenEndpointServlet extends HttpServlet {
                     + " You might have sent your authentication request to the wrong tenant.");
             return;
         }
-        String audience = authority.organizationUrl();
-        String issuer = v1 ? TokenService.issuerV1(audience) : TokenService.issuerV2(audience);
+        // over HTTPS the token names the organization's https:// form and the issuer the client's HTTPS authority
+        String audience = authority.organizationUrl(req.isSecure());
+        String issuer = v1 ? TokenService.issuerV1(tenantAuthority(req)) : TokenService.issuerV2(tenantAuthority(req));
         switch (grant) {
             case "client_credentials" -> {
                 if (clientId == null) {
@@ -321,6 +327,28 @@ public final class TokenEndpointServlet extends HttpServlet {
             }
         }
         return null;
+    }
+
+    /**
+     * The parameters of the form body. The servlet's parameter map also holds the query string's, first; MSAL sends
+     * {@code client-request-id} in both, and a grant is read from the body only, as Entra does.
+     */
+    private static Map<String, String[]> formParameters(HttpServletRequest req) {
+        Map<String, String[]> all = req.getParameterMap();
+        String query = req.getQueryString();
+        if (query == null || query.isEmpty()) {
+            return all;
+        }
+        org.eclipse.jetty.util.MultiMap<String> inQuery = org.eclipse.jetty.util.UrlEncoded.decodeQuery(query);
+        Map<String, String[]> body = new LinkedHashMap<>();
+        for (Map.Entry<String, String[]> p : all.entrySet()) {
+            List<String> fromQuery = inQuery.getValues(p.getKey());
+            int skip = fromQuery == null ? 0 : Math.min(fromQuery.size(), p.getValue().length);
+            if (p.getValue().length > skip) {
+                body.put(p.getKey(), java.util.Arrays.copyOfRange(p.getValue(), skip, p.getValue().length));
+            }
+        }
+        return body;
     }
 
     /** The one value of a form parameter, or null when it is absent or empty. */

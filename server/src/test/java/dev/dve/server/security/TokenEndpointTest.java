@@ -307,4 +307,24 @@ class TokenEndpointTest extends EmulatorTest {
         assertEntraError(tokenRequest(WebApi.form("grant_type", "client_credentials", "client_id", "not-a-guid", "client_secret", "x")), 400, "unauthorized_client", "AADSTS700016");
         assertEntraError(tokenRequest("x".repeat(300_000)), 400, "invalid_request", "AADSTS");
     }
+
+    @Test
+    void theGrantIsReadFromTheFormBodyNotTheQueryString() {
+        // MSAL sends client-request-id (and its telemetry) in the query string and client-request-id again in the body
+        String query = "?client-request-id=6c2e9f3a-0000-4000-8000-000000000001&x-client-SKU=msal.js.node";
+        Response r = anonymous.postForm("/" + TENANT + "/oauth2/v2.0/token" + query, WebApi.form("grant_type", "client_credentials",
+                "client_id", APP_CLIENT_ID, "client_secret", APP_SECRET, "scope", server.baseUrl() + "/.default",
+                "client-request-id", "6c2e9f3a-0000-4000-8000-000000000001"));
+        assertEquals(200, r.status(), r.body());
+
+        // a secret in the query string is no secret given: the body has none
+        Response inQuery = anonymous.postForm("/" + TENANT + "/oauth2/v2.0/token?client_secret=" + APP_SECRET, WebApi.form(
+                "grant_type", "client_credentials", "client_id", APP_CLIENT_ID, "scope", server.baseUrl() + "/.default"));
+        assertEntraError(inQuery, 401, "invalid_client", "AADSTS7000218");
+
+        // twice in the body is still refused
+        Response twice = anonymous.postForm("/" + TENANT + "/oauth2/v2.0/token", WebApi.form("grant_type", "client_credentials",
+                "client_id", APP_CLIENT_ID, "client_secret", APP_SECRET, "scope", server.baseUrl() + "/.default", "scope", server.baseUrl() + "/.default"));
+        assertEntraError(twice, 400, "invalid_request", "AADSTS90023");
+    }
 }

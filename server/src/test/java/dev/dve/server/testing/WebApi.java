@@ -14,22 +14,28 @@ import java.util.Map;
 /** A small HTTP client for tests, speaking to one emulator the way a Web API client does. */
 public final class WebApi {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final String base;
     private final String token;
 
     public WebApi(String baseUrl) {
-        this(baseUrl, null);
+        this(baseUrl, null, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
     }
 
-    private WebApi(String baseUrl, String token) {
+    /** A client of the HTTPS port that trusts what the given TLS context trusts (see {@link TrustedCertificate}). */
+    public WebApi(String httpsBaseUrl, javax.net.ssl.SSLContext tls) {
+        this(httpsBaseUrl, null, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(tls).build());
+    }
+
+    private WebApi(String baseUrl, String token, HttpClient http) {
         this.base = baseUrl;
         this.token = token;
+        this.http = http;
     }
 
     /** The same client sending {@code Authorization: Bearer <token>} (null sends none). */
     public WebApi withToken(String bearer) {
-        return new WebApi(base, bearer);
+        return new WebApi(base, bearer, http);
     }
 
     /** A token from the emulator's token endpoint (v2), by client credentials. */
