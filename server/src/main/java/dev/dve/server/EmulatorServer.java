@@ -14,7 +14,7 @@ import dev.dve.server.tls.HttpsListener;
 import dev.dve.server.tls.ServerCertificate;
 import dev.dve.server.tls.SharedCertificate;
 import dev.dve.store.SchemaBuilder;
-import dev.dve.store.TlsCertificateStore;
+import dev.dve.store.platform.TlsCertificateTable;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -59,7 +59,7 @@ public final class EmulatorServer implements AutoCloseable {
         if (tls.enabled()) {
             try {
                 certificate = given != null ? given : SharedCertificate.obtain(
-                        new TlsCertificateStore(runtime.database(), new SchemaBuilder(runtime.catalog(), runtime.database())),
+                        new TlsCertificateTable(runtime.database(), new SchemaBuilder(runtime.catalog(), runtime.database())),
                         certificateHosts(), java.time.Clock.systemUTC());
             } catch (RuntimeException e) {
                 runtime.close();

@@ -1,6 +1,6 @@
 package dev.dve.server.tls;
 
-import dev.dve.store.TlsCertificateStore;
+import dev.dve.store.platform.TlsCertificateTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,9 +26,9 @@ public final class SharedCertificate {
      * The stored certificate, or a new one for {@code hosts} stored now (or, when another node stored one first,
      * that one). Time is real time: clients check a certificate against their own clock, not the emulator's.
      */
-    public static ServerCertificate obtain(TlsCertificateStore store, Collection<String> hosts, Clock clock) {
+    public static ServerCertificate obtain(TlsCertificateTable store, Collection<String> hosts, Clock clock) {
         Instant now = clock.instant();
-        Optional<TlsCertificateStore.Stored> stored = store.load();
+        Optional<TlsCertificateTable.Stored> stored = store.load();
         if (stored.isEmpty()) {
             ServerCertificate fresh = ServerCertificate.selfSigned(hosts, now);
             ServerCertificate kept = readBack(store.storeFirst(fresh.certificatePem(), fresh.privateKeyPem(), now));
@@ -51,7 +51,7 @@ public final class SharedCertificate {
         return readBack(store.replace(stored.get().version(), fresh.certificatePem(), fresh.privateKeyPem(), now));
     }
 
-    private static ServerCertificate readBack(TlsCertificateStore.Stored stored) {
+    private static ServerCertificate readBack(TlsCertificateTable.Stored stored) {
         try {
             return ServerCertificate.parse(stored.certificatePem(), stored.privateKeyPem(), "the stored HTTPS certificate", "the stored HTTPS key");
         } catch (TlsSetupException e) {

@@ -4,7 +4,7 @@ import dev.dve.metadata.MetadataCatalog;
 import dev.dve.store.Database;
 import dev.dve.store.DatabaseConfig;
 import dev.dve.store.SchemaBuilder;
-import dev.dve.store.TlsCertificateStore;
+import dev.dve.store.platform.TlsCertificateTable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +38,7 @@ class SharedCertificateTest {
 
     /** What one node's start-up does, with its own store object, at the given instant. */
     private ServerCertificate startAt(Instant now) {
-        TlsCertificateStore store = new TlsCertificateStore(database, new SchemaBuilder(new MetadataCatalog(List.of()), database));
+        TlsCertificateTable store = new TlsCertificateTable(database, new SchemaBuilder(new MetadataCatalog(List.of()), database));
         return SharedCertificate.obtain(store, HOSTS, Clock.fixed(now, ZoneOffset.UTC));
     }
 

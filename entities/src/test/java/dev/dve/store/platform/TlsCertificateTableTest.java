@@ -1,7 +1,10 @@
-package dev.dve.store;
+package dev.dve.store.platform;
 
 import dev.dve.fault.DataverseFault;
 import dev.dve.metadata.MetadataCatalog;
+import dev.dve.store.Database;
+import dev.dve.store.DatabaseConfig;
+import dev.dve.store.SchemaBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,15 +18,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class TlsCertificateStoreTest {
+class TlsCertificateTableTest {
     private static final Instant NOW = Instant.parse("2025-03-01T10:00:00Z");
     private Database database;
-    private TlsCertificateStore store;
+    private TlsCertificateTable store;
 
     @BeforeEach
     void open() {
         database = new Database(DatabaseConfig.inMemoryH2("tls-" + UUID.randomUUID()));
-        store = new TlsCertificateStore(database, new SchemaBuilder(new MetadataCatalog(List.of()), database));
+        store = new TlsCertificateTable(database, new SchemaBuilder(new MetadataCatalog(List.of()), database));
     }
 
     @AfterEach
@@ -38,10 +41,10 @@ class TlsCertificateStoreTest {
 
     @Test
     void theFirstNodeToStoreWinsAndTheSecondGetsTheFirstOnesCertificate() {
-        TlsCertificateStore.Stored first = store.storeFirst("CERT-A", "KEY-A", NOW);
+        TlsCertificateTable.Stored first = store.storeFirst("CERT-A", "KEY-A", NOW);
         // a second node on the same database, with its own store object
-        TlsCertificateStore other = new TlsCertificateStore(database, new SchemaBuilder(new MetadataCatalog(List.of()), database));
-        TlsCertificateStore.Stored second = other.storeFirst("CERT-B", "KEY-B", NOW);
+        TlsCertificateTable other = new TlsCertificateTable(database, new SchemaBuilder(new MetadataCatalog(List.of()), database));
+        TlsCertificateTable.Stored second = other.storeFirst("CERT-B", "KEY-B", NOW);
         assertEquals("CERT-A", first.certificatePem());
         assertEquals("CERT-A", second.certificatePem());
         assertEquals("KEY-A", second.privateKeyPem());
@@ -54,7 +57,7 @@ class TlsCertificateStoreTest {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(nodes);
         try {
             java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
-            List<java.util.concurrent.Future<TlsCertificateStore.Stored>> results = new java.util.ArrayList<>();
+            List<java.util.concurrent.Future<TlsCertificateTable.Stored>> results = new java.util.ArrayList<>();
             for (int i = 0; i < nodes; i++) {
                 String mine = "CERT-" + i;
                 results.add(pool.submit(() -> {
@@ -64,8 +67,8 @@ class TlsCertificateStoreTest {
             }
             go.countDown();
             java.util.Set<String> seen = new java.util.HashSet<>();
-            for (java.util.concurrent.Future<TlsCertificateStore.Stored> f : results) {
-                TlsCertificateStore.Stored s = f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            for (java.util.concurrent.Future<TlsCertificateTable.Stored> f : results) {
+                TlsCertificateTable.Stored s = f.get(30, java.util.concurrent.TimeUnit.SECONDS);
                 assertEquals("KEY-" + s.certificatePem(), s.privateKeyPem(), "a certificate comes with its own key");
                 seen.add(s.certificatePem());
             }
@@ -78,9 +81,9 @@ class TlsCertificateStoreTest {
 
     @Test
     void aReplacementFromAStaleVersionYieldsToTheOneStoredFirst() {
-        TlsCertificateStore.Stored stored = store.storeFirst("CERT-A", "KEY-A", NOW);
-        TlsCertificateStore.Stored renewed = store.replace(stored.version(), "CERT-B", "KEY-B", NOW);
-        TlsCertificateStore.Stored late = store.replace(stored.version(), "CERT-C", "KEY-C", NOW);
+        TlsCertificateTable.Stored stored = store.storeFirst("CERT-A", "KEY-A", NOW);
+        TlsCertificateTable.Stored renewed = store.replace(stored.version(), "CERT-B", "KEY-B", NOW);
+        TlsCertificateTable.Stored late = store.replace(stored.version(), "CERT-C", "KEY-C", NOW);
         assertEquals("CERT-B", renewed.certificatePem());
         assertEquals("CERT-B", late.certificatePem());
         assertEquals(stored.version() + 1, late.version());

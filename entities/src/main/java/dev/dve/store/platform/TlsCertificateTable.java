@@ -1,4 +1,8 @@
-package dev.dve.store;
+package dev.dve.store.platform;
+
+import dev.dve.store.Database;
+import dev.dve.store.SchemaBuilder;
+import dev.dve.store.SqlDialect;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,7 +20,7 @@ import java.util.Optional;
  * node to store one wins, the others read it. A renewal replaces the row only if it still holds the version the node
  * read, so two nodes renewing at once end up serving the same one.
  */
-public final class TlsCertificateStore {
+public final class TlsCertificateTable {
     private static final String TABLE = "dve_tls_certificate";
     private static final int ROW = 1;
     private final Database database;
@@ -31,7 +35,7 @@ public final class TlsCertificateStore {
         }
     }
 
-    public TlsCertificateStore(Database database, SchemaBuilder schema) {
+    public TlsCertificateTable(Database database, SchemaBuilder schema) {
         this.database = database;
         this.d = database.dialect();
         Map<String, String> cols = new LinkedHashMap<>();
