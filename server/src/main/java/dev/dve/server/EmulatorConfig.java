@@ -25,11 +25,20 @@ import java.util.UUID;
  * @param statementTimeout how long one SQL statement may run; null means {@link DatabaseConfig#DEFAULT_STATEMENT_TIMEOUT}
  * @param jobLease   how long a node holds a claimed job without renewing its lease before another node takes it over (real time); null: 30 s
  * @param retry      the back-off of system jobs after transient failures; null: Dataverse's (36 s × 1.2ⁿ, 5 retries)
+ * @param importedMetadata an org's {@code $metadata} whose tables are served beside the built-in ones; null: none
+ * @param limits     service protection limits of the Web API per user; null: none
  */
 public record EmulatorConfig(String host, int port, String url, String db, String dbUser, String dbPassword,
                              Path dataDir, Path fixtures, String nodeId, int workers, String tokenTestSecret,
                              java.time.Duration statementTimeout, java.time.Duration jobLease,
-                             dev.dve.engine.async.RetryPolicy retry) {
+                             dev.dve.engine.async.RetryPolicy retry, dev.dve.metadata.csdl.ImportedMetadata importedMetadata,
+                             dev.dve.server.throttling.ServiceProtectionLimits limits) {
+
+    public EmulatorConfig(String host, int port, String url, String db, String dbUser, String dbPassword,
+                          Path dataDir, Path fixtures, String nodeId, int workers, String tokenTestSecret,
+                          java.time.Duration statementTimeout, java.time.Duration jobLease, dev.dve.engine.async.RetryPolicy retry) {
+        this(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, retry, null, null);
+    }
 
     public EmulatorConfig(String host, int port, String url, String db, String dbUser, String dbPassword,
                           Path dataDir, Path fixtures, String nodeId, int workers, String tokenTestSecret) {
@@ -47,43 +56,57 @@ public record EmulatorConfig(String host, int port, String url, String db, Strin
     }
 
     public EmulatorConfig withPort(int p) {
-        return new EmulatorConfig(host, p, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, retry);
+        return new EmulatorConfig(host, p, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, retry, importedMetadata, limits);
     }
 
     public EmulatorConfig withDatabase(String jdbcUrl, String user, String password) {
-        return new EmulatorConfig(host, port, url, jdbcUrl, user, password, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, retry);
+        return new EmulatorConfig(host, port, url, jdbcUrl, user, password, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, retry, importedMetadata, limits);
     }
 
     public EmulatorConfig withFixtures(Path dir) {
-        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, dir, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, retry);
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, dir, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, retry, importedMetadata, limits);
     }
 
     public EmulatorConfig withNodeId(String id) {
-        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, id, workers, tokenTestSecret, statementTimeout, jobLease, retry);
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, id, workers, tokenTestSecret, statementTimeout, jobLease, retry, importedMetadata, limits);
     }
 
     public EmulatorConfig withUrl(String organizationUrl) {
-        return new EmulatorConfig(host, port, organizationUrl, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, retry);
+        return new EmulatorConfig(host, port, organizationUrl, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, retry, importedMetadata, limits);
     }
 
     public EmulatorConfig withTokenTestSecret(String secret) {
-        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, secret, statementTimeout, jobLease, retry);
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, secret, statementTimeout, jobLease, retry, importedMetadata, limits);
     }
 
     public EmulatorConfig withStatementTimeout(java.time.Duration timeout) {
-        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, timeout, jobLease, retry);
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, timeout, jobLease, retry, importedMetadata, limits);
     }
 
     public EmulatorConfig withWorkers(int n) {
-        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, n, tokenTestSecret, statementTimeout, jobLease, retry);
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, n, tokenTestSecret, statementTimeout, jobLease, retry, importedMetadata, limits);
     }
 
     public EmulatorConfig withJobLease(java.time.Duration lease) {
-        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, lease, retry);
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, lease, retry, importedMetadata, limits);
     }
 
     public EmulatorConfig withRetry(dev.dve.engine.async.RetryPolicy policy) {
-        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, policy);
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, policy, importedMetadata, limits);
+    }
+
+    /** Also serves the tables of an org's {@code $metadata} document (CSDL XML) not already built in. */
+    public EmulatorConfig withImportedMetadata(Path csdl) {
+        return withImportedMetadata(dev.dve.metadata.csdl.ImportedMetadata.of(csdl));
+    }
+
+    public EmulatorConfig withImportedMetadata(dev.dve.metadata.csdl.ImportedMetadata imported) {
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, retry, imported, limits);
+    }
+
+    /** Service protection limits per user on the Web API (429 answers); null turns them off. */
+    public EmulatorConfig withServiceProtection(dev.dve.server.throttling.ServiceProtectionLimits l) {
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, retry, importedMetadata, l);
     }
 
     /** Whether the server listens on the loopback interface only (then the admin API needs no token). */
@@ -110,6 +133,6 @@ public record EmulatorConfig(String host, int port, String url, String db, Strin
         if (fixtures != null) {
             metadata.add(fixtures.resolve("entities"));
         }
-        return new RuntimeConfig(database, metadata, fixtures, node, dev.dve.engine.async.AsyncConfig.withWorkers(workers).withLease(jobLease).withRetry(retry), tokenTestSecret);
+        return new RuntimeConfig(database, metadata, fixtures, node, dev.dve.engine.async.AsyncConfig.withWorkers(workers).withLease(jobLease).withRetry(retry), tokenTestSecret, importedMetadata);
     }
 }

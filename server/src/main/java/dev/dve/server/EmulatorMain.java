@@ -47,6 +47,22 @@ public final class EmulatorMain implements Callable<Integer> {
             description = "How much longer each next wait is (default ${DEFAULT-VALUE}); after 5 retries a job is suspended.")
     double retryFactor;
 
+    @Option(names = "--import-metadata", defaultValue = "${env:DVE_IMPORT_METADATA}",
+            description = "An org's $metadata document (CSDL XML): its tables are served beside the built-in ones.")
+    Path importMetadata;
+    @Option(names = "--import-entities", split = ",", defaultValue = "${env:DVE_IMPORT_ENTITIES}",
+            description = "Only these tables of --import-metadata (comma-separated logical names), with the tables their lookups need.")
+    java.util.List<String> importEntities;
+    @Option(names = "--limit-requests", defaultValue = "${env:DVE_LIMIT_REQUESTS:-0}",
+            description = "Service protection: requests per user in a 5-minute window before 429 (Dataverse: 6000; default 0 = off).")
+    int limitRequests;
+    @Option(names = "--limit-concurrent", defaultValue = "${env:DVE_LIMIT_CONCURRENT:-0}",
+            description = "Service protection: requests of one user under way at once before 429 (Dataverse: 52; default 0 = off).")
+    int limitConcurrent;
+    @Option(names = "--limit-execution-time", defaultValue = "${env:DVE_LIMIT_EXECUTION_TIME}",
+            description = "Service protection: combined execution time per user in a 5-minute window before 429, ISO-8601 (Dataverse: PT20M; default off).")
+    java.time.Duration limitExecutionTime;
+
     public static void main(String[] args) {
         int code = new CommandLine(new EmulatorMain()).execute(args);
         if (code != 0) {
@@ -58,6 +74,11 @@ public final class EmulatorMain implements Callable<Integer> {
     public Integer call() throws Exception {
         EmulatorConfig config = new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease,
                 new dev.dve.engine.async.RetryPolicy(retryBase, retryFactor, dev.dve.engine.async.RetryPolicy.DATAVERSE.maxRetries()));
+        if (importMetadata != null) {
+            config = config.withImportedMetadata(new dev.dve.metadata.csdl.ImportedMetadata(importMetadata,
+                    importEntities == null ? java.util.Set.of() : new java.util.LinkedHashSet<>(importEntities)));
+        }
+        config = config.withServiceProtection(new dev.dve.server.throttling.ServiceProtectionLimits(limitRequests, limitConcurrent, limitExecutionTime));
         EmulatorServer server = new EmulatorServer(config).start();
         System.out.println("Dataverse Emulator listening on " + server.baseUrl() + " (Web API " + server.baseUrl()
                 + "/api/data/v9.2/, node " + server.nodeId() + ", " + server.runtime().database().dialect().name() + ")");

@@ -47,8 +47,10 @@ public final class EmulatorServer implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler("/");
         authority = new Authority(config.url(), connector::getLocalPort);
         BearerAuthenticator bearer = new BearerAuthenticator(runtime, authority);
-        context.addServlet(new ServletHolder("odata", new ODataServlet(runtime, bearer, req -> authority.challenge())), "/api/data/*");
-        context.addServlet(new ServletHolder("admin", AdminRoutes.servlet(runtime, nodeId).guard(req -> {
+        dev.dve.server.throttling.ServiceProtection protection = new dev.dve.server.throttling.ServiceProtection(config.limits(),
+                runtime.faults(), runtime::now, System::nanoTime);
+        context.addServlet(new ServletHolder("odata", new ODataServlet(runtime, bearer, req -> authority.challenge(), protection)), "/api/data/*");
+        context.addServlet(new ServletHolder("admin", AdminRoutes.servlet(runtime, nodeId, protection).guard(req -> {
             if (!config.loopbackOnly()) {
                 CallerContext caller = bearer.resolve(req);
                 if (!runtime.service().isSystemAdministrator(caller)) {
