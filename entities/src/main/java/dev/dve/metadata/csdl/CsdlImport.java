@@ -232,21 +232,24 @@ public final class CsdlImport {
         ObjectNode targets = JSON.objectNode();
         Set<String> targetNames = new LinkedHashSet<>();
         for (CsdlDocument.NavigationProperty n : navs) {
-            CsdlDocument.EntityType target = doc.entityTypes().get(doc.qualify(n.type()));
-            if (target == null) {
-                throw error(t, "navigation property " + n.name(), "its type " + n.type() + " is not an entity type of the document");
-            }
+            String qualified = doc.qualify(n.type());
+            String targetName = qualified.substring(qualified.lastIndexOf('.') + 1);
             if (n.partner() == null || n.partner().isBlank()) {
                 throw error(t, "navigation property " + n.name(), "has no Partner: the relationship's name is unknown");
             }
-            if (!existing.contains(target.simpleName())) {
+            if (!existing.contains(targetName)) {
+                // a table the catalog has may be left out of a trimmed document; any other must be in it
+                CsdlDocument.EntityType target = doc.entityTypes().get(qualified);
+                if (target == null) {
+                    throw error(t, "navigation property " + n.name(), "its type " + n.type() + " is neither an entity type of the document nor a built-in table");
+                }
                 requireEligible(target, "lookup " + t.simpleName() + "." + name + " points at it");
                 needed.add(target);
             }
-            if (!targetNames.add(target.simpleName())) {
-                throw error(t, "navigation property " + n.name(), "a second navigation property of lookup " + name + " to " + target.simpleName());
+            if (!targetNames.add(targetName)) {
+                throw error(t, "navigation property " + n.name(), "a second navigation property of lookup " + name + " to " + targetName);
             }
-            ObjectNode target1 = targets.putObject(target.simpleName());
+            ObjectNode target1 = targets.putObject(targetName);
             target1.put("relationship", n.partner());
             target1.put("navigation", n.name());
         }
