@@ -53,7 +53,7 @@ public final class OrganizationRuntime implements AutoCloseable {
 
     public OrganizationRuntime(RuntimeConfig config) {
         this.config = config;
-        this.catalog = new MetadataLoader().load(config.metadataDirectories());
+        this.catalog = new MetadataLoader().load(config.metadataDirectories(), config.importedMetadata());
         this.database = new Database(config.database());
         try {
             SchemaBuilder schema = new SchemaBuilder(catalog, database);
@@ -106,6 +106,13 @@ public final class OrganizationRuntime implements AutoCloseable {
                 return;
             }
             throw e;
+        } catch (DataverseFault f) {
+            // nodes started together: the other's fixture transaction committed the same rows first (the privileges)
+            if (f.code() == ErrorCode.DUPLICATE_RECORD) {
+                LOG.info("Another node loaded the fixtures first");
+                return;
+            }
+            throw f;
         }
     }
 

@@ -47,6 +47,12 @@ public enum ErrorCode {
     CALL_OUT_FAILED(0x80044306, 502),
     /** Only a completed system job can be deleted. */
     ASYNC_OPERATION_NOT_COMPLETED(0x8004416A, 400),
+    /** Service protection: more requests in the 5-minute window than the limit. */
+    SERVICE_PROTECTION_REQUESTS(0x80072322, 429),
+    /** Service protection: more combined execution time in the 5-minute window than the limit. */
+    SERVICE_PROTECTION_EXECUTION_TIME(0x80072321, 429),
+    /** Service protection: more requests of one user at once than the limit. */
+    SERVICE_PROTECTION_CONCURRENCY(0x80072326, 429),
     SQL_ERROR(0x80040216, 500),
     UNEXPECTED(0x80040216, 500);
 

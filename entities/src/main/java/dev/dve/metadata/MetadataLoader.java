@@ -32,6 +32,14 @@ public final class MetadataLoader {
 
     /** The built-in catalog plus the entity files found in the given directories. */
     public MetadataCatalog load(List<Path> extraDirectories) {
+        return load(extraDirectories, null);
+    }
+
+    /**
+     * The built-in catalog, the entity files found in the given directories, and the tables of an org's
+     * {@code $metadata} (null: none) that neither of those has.
+     */
+    public MetadataCatalog load(List<Path> extraDirectories, dev.dve.metadata.csdl.ImportedMetadata imported) {
         Map<String, JsonNode> sources = new LinkedHashMap<>();
         Map<String, String> names = new LinkedHashMap<>();
         for (JsonNode name : readResource("metadata/catalog.json").path("entities")) {
@@ -47,6 +55,14 @@ public final class MetadataLoader {
                 }
             } catch (IOException ex) {
                 throw new MetadataException("Cannot read metadata directory " + dir, ex);
+            }
+        }
+        if (imported != null) {
+            java.util.Set<String> existing = new java.util.HashSet<>();
+            sources.forEach((src, n) -> existing.add(n.path("logicalName").asText()));
+            dev.dve.metadata.csdl.CsdlDocument doc = dev.dve.metadata.csdl.CsdlDocument.read(imported.file());
+            for (JsonNode n : new dev.dve.metadata.csdl.CsdlImport(doc, imported.file().toString(), existing).entities(imported.entities())) {
+                sources.put(imported.file() + "#" + n.path("logicalName").asText(), n);
             }
         }
         // first pass: every entity's names, so a lookup targeting "*" can reach them all

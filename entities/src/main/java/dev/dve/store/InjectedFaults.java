@@ -13,15 +13,23 @@ import java.util.UUID;
 /**
  * Faults a test asked for ({@code POST /admin/faults}), kept in {@code dve_fault} so every node sharing the database
  * sees the same ones: the next {@code remaining} SDK calls of background runs (of one workflow, or of all) fail with
- * {@code kind}, and a {@code kind} of {@code workflowSystemPaused} pauses the workflow system until cleared.
+ * {@code kind}, and a {@code kind} of {@code workflowSystemPaused} pauses the workflow system until cleared. A
+ * {@code kind} of {@code serviceProtection} answers the next {@code remaining} Web API requests (of one user, or of
+ * anyone) with a 429 of {@code errorCode}, asking the client to wait {@code retryAfter} seconds.
  */
 public final class InjectedFaults {
     private static final String TABLE = "dve_fault";
     private final Database database;
     private final SqlDialect d;
 
-    /** One injected fault. {@code workflowId} null means every workflow's calls. */
-    public record Fault(UUID id, String kind, int remaining, UUID workflowId) {
+    /** The kind of an injected 429 service protection answer. */
+    public static final String SERVICE_PROTECTION = "serviceProtection";
+
+    /**
+     * One injected fault. {@code workflowId} null means every workflow's calls; {@code systemUserId}, {@code errorCode}
+     * and {@code retryAfter} (seconds) belong to a service protection fault ({@code systemUserId} null: any user's requests).
+     */
+    public record Fault(UUID id, String kind, int remaining, UUID workflowId, UUID systemUserId, String errorCode, Integer retryAfter) {
     }
 
     public InjectedFaults(Database database, SchemaBuilder schema) {
@@ -33,6 +41,9 @@ public final class InjectedFaults {
         cols.put("remaining", "INT NOT NULL");
         cols.put("workflowid", d.guidType());
         cols.put("createdon", d.timestampType() + " NOT NULL");
+        cols.put("systemuserid", d.guidType());
+        cols.put("errorcode", d.shortTextType());
+        cols.put("retryafter", "INT");
         schema.ensureTable(TABLE, cols, "faultid");
     }
 
@@ -57,18 +68,77 @@ public final class InjectedFaults {
         return id;
     }
 
+    /** Injects {@code count} 429 answers of {@code errorCode} for the next Web API requests (of one user, or null: of anyone). */
+    public UUID addServiceProtection(int count, UUID systemUserId, String errorCode, int retryAfterSeconds) {
+        UUID id = UUID.randomUUID();
+        database.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + q(TABLE) + " (" + q("faultid") + ", " + q("kind") + ", " + q("remaining")
+                    + ", " + q("systemuserid") + ", " + q("errorcode") + ", " + q("retryafter") + ", " + q("createdon") + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, id.toString());
+                ps.setString(2, SERVICE_PROTECTION);
+                ps.setInt(3, count);
+                ps.setString(4, systemUserId == null ? null : systemUserId.toString());
+                ps.setString(5, errorCode);
+                ps.setInt(6, retryAfterSeconds);
+                ps.setObject(7, java.time.LocalDateTime.now(java.time.ZoneOffset.UTC));
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        return id;
+    }
+
     public List<Fault> list() {
         return database.inTransaction(c -> {
             List<Fault> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + q("faultid") + ", " + q("kind") + ", " + q("remaining") + ", " + q("workflowid")
+                    + ", " + q("systemuserid") + ", " + q("errorcode") + ", " + q("retryafter")
                     + " FROM " + q(TABLE) + " ORDER BY " + q("createdon"));
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String w = rs.getString(4);
-                    out.add(new Fault(UUID.fromString(rs.getString(1).trim()), rs.getString(2), rs.getInt(3), w == null ? null : UUID.fromString(w.trim())));
+                    out.add(fault(rs));
                 }
             }
             return out;
+        });
+    }
+
+    private static Fault fault(ResultSet rs) throws SQLException {
+        String w = rs.getString(4);
+        String u = rs.getString(5);
+        int retry = rs.getInt(7);
+        return new Fault(UUID.fromString(rs.getString(1).trim()), rs.getString(2), rs.getInt(3), w == null ? null : UUID.fromString(w.trim()),
+                u == null ? null : UUID.fromString(u.trim()), rs.getString(6), rs.wasNull() ? null : retry);
+    }
+
+    /**
+     * Uses up one injected 429 that applies to a Web API request of the user (the oldest first), answering it, or null
+     * when none applies. Called on every Web API request: one read of a table of a few rows.
+     */
+    public Fault consumeServiceProtection(UUID systemUserId) {
+        return database.inNewTransaction(c -> {
+            List<Fault> candidates = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + q("faultid") + ", " + q("kind") + ", " + q("remaining") + ", " + q("workflowid")
+                    + ", " + q("systemuserid") + ", " + q("errorcode") + ", " + q("retryafter") + " FROM " + q(TABLE) + " WHERE " + q("kind")
+                    + " = ? AND " + q("remaining") + " > 0 AND (" + q("systemuserid") + " IS NULL OR " + q("systemuserid") + " = ?) ORDER BY " + q("createdon"))) {
+                ps.setString(1, SERVICE_PROTECTION);
+                ps.setString(2, systemUserId.toString());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        candidates.add(fault(rs));
+                    }
+                }
+            }
+            for (Fault f : candidates) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + q(TABLE) + " SET " + q("remaining") + " = " + q("remaining")
+                        + " - 1 WHERE " + q("faultid") + " = ? AND " + q("remaining") + " > 0")) {
+                    ps.setString(1, f.id().toString());
+                    if (ps.executeUpdate() == 1) {
+                        return f;
+                    }
+                }
+            }
+            return null;
         });
     }
 

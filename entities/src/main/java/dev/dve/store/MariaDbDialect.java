@@ -87,4 +87,10 @@ public final class MariaDbDialect implements SqlDialect {
     public boolean isDuplicateKey(SQLException e) {
         return e.getErrorCode() == 1062;
     }
+
+    @Override
+    public String[] schemaLock() {
+        // per database: several emulators' databases may share one MariaDB server
+        return new String[]{"SELECT GET_LOCK(CONCAT(DATABASE(), '.dve_schema'), 600)", "SELECT RELEASE_LOCK(CONCAT(DATABASE(), '.dve_schema'))"};
+    }
 }

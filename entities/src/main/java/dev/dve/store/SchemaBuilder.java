@@ -35,32 +35,58 @@ public final class SchemaBuilder {
     /** Building indexes over existing rows can take minutes; requests get {@link DatabaseConfig#statementTimeout()}. */
     private static final java.time.Duration DDL_TIMEOUT = java.time.Duration.ofMinutes(30);
 
+    /**
+     * Nodes starting together on one database create the same tables at once; H2 trips over its own concurrent DDL
+     * even with IF NOT EXISTS, so schema changes take turns: in this process by this lock, across processes by the
+     * dialect's {@link SqlDialect#schemaLock()}.
+     */
+    private static final Object PROCESS_SCHEMA_LOCK = new Object();
+
     public void apply() {
-        database.inTransactionBoundedBy(DDL_TIMEOUT, c -> {
-            SqlDialect d = database.dialect();
-            try (Statement s = c.createStatement()) {
-                s.execute(d.createSequence(VERSION_SEQUENCE));
-            }
-            for (EntityMetadata e : catalog.entities()) {
-                Map<String, String> wanted = columns(e, d);
-                Set<String> existing = existingColumns(c, e.tableName());
-                if (existing.isEmpty()) {
-                    createTable(c, e, wanted, d);
-                    ensureIndexes(c, e, d);
-                } else {
-                    for (Map.Entry<String, String> col : wanted.entrySet()) {
-                        if (!existing.contains(col.getKey().toLowerCase(Locale.ROOT))) {
-                            LOG.info("Adding column {}.{}", e.tableName(), col.getKey());
-                            try (Statement s = c.createStatement()) {
-                                s.execute("ALTER TABLE " + d.quote(e.tableName()) + " ADD COLUMN " + d.quote(col.getKey()) + " " + col.getValue());
-                            }
+        synchronized (PROCESS_SCHEMA_LOCK) {
+            database.inTransactionBoundedBy(DDL_TIMEOUT, c -> {
+                String[] lock = database.dialect().schemaLock();
+                if (lock == null) {
+                    return applyLocked(c);
+                }
+                try (Statement s = c.createStatement()) {
+                    s.execute(lock[0]);
+                }
+                try {
+                    return applyLocked(c);
+                } finally {
+                    try (Statement s = c.createStatement()) {
+                        s.execute(lock[1]);
+                    }
+                }
+            });
+        }
+    }
+
+    private Void applyLocked(Connection c) throws SQLException {
+        SqlDialect d = database.dialect();
+        try (Statement s = c.createStatement()) {
+            s.execute(d.createSequence(VERSION_SEQUENCE));
+        }
+        for (EntityMetadata e : catalog.entities()) {
+            Map<String, String> wanted = columns(e, d);
+            Set<String> existing = existingColumns(c, e.tableName());
+            if (existing.isEmpty()) {
+                createTable(c, e, wanted, d);
+                ensureIndexes(c, e, d);
+            } else {
+                for (Map.Entry<String, String> col : wanted.entrySet()) {
+                    if (!existing.contains(col.getKey().toLowerCase(Locale.ROOT))) {
+                        LOG.info("Adding column {}.{}", e.tableName(), col.getKey());
+                        try (Statement s = c.createStatement()) {
+                            s.execute("ALTER TABLE " + d.quote(e.tableName()) + " ADD COLUMN IF NOT EXISTS " + d.quote(col.getKey()) + " " + col.getValue());
                         }
                     }
-                    ensureIndexes(c, e, d);
                 }
+                ensureIndexes(c, e, d);
             }
-            return null;
-        });
+        }
+        return null;
     }
 
     /**
@@ -100,17 +126,36 @@ public final class SchemaBuilder {
             }
             if (!existing.contains(name.toLowerCase(Locale.ROOT))) {
                 try (Statement s = c.createStatement()) {
-                    s.execute("CREATE INDEX " + d.quote(name) + " ON " + d.quote(e.tableName()) + " (" + d.quote(a) + ")");
+                    s.execute("CREATE INDEX IF NOT EXISTS " + d.quote(name) + " ON " + d.quote(e.tableName()) + " (" + d.quote(a) + ")");
                 }
             }
         }
     }
 
-    /** Extra tables the platform keeps for itself (settings, clock); created like entity tables. */
+    /**
+     * Extra tables the platform keeps for itself (settings, clock); created like entity tables, and given the columns
+     * a newer version added (nullable ones) when the table is there already.
+     */
     public void ensureTable(String table, Map<String, String> columns, String primaryKey) {
+        synchronized (PROCESS_SCHEMA_LOCK) {
+            ensureTableLocked(table, columns, primaryKey);
+        }
+    }
+
+    private void ensureTableLocked(String table, Map<String, String> columns, String primaryKey) {
         database.inTransaction(c -> {
-            if (existingColumns(c, table).isEmpty()) {
-                StringBuilder sql = new StringBuilder("CREATE TABLE ").append(database.dialect().quote(table)).append(" (");
+            Set<String> existing = existingColumns(c, table);
+            if (!existing.isEmpty()) {
+                for (Map.Entry<String, String> col : columns.entrySet()) {
+                    if (!existing.contains(col.getKey().toLowerCase(Locale.ROOT))) {
+                        try (Statement s = c.createStatement()) {
+                            s.execute("ALTER TABLE " + database.dialect().quote(table) + " ADD COLUMN IF NOT EXISTS "
+                                    + database.dialect().quote(col.getKey()) + " " + col.getValue());
+                        }
+                    }
+                }
+            } else {
+                StringBuilder sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(database.dialect().quote(table)).append(" (");
                 for (Map.Entry<String, String> col : columns.entrySet()) {
                     sql.append(database.dialect().quote(col.getKey())).append(' ').append(col.getValue()).append(", ");
                 }
@@ -135,7 +180,8 @@ public final class SchemaBuilder {
     }
 
     private static void createTable(Connection c, EntityMetadata e, Map<String, String> cols, SqlDialect d) throws SQLException {
-        StringBuilder sql = new StringBuilder("CREATE TABLE ").append(d.quote(e.tableName())).append(" (");
+        // IF NOT EXISTS: another node starting on the same database may have created it since we looked
+        StringBuilder sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(d.quote(e.tableName())).append(" (");
         for (Map.Entry<String, String> col : cols.entrySet()) {
             sql.append(d.quote(col.getKey())).append(' ').append(col.getValue());
             if (col.getKey().equals(e.primaryIdAttribute())) {

@@ -123,6 +123,14 @@ public interface SqlDialect {
     /** Whether the exception reports a unique-key violation. */
     boolean isDuplicateKey(SQLException e);
 
+    /**
+     * A statement taking a lock on this database's schema changes across processes (null: the database lives in one
+     * process, where {@link SchemaBuilder} locks in memory), and the one releasing it.
+     */
+    default String[] schemaLock() {
+        return null;
+    }
+
     /** How table names read back from JDBC metadata compare with the names we create. */
     default String metadataName(String identifier) {
         return identifier;

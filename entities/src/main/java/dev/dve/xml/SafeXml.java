@@ -8,7 +8,10 @@ import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.StringReader;
 
-/** Parses XML from clients (XAML, FetchXML, paging cookies) with DTDs and external entities refused. */
+/**
+ * Parses XML from clients (XAML, FetchXML, paging cookies) and from operators (an org's {@code $metadata}) with DTDs
+ * and external entities refused.
+ */
 public final class SafeXml {
     /**
      * How deeply elements may nest (JAXP's {@code maxElementDepth}): the readers of these documents descend
@@ -31,5 +34,17 @@ public final class SafeXml {
         // fatal errors are thrown to the caller; the default handler would also print each one to stderr
         b.setErrorHandler(new org.xml.sax.helpers.DefaultHandler());
         return b.parse(new InputSource(new StringReader(xml)));
+    }
+
+    /**
+     * A streaming reader for large documents (a real org's {@code $metadata} runs to tens of megabytes): the JDK's own
+     * StAX implementation whatever else is on the class path, with DTDs and external entities off.
+     */
+    public static javax.xml.stream.XMLStreamReader streamReader(java.io.InputStream in) throws javax.xml.stream.XMLStreamException {
+        javax.xml.stream.XMLInputFactory f = javax.xml.stream.XMLInputFactory.newDefaultFactory();
+        f.setProperty(javax.xml.stream.XMLInputFactory.SUPPORT_DTD, false);
+        f.setProperty(javax.xml.stream.XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        f.setProperty(javax.xml.stream.XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
+        return f.createXMLStreamReader(in);
     }
 }

@@ -26,11 +26,15 @@ import java.util.UUID;
  * @param jobLease   how long a node holds a claimed job without renewing its lease before another node takes it over (real time); null: 30 s
  * @param retry      the back-off of system jobs after transient failures; null: Dataverse's (36 s × 1.2ⁿ, 5 retries)
  * @param tls        the HTTPS listener; null means none
+ * @param importedMetadata an org's {@code $metadata} whose tables are served beside the built-in ones; null: none
+ * @param limits     service protection limits of the Web API per user; null: none
  */
 public record EmulatorConfig(String host, int port, String url, String db, String dbUser, String dbPassword,
                              Path dataDir, Path fixtures, String nodeId, int workers, String tokenTestSecret,
                              java.time.Duration statementTimeout, java.time.Duration jobLease,
-                             dev.dve.engine.async.RetryPolicy retry, Tls tls) {
+                             dev.dve.engine.async.RetryPolicy retry, Tls tls,
+                             dev.dve.metadata.csdl.ImportedMetadata importedMetadata,
+                             dev.dve.server.throttling.ServiceProtectionLimits limits) {
 
     /** The port {@link Tls#httpsPort} names to listen for HTTPS on any free port (tests). */
     public static final int ANY_FREE_PORT = -1;
@@ -50,7 +54,7 @@ public record EmulatorConfig(String host, int port, String url, String db, Strin
     public EmulatorConfig(String host, int port, String url, String db, String dbUser, String dbPassword,
                           Path dataDir, Path fixtures, String nodeId, int workers, String tokenTestSecret,
                           java.time.Duration statementTimeout, java.time.Duration jobLease, dev.dve.engine.async.RetryPolicy retry) {
-        this(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, retry, Tls.OFF);
+        this(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, retry, Tls.OFF, null, null);
     }
 
     public EmulatorConfig(String host, int port, String url, String db, String dbUser, String dbPassword,
@@ -69,62 +73,76 @@ public record EmulatorConfig(String host, int port, String url, String db, Strin
     }
 
     public EmulatorConfig withPort(int p) {
-        return new EmulatorConfig(host, p, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, retry, tls);
+        return new EmulatorConfig(host, p, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, retry, tls, importedMetadata, limits);
     }
 
     public EmulatorConfig withDatabase(String jdbcUrl, String user, String password) {
-        return new EmulatorConfig(host, port, url, jdbcUrl, user, password, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, retry, tls);
+        return new EmulatorConfig(host, port, url, jdbcUrl, user, password, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, retry, tls, importedMetadata, limits);
     }
 
     public EmulatorConfig withFixtures(Path dir) {
-        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, dir, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, retry, tls);
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, dir, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, retry, tls, importedMetadata, limits);
     }
 
     public EmulatorConfig withNodeId(String id) {
-        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, id, workers, tokenTestSecret, statementTimeout, jobLease, retry, tls);
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, id, workers, tokenTestSecret, statementTimeout, jobLease, retry, tls, importedMetadata, limits);
     }
 
     public EmulatorConfig withUrl(String organizationUrl) {
-        return new EmulatorConfig(host, port, organizationUrl, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, retry, tls);
+        return new EmulatorConfig(host, port, organizationUrl, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, retry, tls, importedMetadata, limits);
     }
 
     public EmulatorConfig withTokenTestSecret(String secret) {
-        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, secret, statementTimeout, jobLease, retry, tls);
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, secret, statementTimeout, jobLease, retry, tls, importedMetadata, limits);
     }
 
     public EmulatorConfig withStatementTimeout(java.time.Duration timeout) {
-        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, timeout, jobLease, retry, tls);
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, timeout, jobLease, retry, tls, importedMetadata, limits);
     }
 
     public EmulatorConfig withWorkers(int n) {
-        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, n, tokenTestSecret, statementTimeout, jobLease, retry, tls);
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, n, tokenTestSecret, statementTimeout, jobLease, retry, tls, importedMetadata, limits);
     }
 
     public EmulatorConfig withJobLease(java.time.Duration lease) {
-        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, lease, retry, tls);
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, lease, retry, tls, importedMetadata, limits);
     }
 
     public EmulatorConfig withRetry(dev.dve.engine.async.RetryPolicy policy) {
-        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, policy, tls);
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, policy, tls, importedMetadata, limits);
     }
 
     /** HTTPS on this port: 0 turns it off, {@link #ANY_FREE_PORT} picks a free one. */
     public EmulatorConfig withHttpsPort(int p) {
         Tls t = tls == null ? Tls.OFF : tls;
         return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, retry,
-                new Tls(p, t.certificate(), t.privateKey()));
+                new Tls(p, t.certificate(), t.privateKey()), importedMetadata, limits);
     }
 
     /** HTTPS serves the certificate and private key of these PEM files instead of the one kept in the database. */
     public EmulatorConfig withTlsCertificate(Path certificate, Path privateKey) {
         Tls t = tls == null ? Tls.OFF : tls;
         return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, retry,
-                new Tls(t.httpsPort(), certificate, privateKey));
+                new Tls(t.httpsPort(), certificate, privateKey), importedMetadata, limits);
     }
 
     /** The HTTPS listener's settings (never null). */
     public Tls https() {
         return tls == null ? Tls.OFF : tls;
+    }
+
+    /** Also serves the tables of an org's {@code $metadata} document (CSDL XML) not already built in. */
+    public EmulatorConfig withImportedMetadata(Path csdl) {
+        return withImportedMetadata(dev.dve.metadata.csdl.ImportedMetadata.of(csdl));
+    }
+
+    public EmulatorConfig withImportedMetadata(dev.dve.metadata.csdl.ImportedMetadata imported) {
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, retry, tls, imported, limits);
+    }
+
+    /** Service protection limits per user on the Web API (429 answers); null turns them off. */
+    public EmulatorConfig withServiceProtection(dev.dve.server.throttling.ServiceProtectionLimits l) {
+        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease, retry, tls, importedMetadata, l);
     }
 
     /** Whether the server listens on the loopback interface only (then the admin API needs no token). */
@@ -151,6 +169,6 @@ public record EmulatorConfig(String host, int port, String url, String db, Strin
         if (fixtures != null) {
             metadata.add(fixtures.resolve("entities"));
         }
-        return new RuntimeConfig(database, metadata, fixtures, node, dev.dve.engine.async.AsyncConfig.withWorkers(workers).withLease(jobLease).withRetry(retry), tokenTestSecret);
+        return new RuntimeConfig(database, metadata, fixtures, node, dev.dve.engine.async.AsyncConfig.withWorkers(workers).withLease(jobLease).withRetry(retry), tokenTestSecret, importedMetadata);
     }
 }

@@ -57,6 +57,22 @@ public final class EmulatorMain implements Callable<Integer> {
     @Option(names = "--tls-key", defaultValue = "${env:DVE_TLS_KEY}", description = "PEM file of the private key of --tls-cert.")
     Path tlsKey;
 
+    @Option(names = "--import-metadata", defaultValue = "${env:DVE_IMPORT_METADATA}",
+            description = "An org's $metadata document (CSDL XML): its tables are served beside the built-in ones.")
+    Path importMetadata;
+    @Option(names = "--import-entities", split = ",", defaultValue = "${env:DVE_IMPORT_ENTITIES}",
+            description = "Only these tables of --import-metadata (comma-separated logical names), with the tables their lookups need.")
+    java.util.List<String> importEntities;
+    @Option(names = "--limit-requests", defaultValue = "${env:DVE_LIMIT_REQUESTS:-0}",
+            description = "Service protection: requests per user in a 5-minute window before 429 (Dataverse: 6000; default 0 = off).")
+    int limitRequests;
+    @Option(names = "--limit-concurrent", defaultValue = "${env:DVE_LIMIT_CONCURRENT:-0}",
+            description = "Service protection: requests of one user under way at once before 429 (Dataverse: 52; default 0 = off).")
+    int limitConcurrent;
+    @Option(names = "--limit-execution-time", defaultValue = "${env:DVE_LIMIT_EXECUTION_TIME}",
+            description = "Service protection: combined execution time per user in a 5-minute window before 429, ISO-8601 (Dataverse: PT20M; default off).")
+    java.time.Duration limitExecutionTime;
+
     public static void main(String[] args) {
         int code = new CommandLine(new EmulatorMain()).execute(args);
         if (code != 0) {
@@ -72,9 +88,14 @@ public final class EmulatorMain implements Callable<Integer> {
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together: give both or neither.");
         }
-        return new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease,
+        EmulatorConfig config = new EmulatorConfig(host, port, url, db, dbUser, dbPassword, dataDir, fixtures, nodeId, workers, tokenTestSecret, statementTimeout, jobLease,
                 new dev.dve.engine.async.RetryPolicy(retryBase, retryFactor, dev.dve.engine.async.RetryPolicy.DATAVERSE.maxRetries()),
-                new EmulatorConfig.Tls(httpsPort, tlsCert, tlsKey));
+                new EmulatorConfig.Tls(httpsPort, tlsCert, tlsKey), null, null);
+        if (importMetadata != null) {
+            config = config.withImportedMetadata(new dev.dve.metadata.csdl.ImportedMetadata(importMetadata,
+                    importEntities == null ? java.util.Set.of() : new java.util.LinkedHashSet<>(importEntities)));
+        }
+        return config.withServiceProtection(new dev.dve.server.throttling.ServiceProtectionLimits(limitRequests, limitConcurrent, limitExecutionTime));
     }
 
     @Override

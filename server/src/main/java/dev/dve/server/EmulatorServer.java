@@ -71,8 +71,10 @@ public final class EmulatorServer implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler("/");
         authority = new Authority(config.url(), connector::getLocalPort, this::httpsPort);
         BearerAuthenticator bearer = new BearerAuthenticator(runtime, authority);
-        context.addServlet(new ServletHolder("odata", new ODataServlet(runtime, bearer, req -> authority.challenge(req.isSecure()))), "/api/data/*");
-        context.addServlet(new ServletHolder("admin", AdminRoutes.servlet(runtime, nodeId)
+        dev.dve.server.throttling.ServiceProtection protection = new dev.dve.server.throttling.ServiceProtection(config.limits(),
+                runtime.faults(), runtime::now, System::nanoTime);
+        context.addServlet(new ServletHolder("odata", new ODataServlet(runtime, bearer, req -> authority.challenge(req.isSecure()), protection)), "/api/data/*");
+        context.addServlet(new ServletHolder("admin", AdminRoutes.servlet(runtime, nodeId, protection)
                 .addOpen("GET", "/tls/certificate", new TlsCertificateTask(() -> certificate)).guard(req -> {
             if (!config.loopbackOnly()) {
                 CallerContext caller = bearer.resolve(req);

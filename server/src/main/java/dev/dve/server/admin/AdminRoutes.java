@@ -11,17 +11,28 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The admin tasks of the contract: health, reset to fixtures, and the clock. */
+/** The admin tasks of the contract: health, reset to fixtures, the clock, and injected faults. */
 public final class AdminRoutes {
     private AdminRoutes() {
     }
 
     public static AdminServlet servlet(OrganizationRuntime runtime, String nodeId) {
+        return servlet(runtime, nodeId, null);
+    }
+
+    /** @param protection this node's service protection counters, cleared by a reset (null: none) */
+    public static AdminServlet servlet(OrganizationRuntime runtime, String nodeId, dev.dve.server.throttling.ServiceProtection protection) {
         return new AdminServlet()
                 .addOpen("GET", "/health", body -> health(runtime, nodeId))
                 .add("POST", "/credentials", body -> credentials(runtime, body))
                 .add("POST", "/custom-activities", body -> customActivity(runtime, body))
-                .add("POST", "/reset", body -> AdminResponse.ok(Map.of("records", runtime.reset(), "now", runtime.now().toString())))
+                .add("POST", "/reset", body -> {
+                    int records = runtime.reset();
+                    if (protection != null) {
+                        protection.clear();
+                    }
+                    return AdminResponse.ok(Map.of("records", records, "now", runtime.now().toString()));
+                })
                 .add("GET", "/clock", body -> AdminResponse.ok(clock(runtime)))
                 .add("POST", "/clock", body -> setClock(runtime, body))
                 .add("POST", "/async/run-until-idle", body -> runUntilIdle(runtime, body))
@@ -96,11 +107,13 @@ public final class AdminRoutes {
         return AdminResponse.ok(m);
     }
 
-    private static final java.util.Set<String> FAULTS = java.util.Set.of("organizationDisabled", "serverBusy", "sqlError", "workflowSystemPaused");
+    private static final java.util.Set<String> FAULTS = java.util.Set.of("organizationDisabled", "serverBusy", "sqlError", "workflowSystemPaused",
+            dev.dve.store.InjectedFaults.SERVICE_PROTECTION);
 
     /**
      * Injects a fault into background runs: {"fault": "organizationDisabled"|"serverBusy"|"sqlError", "count": n (default 1),
-     * "workflowId": the workflow whose SDK calls fail (default: every workflow's)}, or {"fault": "workflowSystemPaused"}.
+     * "workflowId": the workflow whose SDK calls fail (default: every workflow's)}, {"fault": "workflowSystemPaused"}, or
+     * {"fault": "serviceProtection", …} (429 answers of the Web API, see {@link #injectServiceProtection}).
      */
     private static AdminResponse injectFault(OrganizationRuntime runtime, JsonNode body) {
         String fault = body.path("fault").asText("");
@@ -110,6 +123,9 @@ public final class AdminRoutes {
         int count = body.path("count").asInt(fault.equals("workflowSystemPaused") ? Integer.MAX_VALUE : 1);
         if (count <= 0) {
             throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "\"count\" must be a positive number of calls.");
+        }
+        if (fault.equals(dev.dve.store.InjectedFaults.SERVICE_PROTECTION)) {
+            return injectServiceProtection(runtime, body, count);
         }
         java.util.UUID workflow = null;
         if (body.hasNonNull("workflowId")) {
@@ -121,6 +137,48 @@ public final class AdminRoutes {
         }
         java.util.UUID id = runtime.faults().add(fault, count, workflow);
         return AdminResponse.ok(Map.of("faultid", id.toString(), "fault", fault, "remaining", count));
+    }
+
+    /**
+     * The next {@code count} Web API requests (of the user {@code systemuserid}, or of anyone) answer 429 with
+     * {@code errorCode} (one of the three service protection codes; default {@code 0x80072322}) and a {@code Retry-After}
+     * of {@code retryAfter} seconds (a number, or an ISO-8601 duration; default 1).
+     */
+    private static AdminResponse injectServiceProtection(OrganizationRuntime runtime, JsonNode body, int count) {
+        String code = body.path("errorCode").asText(dev.dve.fault.ErrorCode.SERVICE_PROTECTION_REQUESTS.hex());
+        if (dev.dve.server.throttling.ServiceProtectionFault.code(code).isEmpty()) {
+            throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "\"errorCode\" must be one of "
+                    + dev.dve.server.throttling.ServiceProtectionFault.CODES.stream().map(ErrorCode::hex).toList() + ".");
+        }
+        long retryAfter;
+        JsonNode r = body.path("retryAfter");
+        try {
+            retryAfter = r.isMissingNode() || r.isNull() ? 1 : r.isIntegralNumber() ? r.asLong() : Duration.parse(r.asText()).toSeconds();
+        } catch (DateTimeParseException e) {
+            retryAfter = -1;
+        }
+        if (retryAfter < 1 || retryAfter > 86_400) {
+            throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "\"retryAfter\" must be from 1 to 86400 seconds (a number or an ISO-8601 duration).");
+        }
+        java.util.UUID user = null;
+        if (body.hasNonNull("systemuserid")) {
+            try {
+                user = java.util.UUID.fromString(body.get("systemuserid").asText());
+            } catch (IllegalArgumentException e) {
+                throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "\"systemuserid\" is not a GUID.");
+            }
+        }
+        java.util.UUID id = runtime.faults().addServiceProtection(count, user, code.toLowerCase(java.util.Locale.ROOT), (int) retryAfter);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("faultid", id.toString());
+        m.put("fault", dev.dve.store.InjectedFaults.SERVICE_PROTECTION);
+        m.put("remaining", count);
+        m.put("errorCode", code.toLowerCase(java.util.Locale.ROOT));
+        m.put("retryAfter", retryAfter);
+        if (user != null) {
+            m.put("systemuserid", user.toString());
+        }
+        return AdminResponse.ok(m);
     }
 
     private static Map<String, Object> clock(OrganizationRuntime runtime) {

@@ -32,11 +32,21 @@ public final class ODataServlet extends HttpServlet {
     private final RecordJsonWriter writer;
 
     private final java.util.function.Function<HttpServletRequest, String> challenge;
+    private final dev.dve.server.throttling.ServiceProtection protection;
 
     /**
      * @param challenge the {@code WWW-Authenticate} value of a 401 for a request (null: none)
      */
     public ODataServlet(OrganizationRuntime runtime, CallerResolver callers, java.util.function.Function<HttpServletRequest, String> challenge) {
+        this(runtime, callers, challenge, null);
+    }
+
+    /**
+     * @param protection the service protection limits and injected 429s applied per caller after authentication (null: none)
+     */
+    public ODataServlet(OrganizationRuntime runtime, CallerResolver callers, java.util.function.Function<HttpServletRequest, String> challenge,
+                        dev.dve.server.throttling.ServiceProtection protection) {
+        this.protection = protection;
         this.runtime = runtime;
         this.callers = callers;
         this.challenge = challenge;
@@ -56,13 +66,21 @@ public final class ODataServlet extends HttpServlet {
             return;
         }
         RequestScope scope;
+        dev.dve.server.throttling.ServiceProtection.Admission admission = null;
         try {
             scope = new RequestScope(runtime, callers.resolve(req), payloads, writer);
             ProtocolHeaders.check(req::getHeader, java.util.Collections.list(req.getHeaders("Accept")));
             QueryLimits.check(req.getQueryString());
+            if (protection != null) {
+                // a $batch is one request here, as in Dataverse: its operations count only through its execution time
+                admission = protection.admit(scope.caller().onBehalfOf() != null ? scope.caller().onBehalfOf() : scope.caller().userId());
+            }
         } catch (DataverseFault f) {
             if (f.httpStatus() == 401 && challenge != null) {
                 resp.setHeader("WWW-Authenticate", challenge.apply(req));
+            }
+            if (f instanceof dev.dve.server.throttling.ServiceProtectionFault t) {
+                resp.setHeader("Retry-After", String.valueOf(t.retryAfterSeconds()));
             }
             resp.setStatus(f.httpStatus());
             resp.setContentType(DataverseProcessor.JSON_CONTENT_TYPE);
@@ -70,6 +88,19 @@ public final class ODataServlet extends HttpServlet {
             resp.getOutputStream().write(DataverseErrorProcessor.errorBody(f.code().hex(), f.getMessage()));
             return;
         }
+        if (admission == null) {
+            process(scope, req, resp, path);
+            return;
+        }
+        try (dev.dve.server.throttling.ServiceProtection.Admission running = admission) {
+            if (running.remainingRequests() >= 0) {
+                resp.setHeader("x-ms-ratelimit-burst-remaining-xrm-requests", String.valueOf(running.remainingRequests()));
+            }
+            process(scope, req, resp, path);
+        }
+    }
+
+    private void process(RequestScope scope, HttpServletRequest req, HttpServletResponse resp, String path) throws IOException {
         ODataHttpHandler handler = odata.createHandler(currentMetadata());
         handler.setSplit(1);
         handler.register(new EntityRecordProcessor(scope));
