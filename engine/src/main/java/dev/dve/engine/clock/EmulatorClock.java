@@ -8,6 +8,10 @@ import java.time.temporal.ChronoUnit;
 /**
  * The one clock every timestamp of the platform comes from. Tests freeze, set and advance it through the admin
  * API; unfrozen, it runs at the system clock's pace from wherever it was last set.
+ * <p>
+ * Its resolution is the millisecond, in its state too: a frozen instant and the offset from the system clock's
+ * millisecond are whole milliseconds, so every node restoring the stored state (a millisecond column and count)
+ * reads exactly the time of the node that changed it.
  */
 public final class EmulatorClock {
     private final Clock system;
@@ -24,8 +28,11 @@ public final class EmulatorClock {
 
     /** Now, to the millisecond. */
     public synchronized Instant now() {
-        Instant t = frozenAt != null ? frozenAt : system.instant().plus(offset);
-        return t.truncatedTo(ChronoUnit.MILLIS);
+        return frozenAt != null ? frozenAt : systemMillis().plus(offset);
+    }
+
+    private Instant systemMillis() {
+        return system.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
     public synchronized boolean isFrozen() {
@@ -37,16 +44,17 @@ public final class EmulatorClock {
         if (freeze && frozenAt == null) {
             frozenAt = now();
         } else if (!freeze && frozenAt != null) {
-            offset = Duration.between(system.instant(), frozenAt);
+            offset = Duration.between(systemMillis(), frozenAt);
             frozenAt = null;
         }
     }
 
     public synchronized void set(Instant instant) {
+        Instant t = instant.truncatedTo(ChronoUnit.MILLIS);
         if (frozenAt != null) {
-            frozenAt = instant;
+            frozenAt = t;
         } else {
-            offset = Duration.between(system.instant(), instant);
+            offset = Duration.between(systemMillis(), t);
         }
     }
 
@@ -54,6 +62,7 @@ public final class EmulatorClock {
         if (d.isNegative()) {
             throw new IllegalArgumentException("The clock cannot go back: " + d);
         }
+        d = d.truncatedTo(ChronoUnit.MILLIS);
         if (frozenAt != null) {
             frozenAt = frozenAt.plus(d);
         } else {
@@ -73,7 +82,7 @@ public final class EmulatorClock {
     }
 
     public synchronized void restore(ClockState s) {
-        frozenAt = s.frozenAt();
+        frozenAt = s.frozenAt() == null ? null : s.frozenAt().truncatedTo(ChronoUnit.MILLIS);
         offset = Duration.ofMillis(s.offsetMillis());
     }
 

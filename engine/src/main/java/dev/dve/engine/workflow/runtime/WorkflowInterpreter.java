@@ -537,9 +537,17 @@ public final class WorkflowInterpreter {
             }
             case "Multiply":
                 return params.size() < 2 || params.contains(null) ? null : CrmValues.number(params.get(0)).multiply(CrmValues.number(params.get(1)));
-            case "Divide":
-                return params.size() < 2 || params.contains(null) ? null
-                        : CrmValues.number(params.get(0)).divide(CrmValues.number(params.get(1)), 10, RoundingMode.HALF_UP).stripTrailingZeros();
+            case "Divide": {
+                if (params.size() < 2 || params.contains(null)) {
+                    return null;
+                }
+                BigDecimal divisor = CrmValues.number(params.get(1));
+                if (divisor.signum() == 0) {
+                    // a field that is zero on this record: the process fails, as .NET's division does
+                    throw new WorkflowFailure("Attempted to divide by zero.");
+                }
+                return CrmValues.number(params.get(0)).divide(divisor, 10, RoundingMode.HALF_UP).stripTrailingZeros();
+            }
             case "RetrieveCurrentTime":
             case "Now":
                 return run.host.now();

@@ -43,7 +43,31 @@ public final class ExpressionParser {
         return e;
     }
 
+    /** VB precedence, loosest first: Or/OrElse, And/AndAlso, Not, comparisons, then + - &amp;. */
     private Expr expression() {
+        Expr left = conjunction();
+        while (keyword("OrElse") || keyword("Or")) {
+            left = new Expr.Binary("Or", left, conjunction());
+        }
+        return left;
+    }
+
+    private Expr conjunction() {
+        Expr left = negation();
+        while (keyword("AndAlso") || keyword("And")) {
+            left = new Expr.Binary("And", left, negation());
+        }
+        return left;
+    }
+
+    private Expr negation() {
+        if (keyword("Not")) {
+            return new Expr.Not(negation());
+        }
+        return comparison();
+    }
+
+    private Expr comparison() {
         Expr left = additive();
         skipSpace();
         for (String op : new String[]{">=", "<=", "<>", "=", ">", "<"}) {
@@ -51,12 +75,6 @@ public final class ExpressionParser {
                 pos += op.length();
                 return new Expr.Binary(op, left, additive());
             }
-        }
-        if (keyword("AndAlso") || keyword("And")) {
-            return new Expr.Binary("And", left, expression());
-        }
-        if (keyword("OrElse") || keyword("Or")) {
-            return new Expr.Binary("Or", left, expression());
         }
         return left;
     }
@@ -105,7 +123,11 @@ public final class ExpressionParser {
                 pos++;
             }
             String n = src.substring(start, pos);
-            return new Expr.Literal(n.contains(".") ? (Object) new BigDecimal(n) : (Object) Long.parseLong(n));
+            try {
+                return new Expr.Literal(n.contains(".") ? (Object) new BigDecimal(n) : (Object) Long.parseLong(n));
+            } catch (NumberFormatException e) {
+                throw new XamlException("'" + n + "' is not a number in expression [" + src + "]");
+            }
         }
         if (c == '(') {
             pos++;

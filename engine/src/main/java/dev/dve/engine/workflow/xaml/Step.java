@@ -63,12 +63,21 @@ public sealed interface Step {
     }
 
     record EvaluateCondition(String operator, Expr operand, Expr parameters, Expr result) implements Step {
+        /** The condition operators the interpreter evaluates. */
+        public static final java.util.Set<String> OPERATORS = java.util.Set.of("Equal", "NotEqual", "GreaterThan", "GreaterEqual",
+                "LessThan", "LessEqual", "Null", "NotNull", "Contains", "DoesNotContain", "BeginsWith", "DoesNotBeginWith", "EndsWith",
+                "DoesNotEndWith", "In", "NotIn", "Between", "NotBetween");
     }
 
     record EvaluateLogicalCondition(String operator, Expr left, Expr right, Expr result) implements Step {
+        public static final java.util.Set<String> OPERATORS = java.util.Set.of("And", "Or");
     }
 
     record EvaluateExpression(String operator, Expr parameters, String targetType, Expr result) implements Step {
+        /** The expression operators the interpreter evaluates. */
+        public static final java.util.Set<String> OPERATORS = java.util.Set.of("CreateCrmType", "SelectFirstNonNull", "Add", "Concat", "Sum",
+                "Subtract", "Multiply", "Divide", "RetrieveCurrentTime", "Now", "RetrieveLastExecutionTime", "CustomOperationArguments",
+                "TrimLeft", "TrimRight");
     }
 
     record ConvertTypes(Expr value, Expr result) implements Step {

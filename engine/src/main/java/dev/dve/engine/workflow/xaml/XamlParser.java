@@ -49,6 +49,9 @@ public final class XamlParser {
                 }
                 String type = p.getAttribute("Type");
                 boolean output = type.startsWith("OutArgument");
+                if (type.contains("(") && type.lastIndexOf(')') < type.indexOf('(')) {
+                    throw new XamlException("The type '" + type + "' of argument '" + name + "' is not closed");
+                }
                 String inner = type.contains("(") ? type.substring(type.indexOf('(') + 1, type.lastIndexOf(')')) : type;
                 boolean required = false;
                 boolean target = false;
@@ -126,7 +129,15 @@ public final class XamlParser {
 
     private static int intAttr(Element e, String name) {
         String v = e.getAttribute(name);
-        return v.isEmpty() ? 0 : Integer.parseInt(v.trim());
+        return v.isEmpty() ? 0 : wholeNumber(v, name + " of " + local(e));
+    }
+
+    private static int wholeNumber(String v, String what) {
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new XamlException("'" + v + "' is not a whole number (" + what + ")");
+        }
     }
 
     private static Step step(Element e) {
@@ -174,7 +185,7 @@ public final class XamlParser {
             if (local(c).equals(property)) {
                 Expr v = literalElement(c);
                 if (v instanceof Expr.Literal l && l.value() != null) {
-                    return Integer.parseInt(l.value().toString().trim());
+                    return wholeNumber(l.value().toString(), property);
                 }
             }
         }
@@ -222,16 +233,27 @@ public final class XamlParser {
             case "ConditionBranch" -> new Step.ConditionBranch(display, argument(args.get("Condition")),
                     propertyStep(props.get("Then")), propertyStep(props.get("Else")));
             case "Composite" -> new Step.Block(display, variables(props.get("Variables")), activities(props.get("Activities")));
-            case "EvaluateCondition" -> new Step.EvaluateCondition(text(args.get("ConditionOperator")), argument(args.get("Operand")),
+            case "EvaluateCondition" -> new Step.EvaluateCondition(
+                    known(text(args.get("ConditionOperator")), Step.EvaluateCondition.OPERATORS, "Condition operator"), argument(args.get("Operand")),
                     argument(args.get("Parameters")), argument(args.get("Result")));
-            case "EvaluateLogicalCondition" -> new Step.EvaluateLogicalCondition(text(args.get("LogicalOperator")),
+            case "EvaluateLogicalCondition" -> new Step.EvaluateLogicalCondition(
+                    known(text(args.get("LogicalOperator")), Step.EvaluateLogicalCondition.OPERATORS, "Logical operator"),
                     argument(args.get("LeftOperand")), argument(args.get("RightOperand")), argument(args.get("Result")));
-            case "EvaluateExpression" -> new Step.EvaluateExpression(text(args.get("ExpressionOperator")), argument(args.get("Parameters")),
+            case "EvaluateExpression" -> new Step.EvaluateExpression(
+                    known(text(args.get("ExpressionOperator")), Step.EvaluateExpression.OPERATORS, "Expression operator"), argument(args.get("Parameters")),
                     typeArgument(args.get("TargetType")), argument(args.get("Result")));
             case "ConvertCrmXrmTypes" -> new Step.ConvertTypes(argument(args.get("Value")), argument(args.get("Result")));
             default -> throw new XamlException("This workflow cannot be created, updated or published because it's referring unsupported workflow step '"
                     + cls + "'" + (display.isEmpty() ? "" : " (" + display + ")") + ".");
         };
+    }
+
+    /** An operator the interpreter evaluates; any other is refused here, at activation, instead of failing each run. */
+    private static String known(String operator, java.util.Set<String> supported, String kind) {
+        if (operator == null || !supported.contains(operator)) {
+            throw new XamlException(kind + " not supported for specified type: " + operator);
+        }
+        return operator;
     }
 
     private static Object literal(Expr e) {

@@ -183,6 +183,44 @@ final class DesignerXaml {
         return b.append("<x:Null x:Key=\"Description\" /></mxswa:ActivityReference.Properties></mxswa:ActivityReference>").toString();
     }
 
+    static String evaluateLogical(String operator, String left, String right, String result) {
+        return "<mxswa:ActivityReference AssemblyQualifiedName=\"" + AR.formatted("EvaluateLogicalCondition") + "\" DisplayName=\"EvaluateLogicalCondition\">"
+                + "<mxswa:ActivityReference.Arguments>"
+                + "<InArgument x:TypeArguments=\"mxsq:LogicalOperator\" x:Key=\"LogicalOperator\">" + operator + "</InArgument>"
+                + "<InArgument x:TypeArguments=\"x:Boolean\" x:Key=\"LeftOperand\">[" + left + "]</InArgument>"
+                + "<InArgument x:TypeArguments=\"x:Boolean\" x:Key=\"RightOperand\">[" + right + "]</InArgument>"
+                + "<OutArgument x:TypeArguments=\"x:Boolean\" x:Key=\"Result\">[" + result + "]</OutArgument>"
+                + "</mxswa:ActivityReference.Arguments></mxswa:ActivityReference>";
+    }
+
+    /** The designer's Change Status step on the primary record, written directly under the workflow. */
+    static String setStatePrimary(String displayName, String entityName, int state, int status) {
+        return "<mxswa:SetState DisplayName=\"" + displayName + "\" Entity=\"[InputEntities(&quot;primaryEntity&quot;)]\" "
+                + "EntityId=\"[InputEntities(&quot;primaryEntity&quot;).Id]\" EntityName=\"" + entityName + "\">"
+                + optionSet("SetState.State", state) + optionSet("SetState.Status", status) + "</mxswa:SetState>";
+    }
+
+    private static String optionSet(String property, int value) {
+        return "<mxswa:" + property + "><InArgument x:TypeArguments=\"mxs:OptionSetValue\"><mxswa:ReferenceLiteral x:TypeArguments=\"mxs:OptionSetValue\">"
+                + "<mxs:OptionSetValue ExtensionData=\"{x:Null}\" Value=\"" + value + "\" /></mxswa:ReferenceLiteral></InArgument></mxswa:" + property + ">";
+    }
+
+    /** The designer's Stop Workflow step: a text reason, then TerminateWorkflow with Canceled or Succeeded. */
+    static String stop(String displayName, boolean canceled, String reason) {
+        return sequence(displayName, displayName + "_1",
+                evaluateExpression("CreateCrmType", "New Object() { Microsoft.Xrm.Sdk.Workflow.WorkflowPropertyType.String, \"" + reason + "\", \"String\" }", displayName + "_1"),
+                "<TerminateWorkflow DisplayName=\"" + displayName + "\" Exception=\"[New Microsoft.Xrm.Sdk.InvalidPluginExecutionException(Microsoft.Xrm.Sdk.OperationStatus."
+                        + (canceled ? "Canceled" : "Succeeded") + ")]\" Reason=\"[DirectCast(" + displayName + "_1, System.String)]\" />");
+    }
+
+    /** The designer's Start Child Workflow step on the primary record. */
+    static String startChild(String displayName, String entityName, String workflowId) {
+        return "<Sequence DisplayName=\"" + displayName + "\"><Sequence.Variables>"
+                + "<Variable x:TypeArguments=\"scg:Dictionary(x:String, x:Object)\" Default=\"[New Dictionary(Of System.String, System.Object)]\" Name=\"" + displayName + "_1\" />"
+                + "</Sequence.Variables><mxswa:StartChildWorkflow DisplayName=\"" + displayName + "\" EntityId=\"[InputEntities(&quot;primaryEntity&quot;).Id]\" "
+                + "EntityName=\"" + entityName + "\" InputParameters=\"[" + displayName + "_1]\" WorkflowId=\"" + workflowId + "\" /></Sequence>";
+    }
+
     /** An expression as an attribute value. */
     private static String attr(String vb) {
         return text(vb).replace("\"", "&quot;");
