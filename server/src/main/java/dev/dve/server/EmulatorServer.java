@@ -31,6 +31,7 @@ public final class EmulatorServer implements AutoCloseable {
     private Server jetty;
     private ServerConnector connector;
     private Authority authority;
+    private dev.dve.server.ops.EmulatorMetrics metrics;
 
     public EmulatorServer(EmulatorConfig config) {
         this.config = config;
@@ -46,22 +47,32 @@ public final class EmulatorServer implements AutoCloseable {
         jetty.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
         authority = new Authority(config.url(), connector::getLocalPort);
-        BearerAuthenticator bearer = new BearerAuthenticator(runtime, authority);
+        // the user a request runs as goes into the request log and the MDC
+        CallerResolver bearer = dev.dve.server.ops.RequestTelemetry.recordingCallers(new BearerAuthenticator(runtime, authority));
         context.addServlet(new ServletHolder("odata", new ODataServlet(runtime, bearer, req -> authority.challenge())), "/api/data/*");
-        context.addServlet(new ServletHolder("admin", AdminRoutes.servlet(runtime, nodeId).guard(req -> {
+        java.util.function.Consumer<jakarta.servlet.http.HttpServletRequest> adminOnly = req -> {
             if (!config.loopbackOnly()) {
                 CallerContext caller = bearer.resolve(req);
                 if (!runtime.service().isSystemAdministrator(caller)) {
                     throw new DataverseFault(ErrorCode.PRIVILEGE_DENIED, "The admin API needs a System Administrator token.");
                 }
             }
-        })), "/admin/*");
+        };
+        dev.dve.server.admin.AdminServlet admin = AdminRoutes.servlet(runtime, nodeId).guard(adminOnly);
+        context.addServlet(new ServletHolder("admin", admin), "/admin/*");
+        metrics = new dev.dve.server.ops.EmulatorMetrics(nodeId, runtime.async());
+        runtime.async().observe(metrics);
+        context.addServlet(new ServletHolder("metrics", new dev.dve.server.ops.MetricsServlet(metrics, adminOnly)), "/metrics");
         context.addServlet(new ServletHolder("tenant", new TokenEndpointServlet(runtime, authority)), "/");
         context.setErrorHandler(new DataverseErrorPage());
         jetty.setErrorHandler(new DataverseErrorPage());
         SizeLimitHandler bodyLimit = new SizeLimitHandler(MAX_REQUEST_BODY, -1);
         bodyLimit.setHandler(context);
-        jetty.setHandler(bodyLimit);
+        // outermost: request ids, the MDC, the request log and the request metrics see every answer, errors included
+        dev.dve.server.ops.RequestTelemetry telemetry = new dev.dve.server.ops.RequestTelemetry(metrics,
+                new dev.dve.server.ops.RouteTemplate(set -> runtime.catalog().byEntitySet(set).isPresent(), admin::knows));
+        telemetry.setHandler(bodyLimit);
+        jetty.setHandler(telemetry);
         try {
             jetty.start();
         } catch (Exception e) {
@@ -91,6 +102,11 @@ public final class EmulatorServer implements AutoCloseable {
 
     public OrganizationRuntime runtime() {
         return runtime;
+    }
+
+    /** This node's metrics, as {@code GET /metrics} shows them. */
+    public dev.dve.server.ops.EmulatorMetrics metrics() {
+        return metrics;
     }
 
     @Override
