@@ -228,6 +228,9 @@ public final class AsyncService implements AutoCloseable {
         runs.put(claim.job(), claim.token());
         Instant started = realTime.instant();
         String outcome = "error";
+        // every line logged during the run names the job; a run on a request's thread keeps the request's ids too
+        String outerJob = org.slf4j.MDC.get("jobId");
+        org.slf4j.MDC.put("jobId", claim.job().toString());
         try {
             outcome = runAndSettle(claim);
             return outcome;
@@ -235,6 +238,12 @@ public final class AsyncService implements AutoCloseable {
             runs.remove(claim.job());
             String label = outcome;
             java.time.Duration ran = java.time.Duration.between(started, realTime.instant());
+            LOG.debug("System job {} (operation type {}) on {}: {} after {} ms", claim.job(), claim.operationType(), node, label, ran.toMillis());
+            if (outerJob == null) {
+                org.slf4j.MDC.remove("jobId");
+            } else {
+                org.slf4j.MDC.put("jobId", outerJob);
+            }
             notify(() -> observer.settled(claim.operationType(), label, ran));
         }
     }
