@@ -71,16 +71,23 @@ public final class RequestTelemetry extends Handler.Wrapper {
         response.getHeaders().put(SERVICE_REQUEST_ID_HEADER, t.requestId);
         String method = request.getMethod();
         String route = route(request);
+        // recorded once, however the answer ends: completed, failed, or thrown out of the handlers
+        java.util.concurrent.atomic.AtomicBoolean recorded = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.function.IntConsumer complete = status -> {
+            if (recorded.compareAndSet(false, true)) {
+                completed(t, method, route, status, started);
+            }
+        };
         Callback done = new Callback() {
             @Override
             public void succeeded() {
-                completed(t, method, route, response.getStatus(), started);
+                complete.accept(response.getStatus());
                 callback.succeeded();
             }
 
             @Override
             public void failed(Throwable x) {
-                completed(t, method, route, response.isCommitted() ? response.getStatus() : 500, started);
+                complete.accept(response.isCommitted() ? response.getStatus() : 500);
                 callback.failed(x);
             }
 
@@ -95,9 +102,13 @@ public final class RequestTelemetry extends Handler.Wrapper {
             boolean handled = super.handle(request, response, done);
             if (!handled) {
                 // Jetty answers 404 itself and never completes our callback
-                completed(t, method, route, 404, started);
+                complete.accept(404);
             }
             return handled;
+        } catch (Exception | Error e) {
+            // Jetty answers 500 for a handler that throws
+            complete.accept(500);
+            throw e;
         } finally {
             MDC.remove(MDC_REQUEST_ID);
             MDC.remove(MDC_CORRELATION_ID);
