@@ -225,6 +225,47 @@ public final class JobQueue {
         }
     }
 
+    /** How many system jobs have one state and status pair. */
+    public record StateCount(int statecode, int statuscode, long count) {
+    }
+
+    /** How many of one workflow activation's jobs wait in one state (0 Ready, 1 Suspended), with the jobs' name. */
+    public record WorkflowBacklog(UUID workflowActivationId, String name, int statecode, long count) {
+    }
+
+    /** Every system job counted by state and status, in one statement: what every node reports alike. */
+    public List<StateCount> countByState(Connection c) throws SQLException {
+        String sql = "SELECT " + q("statecode") + ", " + q("statuscode") + ", COUNT(*) FROM " + q(JOBS)
+                + " GROUP BY " + q("statecode") + ", " + q("statuscode");
+        List<StateCount> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                if (rs.getObject(1) != null && rs.getObject(2) != null) {
+                    out.add(new StateCount(rs.getInt(1), rs.getInt(2), rs.getLong(3)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The workflow jobs not yet running nor ended — Ready or Suspended — counted per workflow activation and state. */
+    public List<WorkflowBacklog> backlogByWorkflow(Connection c) throws SQLException {
+        String sql = "SELECT " + q("workflowactivationid") + ", MAX(" + q("name") + "), " + q("statecode") + ", COUNT(*) FROM " + q(JOBS)
+                + " WHERE " + q("workflowactivationid") + " IS NOT NULL AND " + q("statecode") + " IN (?, ?)"
+                + " GROUP BY " + q("workflowactivationid") + ", " + q("statecode");
+        List<WorkflowBacklog> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setInt(1, 0);
+            ps.setInt(2, 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new WorkflowBacklog(UUID.fromString(rs.getString(1).trim()), rs.getString(2), rs.getInt(3), rs.getLong(4)));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Deletes the leases and progress of jobs that no longer exist (after a reset or a bulk delete). */
     public void deleteAll(Connection c) throws SQLException {
         for (String t : List.of(LEASES, PROGRESS)) {

@@ -40,6 +40,7 @@ public final class EmulatorServer implements AutoCloseable {
     private ServerConnector httpsConnector;
     private ServerCertificate certificate;
     private Authority authority;
+    private dev.dve.server.ops.EmulatorMetrics metrics;
 
     public EmulatorServer(EmulatorConfig config) {
         this.config = config;
@@ -70,25 +71,35 @@ public final class EmulatorServer implements AutoCloseable {
         }
         ServletContextHandler context = new ServletContextHandler("/");
         authority = new Authority(config.url(), connector::getLocalPort, this::httpsPort);
-        BearerAuthenticator bearer = new BearerAuthenticator(runtime, authority);
+        // the user a request runs as goes into the request log and the MDC
+        CallerResolver bearer = dev.dve.server.ops.RequestTelemetry.recordingCallers(new BearerAuthenticator(runtime, authority));
         dev.dve.server.throttling.ServiceProtection protection = new dev.dve.server.throttling.ServiceProtection(config.limits(),
                 runtime.faults(), runtime::now, System::nanoTime);
         context.addServlet(new ServletHolder("odata", new ODataServlet(runtime, bearer, req -> authority.challenge(req.isSecure()), protection)), "/api/data/*");
-        context.addServlet(new ServletHolder("admin", AdminRoutes.servlet(runtime, nodeId, protection)
-                .addOpen("GET", "/tls/certificate", new TlsCertificateTask(() -> certificate)).guard(req -> {
+        java.util.function.Consumer<jakarta.servlet.http.HttpServletRequest> adminOnly = req -> {
             if (!config.loopbackOnly()) {
                 CallerContext caller = bearer.resolve(req);
                 if (!runtime.service().isSystemAdministrator(caller)) {
                     throw new DataverseFault(ErrorCode.PRIVILEGE_DENIED, "The admin API needs a System Administrator token.");
                 }
             }
-        })), "/admin/*");
+        };
+        dev.dve.server.admin.AdminServlet admin = AdminRoutes.servlet(runtime, nodeId, protection)
+                .addOpen("GET", "/tls/certificate", new TlsCertificateTask(() -> certificate)).guard(adminOnly);
+        context.addServlet(new ServletHolder("admin", admin), "/admin/*");
+        metrics = new dev.dve.server.ops.EmulatorMetrics(nodeId, runtime.async());
+        runtime.async().observe(metrics);
+        context.addServlet(new ServletHolder("metrics", new dev.dve.server.ops.MetricsServlet(metrics, adminOnly)), "/metrics");
         context.addServlet(new ServletHolder("tenant", new TokenEndpointServlet(runtime, authority)), "/");
         context.setErrorHandler(new DataverseErrorPage());
         jetty.setErrorHandler(new DataverseErrorPage());
         SizeLimitHandler bodyLimit = new SizeLimitHandler(MAX_REQUEST_BODY, -1);
         bodyLimit.setHandler(context);
-        jetty.setHandler(bodyLimit);
+        // outermost: request ids, the MDC, the request log and the request metrics see every answer, errors included
+        dev.dve.server.ops.RequestTelemetry telemetry = new dev.dve.server.ops.RequestTelemetry(metrics,
+                new dev.dve.server.ops.RouteTemplate(set -> runtime.catalog().byEntitySet(set).isPresent(), admin::knows));
+        telemetry.setHandler(bodyLimit);
+        jetty.setHandler(telemetry);
         try {
             jetty.start();
         } catch (Exception e) {
@@ -152,6 +163,11 @@ public final class EmulatorServer implements AutoCloseable {
 
     public OrganizationRuntime runtime() {
         return runtime;
+    }
+
+    /** This node's metrics, as {@code GET /metrics} shows them. */
+    public dev.dve.server.ops.EmulatorMetrics metrics() {
+        return metrics;
     }
 
     @Override

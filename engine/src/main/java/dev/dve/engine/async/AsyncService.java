@@ -46,6 +46,7 @@ public final class AsyncService implements AutoCloseable {
     private final java.util.concurrent.ConcurrentHashMap<UUID, UUID> runs = new java.util.concurrent.ConcurrentHashMap<>();
     private ExecutorService workers;
     private ScheduledExecutorService housekeeping;
+    private volatile JobObserver observer = JobObserver.NONE;
 
     public AsyncService(AsyncConfig config, OrganizationService service, Database database, JobQueue queue, EmulatorClock clock,
                         Clock realTime, String node) {
@@ -64,6 +65,11 @@ public final class AsyncService implements AutoCloseable {
 
     public AsyncConfig config() {
         return config;
+    }
+
+    /** Tells this observer about every claim and settlement from now on (one observer; null stops telling). */
+    public void observe(JobObserver o) {
+        this.observer = o == null ? JobObserver.NONE : o;
     }
 
     /** Starts the workers (none with {@code workers = 0}) and the lease housekeeping. */
@@ -154,12 +160,34 @@ public final class AsyncService implements AutoCloseable {
         return new IdleReport(n, counts);
     }
 
-    /** One claim of a job by this node: the token its lease carries. */
-    record Claim(UUID job, UUID token) {
+    /** One claim of a job by this node: the token its lease carries, and what the observer hears of it. */
+    record Claim(UUID job, UUID token, int operationType, java.time.Duration sinceDue) {
     }
 
     /** Claims the oldest due job for this node: In Progress, leased, in one transaction. */
     Optional<Claim> claim() {
+        Optional<Claim> claimed = lockAndClaim();
+        // told after the commit: a claim rolled back never happened
+        claimed.ifPresent(cl -> notify(() -> observer.claimed(cl.operationType(), cl.sinceDue())));
+        return claimed;
+    }
+
+    private void notify(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.warn("Job observer failed: {}", e.toString());
+        }
+    }
+
+    /** When a job became due by the emulator clock: its postponeuntil when it has one, else when it was queued. */
+    private static java.time.Duration sinceDue(Entity job, Instant now) {
+        Instant due = job.get("postponeuntil") instanceof Instant p ? p : job.get("createdon") instanceof Instant c ? c : now;
+        java.time.Duration d = java.time.Duration.between(due, now);
+        return d.isNegative() ? java.time.Duration.ZERO : d;
+    }
+
+    private Optional<Claim> lockAndClaim() {
         return database.inTransaction(c -> {
             List<UUID> due = queue.lockDue(c, clock.now(), 1);
             if (due.isEmpty()) {
@@ -187,7 +215,8 @@ public final class AsyncService implements AutoCloseable {
             }
             UUID token = UUID.randomUUID();
             queue.lease(c, id, node, token, realTime.instant().plus(config.lease()));
-            return Optional.of(new Claim(id, token));
+            int type = job.get("operationtype") instanceof Integer t ? t : -1;
+            return Optional.of(new Claim(id, token, type, sinceDue(job, clock.now())));
         });
     }
 
@@ -197,10 +226,25 @@ public final class AsyncService implements AutoCloseable {
      */
     String runClaimed(Claim claim) {
         runs.put(claim.job(), claim.token());
+        Instant started = realTime.instant();
+        String outcome = "error";
+        // every line logged during the run names the job; a run on a request's thread keeps the request's ids too
+        String outerJob = org.slf4j.MDC.get("jobId");
+        org.slf4j.MDC.put("jobId", claim.job().toString());
         try {
-            return runAndSettle(claim);
+            outcome = runAndSettle(claim);
+            return outcome;
         } finally {
             runs.remove(claim.job());
+            String label = outcome;
+            java.time.Duration ran = java.time.Duration.between(started, realTime.instant());
+            LOG.debug("System job {} (operation type {}) on {}: {} after {} ms", claim.job(), claim.operationType(), node, label, ran.toMillis());
+            if (outerJob == null) {
+                org.slf4j.MDC.remove("jobId");
+            } else {
+                org.slf4j.MDC.put("jobId", outerJob);
+            }
+            notify(() -> observer.settled(claim.operationType(), label, ran));
         }
     }
 
@@ -335,6 +379,16 @@ public final class AsyncService implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Lease housekeeping on {} failed: {}", node, e.toString());
         }
+    }
+
+    /** Every system job in the shared database, counted by state and status (read now, the same on every node). */
+    public List<JobQueue.StateCount> countByState() {
+        return database.inTransaction(queue::countByState);
+    }
+
+    /** The Ready and Suspended workflow jobs in the shared database, counted per workflow activation. */
+    public List<JobQueue.WorkflowBacklog> backlogByWorkflow() {
+        return database.inTransaction(queue::backlogByWorkflow);
     }
 
     /**

@@ -40,6 +40,11 @@ public final class AdminServlet extends HttpServlet {
         return this;
     }
 
+    /** Whether a path under {@code /admin} (e.g. {@code /clock}) is one of the routes, by any method. */
+    public boolean knows(String path) {
+        return routes.keySet().stream().anyMatch(k -> k.endsWith(" " + path));
+    }
+
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String path = req.getPathInfo() == null ? "/" : req.getPathInfo();
