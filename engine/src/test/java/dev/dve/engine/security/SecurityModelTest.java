@@ -50,7 +50,7 @@ class SecurityModelTest {
     private static final MetadataCatalog CATALOG = new MetadataLoader().load(List.of());
     private static Database database;
     private static OrganizationService service;
-    private static final SecurityModel model = new SecurityModel(new dev.dve.store.H2Dialect());
+    private static final SecurityModel model = new SecurityModel(new RecordStore(CATALOG, new dev.dve.store.H2Dialect()));
 
     @BeforeAll
     static void organization() {
