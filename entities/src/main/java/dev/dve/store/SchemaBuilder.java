@@ -40,6 +40,9 @@ public final class SchemaBuilder {
             SqlDialect d = database.dialect();
             try (Statement s = c.createStatement()) {
                 s.execute(d.createSequence(VERSION_SEQUENCE));
+                if (d.beforeSchemaChange() != null) {
+                    s.execute(d.beforeSchemaChange());
+                }
             }
             for (EntityMetadata e : catalog.entities()) {
                 Map<String, String> wanted = columns(e, d);
@@ -57,6 +60,11 @@ public final class SchemaBuilder {
                         }
                     }
                     ensureIndexes(c, e, d);
+                }
+            }
+            if (d.afterSchemaChange() != null) {
+                try (Statement s = c.createStatement()) {
+                    s.execute(d.afterSchemaChange());
                 }
             }
             return null;
