@@ -299,6 +299,7 @@ public final class OrganizationService {
             row.set("organizationid", organizationId(c));
         }
         computeFormulas(e, row, row.attributes());
+        setLookupTypes(e, row);
         for (AttributeMetadata a : e.attributes()) {
             if (a.required() == dev.dve.metadata.RequiredLevel.SYSTEMREQUIRED && !a.logicalName().equals(e.primaryIdAttribute())
                     && a.validForCreate() && row.get(a.logicalName()) == null) {
@@ -511,6 +512,7 @@ public final class OrganizationService {
         Map<String, Object> merged = new java.util.HashMap<>(existing.attributes());
         merged.putAll(row.attributes());
         computeFormulas(e, row, merged);
+        setLookupTypes(e, row);
         checkLookups(c, p, e, row, changes.attributes().keySet());
         setIfPresent(e, row, "modifiedon", clock.now());
         setIfPresent(e, row, "modifiedby", new EntityReference("systemuser", caller.userId()));
@@ -592,6 +594,24 @@ public final class OrganizationService {
             updateInTransaction(c, caller, entity, expectedVersion);
             return new UpsertResult(entity.id(), false);
         });
+    }
+
+    /**
+     * The platform-maintained table-name columns of lookups ({@code owneridtype}, {@code parentcustomeridtype},
+     * {@code regardingobjecttypecode}, {@code owningextensiontypecode}) follow the lookup written in this row.
+     */
+    private static void setLookupTypes(EntityMetadata e, Entity row) {
+        for (AttributeMetadata a : e.attributes()) {
+            if (a.type() != dev.dve.metadata.AttributeType.ENTITYNAME || a.validForCreate()) {
+                continue;
+            }
+            String name = a.logicalName();
+            String lookup = name.endsWith("typecode") ? name.substring(0, name.length() - "typecode".length()) + "id"
+                    : name.endsWith("type") ? name.substring(0, name.length() - "type".length()) : null;
+            if (lookup != null && row.contains(lookup) && e.attribute(lookup).map(l -> l.type().isLookup()).orElse(false)) {
+                row.set(name, row.get(lookup) instanceof EntityReference r ? r.logicalName() : null);
+            }
+        }
     }
 
     private void setOwner(Connection c, EntityMetadata e, Entity row, EntityReference owner) throws SQLException {

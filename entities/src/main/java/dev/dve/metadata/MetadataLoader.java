@@ -2,6 +2,7 @@ package dev.dve.metadata;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -101,15 +102,27 @@ public final class MetadataLoader {
         Map<String, AttributeMetadata> attrs = new LinkedHashMap<>();
         attrs.put(primaryId, new AttributeMetadata(primaryId, AttributeType.UNIQUEIDENTIFIER, null, null, null,
                 null, RequiredLevel.SYSTEMREQUIRED, true, false, null, List.of(), null, null, false, false));
+        Map<String, JsonNode> definitions = new LinkedHashMap<>();
         for (JsonNode trait : n.path("traits")) {
             JsonNode body = traits.get(trait.asText());
             if (body == null) {
                 throw new MetadataException(source + ": unknown trait '" + trait.asText() + "'");
             }
-            body.fields().forEachRemaining(f -> attrs.put(f.getKey(), parseAttribute(logical, f.getKey(), f.getValue(), source)));
+            body.fields().forEachRemaining(f -> definitions.put(f.getKey(), f.getValue()));
         }
-        n.path("attributes").fields().forEachRemaining(f ->
-                attrs.put(f.getKey(), parseAttribute(logical, f.getKey(), f.getValue(), source)));
+        java.util.Set<String> fromReference = new java.util.HashSet<>();
+        if (n.hasNonNull("reference")) {
+            ReferenceColumns reference = new ReferenceColumns(readResource("metadata/reference/" + n.path("reference").asText() + ".json"));
+            reference.columns(allEntities.keySet()).forEach((name, column) -> {
+                definitions.put(name, ReferenceColumns.overlay(definitions.get(name), column));
+                fromReference.add(name);
+            });
+        }
+        // the entity file's own attributes: over a reference column field by field (emulator-specific facts such as
+        // defaults, indexes, formulas), otherwise as the whole definition
+        n.path("attributes").fields().forEachRemaining(f -> definitions.put(f.getKey(), fromReference.contains(f.getKey())
+                ? ReferenceColumns.overlay(definitions.get(f.getKey()), (ObjectNode) f.getValue()) : f.getValue()));
+        definitions.forEach((name, a) -> attrs.put(name, parseAttribute(logical, name, a, source)));
         String primaryName = n.path("primaryName").isMissingNode() ? null : n.path("primaryName").asText();
         if (primaryName != null && !attrs.containsKey(primaryName)) {
             throw new MetadataException(source + ": primary name '" + primaryName + "' is not an attribute");

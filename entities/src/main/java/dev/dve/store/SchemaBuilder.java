@@ -67,7 +67,23 @@ public final class SchemaBuilder {
         SqlDialect d = database.dialect();
         try (Statement s = c.createStatement()) {
             s.execute(d.createSequence(VERSION_SEQUENCE));
+            if (d.beforeSchemaChange() != null) {
+                s.execute(d.beforeSchemaChange());
+            }
         }
+        try {
+            applyTables(c, d);
+        } finally {
+            if (d.afterSchemaChange() != null) {
+                try (Statement s = c.createStatement()) {
+                    s.execute(d.afterSchemaChange());
+                }
+            }
+        }
+        return null;
+    }
+
+    private void applyTables(Connection c, SqlDialect d) throws SQLException {
         for (EntityMetadata e : catalog.entities()) {
             Map<String, String> wanted = columns(e, d);
             Set<String> existing = existingColumns(c, e.tableName());
@@ -86,7 +102,6 @@ public final class SchemaBuilder {
                 ensureIndexes(c, e, d);
             }
         }
-        return null;
     }
 
     /**

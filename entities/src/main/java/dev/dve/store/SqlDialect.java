@@ -47,6 +47,18 @@ public interface SqlDialect {
     /** Column type for a timestamp stored in UTC. */
     String timestampType();
 
+    /**
+     * Statements run before and after the schema is created or extended (null: none). A standard table has well over
+     * a hundred columns, more than a storage engine's worst-case row check may allow although real rows stay small.
+     */
+    default String beforeSchemaChange() {
+        return null;
+    }
+
+    default String afterSchemaChange() {
+        return null;
+    }
+
     /** Suffix of a CREATE TABLE statement (engine, character set). */
     default String tableOptions() {
         return "";

@@ -1,0 +1,122 @@
+package dev.dve.metadata;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The columns of one table as Microsoft's table reference documents them ({@code metadata/reference/<table>.json},
+ * extracted by {@code entities/tools/reference_extract.py}), turned into entity-file attribute definitions. A
+ * column the emulator cannot hold is left out: types without a representation here (images, files, party lists,
+ * virtual columns) and lookups none of whose documented targets the emulator ships (or whose relationship the
+ * reference does not name).
+ */
+public final class ReferenceColumns {
+    /** Reference types the loader has no attribute type for. */
+    public static final Set<String> NOT_CARRIED = Set.of("Virtual", "File", "Image", "PartyList", "ManagedProperty", "CalendarRules");
+
+    private final JsonNode reference;
+
+    public ReferenceColumns(JsonNode reference) {
+        this.reference = reference;
+    }
+
+    /** Entity-file attribute definitions of every column the emulator can hold, given the entities it ships. */
+    public Map<String, ObjectNode> columns(Set<String> shippedEntities) {
+        Map<String, ObjectNode> out = new LinkedHashMap<>();
+        reference.path("attributes").fields().forEachRemaining(f -> {
+            ObjectNode column = column(f.getKey(), f.getValue(), shippedEntities);
+            if (column != null) {
+                out.put(f.getKey(), column);
+            }
+        });
+        return out;
+    }
+
+    private ObjectNode column(String name, JsonNode ref, Set<String> shippedEntities) {
+        String type = ref.path("type").asText();
+        if (NOT_CARRIED.contains(type)) {
+            return null;
+        }
+        ObjectNode a = JsonNodeFactory.instance.objectNode();
+        a.put("type", type);
+        if (!"None".equals(ref.path("required").asText("None"))) {
+            a.put("required", ref.path("required").asText());
+        }
+        for (String field : new String[] {"maxLength", "min", "max", "precision", "default"}) {
+            // a money column's precision is how it is shown; the platform stores and answers four decimals
+            if (ref.has(field) && !(field.equals("precision") && type.equals("Money"))) {
+                a.set(field, ref.get(field));
+            }
+        }
+        if ("DateOnly".equals(ref.path("format").asText())) {
+            a.put("format", "DateOnly");
+        }
+        boolean create = ref.path("validForCreate").asBoolean(true);
+        boolean update = ref.path("validForUpdate").asBoolean(true);
+        if (!create && !update) {
+            a.put("readOnly", true);
+        } else if (create && !update) {
+            a.put("createOnly", true);
+        }
+        if (ref.has("options")) {
+            a.set("options", ref.get("options"));
+        }
+        if (ref.has("targets")) {
+            ObjectNode targets = a.putObject("targets");
+            for (JsonNode t : ref.path("targets")) {
+                String relationship = relationship(name, t.asText());
+                if (relationship != null && shippedEntities.contains(t.asText())) {
+                    targets.put(t.asText(), relationship);
+                }
+            }
+            if (targets.isEmpty()) {
+                return "Owner".equals(type) ? a : null;
+            }
+        }
+        return a;
+    }
+
+    /** The documented many-to-one relationship of a lookup column to one of its targets. */
+    public String relationship(String attribute, String target) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = reference.path("manyToOne").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> r = it.next();
+            if (attribute.equals(r.getValue().path("attribute").asText(null)) && target.equals(r.getValue().path("target").asText())) {
+                return r.getKey();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * {@code top} laid over {@code base} field by field; lookup targets target by target, so a documented
+     * relationship name replaces a trait's while the trait's navigation property stays.
+     */
+    public static JsonNode overlay(JsonNode base, ObjectNode top) {
+        if (base == null || !base.isObject()) {
+            return top;
+        }
+        ObjectNode out = ((ObjectNode) base).deepCopy();
+        top.fields().forEachRemaining(f -> {
+            if (f.getKey().equals("targets") && out.path("targets").isObject()) {
+                ObjectNode targets = (ObjectNode) out.get("targets");
+                f.getValue().fields().forEachRemaining(t -> {
+                    JsonNode existing = targets.get(t.getKey());
+                    if (existing != null && existing.isObject() && t.getValue().isTextual()) {
+                        ((ObjectNode) existing).put("relationship", t.getValue().asText());
+                    } else {
+                        targets.set(t.getKey(), t.getValue());
+                    }
+                });
+            } else {
+                out.set(f.getKey(), f.getValue());
+            }
+        });
+        return out;
+    }
+}

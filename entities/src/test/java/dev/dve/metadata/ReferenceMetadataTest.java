@@ -1,0 +1,165 @@
+package dev.dve.metadata;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Every shipped entity whose file names a {@code "reference"} matches the checked-in extract of Microsoft's table
+ * reference: each documented column the emulator can hold is there with the documented type, length, choices and
+ * lookup targets and relationship names, and a column the reference lacks is listed as an emulator addition.
+ */
+class ReferenceMetadataTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final MetadataCatalog catalog = new MetadataLoader().load(List.of());
+
+    @Test
+    void shippedEntitiesMatchTheirReferenceExtract() throws IOException {
+        List<String> checked = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (JsonNode file : resource("metadata/catalog.json").path("entities")) {
+            JsonNode entityFile = resource("metadata/entities/" + file.asText());
+            if (!entityFile.hasNonNull("reference")) {
+                continue;
+            }
+            JsonNode reference = resource("metadata/reference/" + entityFile.path("reference").asText() + ".json");
+            EntityMetadata e = catalog.require(entityFile.path("logicalName").asText());
+            checked.add(e.logicalName());
+            compare(e, entityFile, reference, problems);
+        }
+        assertTrue(checked.containsAll(List.of("account", "contact")), "checked " + checked);
+        if (!problems.isEmpty()) {
+            fail(String.join("\n", problems));
+        }
+    }
+
+    private void compare(EntityMetadata e, JsonNode entityFile, JsonNode reference, List<String> problems) {
+        String t = e.logicalName();
+        assertEquals(reference.path("entitySetName").asText(), e.entitySetName(), t);
+        assertEquals(reference.path("ownership").asText(), e.ownership(), t);
+        assertEquals(reference.path("primaryId").asText(), e.primaryIdAttribute(), t);
+        assertEquals(reference.path("primaryName").asText(null), e.primaryNameAttribute(), t);
+        JsonNode overrides = entityFile.path("attributes");
+        for (Iterator<Map.Entry<String, JsonNode>> it = reference.path("attributes").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            String name = f.getKey();
+            JsonNode ref = f.getValue();
+            String type = ref.path("type").asText();
+            AttributeMetadata a = e.attribute(name).orElse(null);
+            if (ReferenceColumns.NOT_CARRIED.contains(type)) {
+                if (a != null) {
+                    problems.add(t + "." + name + ": a " + type + " column cannot be held, yet it is shipped");
+                }
+                continue;
+            }
+            Set<String> targets = documentedTargets(reference, name, ref);
+            if (ref.has("targets") && targets.isEmpty() && !type.equals("Owner")) {
+                if (a != null) {
+                    problems.add(t + "." + name + ": no shipped target with a documented relationship, yet it is shipped");
+                }
+                continue;
+            }
+            if (a == null) {
+                problems.add(t + "." + name + ": documented " + type + " column missing");
+                continue;
+            }
+            if (AttributeType.parse(type) != a.type()) {
+                problems.add(t + "." + name + ": type " + a.type() + ", documented " + type);
+            }
+            if (ref.has("maxLength") && !Integer.valueOf(ref.path("maxLength").asInt()).equals(a.maxLength())) {
+                problems.add(t + "." + name + ": max length " + a.maxLength() + ", documented " + ref.path("maxLength"));
+            }
+            if (ref.has("options") && !overrides.path(name).has("options")) {
+                Set<String> documented = new TreeSet<>();
+                ref.path("options").fields().forEachRemaining(o -> documented.add(o.getKey() + "=" + (o.getValue().isTextual()
+                        ? o.getValue().asText() : o.getValue().path("label").asText())));
+                Set<String> shipped = new TreeSet<>();
+                a.optionSet().options().forEach(o -> shipped.add(o.value() + "=" + o.label()));
+                if (!documented.equals(shipped)) {
+                    problems.add(t + "." + name + ": options " + shipped + ", documented " + documented);
+                }
+            }
+            if (ref.has("targets")) {
+                Set<String> shipped = new TreeSet<>();
+                a.targets().forEach(x -> shipped.add(x.entity()));
+                Set<String> expected = type.equals("Owner") ? shippedOf(ref) : targets;
+                if (!expected.equals(shipped)) {
+                    problems.add(t + "." + name + ": targets " + shipped + ", documented and shipped " + expected);
+                }
+                for (LookupTarget x : a.targets()) {
+                    String documented = new ReferenceColumns(reference).relationship(name, x.entity());
+                    if (documented != null && !documented.equals(x.relationship())) {
+                        problems.add(t + "." + name + " -> " + x.entity() + ": relationship " + x.relationship() + ", documented " + documented);
+                    }
+                }
+            }
+        }
+        JsonNode additions = entityFile.path("emulatorAdditions");
+        for (AttributeMetadata a : e.attributes()) {
+            if (!reference.path("attributes").has(a.logicalName())) {
+                if (!additions.hasNonNull(a.logicalName()) || additions.path(a.logicalName()).asText().isBlank()) {
+                    problems.add(t + "." + a.logicalName() + ": not in the reference and not listed as an emulator addition with a reason");
+                }
+            }
+        }
+    }
+
+    private Set<String> documentedTargets(JsonNode reference, String name, JsonNode ref) {
+        Set<String> out = new TreeSet<>();
+        for (String target : shippedOf(ref)) {
+            if (new ReferenceColumns(reference).relationship(name, target) != null) {
+                out.add(target);
+            }
+        }
+        return out;
+    }
+
+    private Set<String> shippedOf(JsonNode ref) {
+        Set<String> out = new TreeSet<>();
+        for (JsonNode x : ref.path("targets")) {
+            if (catalog.entity(x.asText()).isPresent()) {
+                out.add(x.asText());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void theIssueColumnsAreThere() {
+        EntityMetadata account = catalog.require("account");
+        for (String c : List.of("donotsendmm", "donotbulkemail", "donotemail", "donotphone", "preferredcontactmethodcode",
+                "accountcategorycode", "paymenttermscode", "address1_postalcode", "address1_country", "address1_line1", "owneridtype")) {
+            assertTrue(account.hasAttribute(c), c);
+        }
+        EntityMetadata contact = catalog.require("contact");
+        assertTrue(contact.hasAttribute("mobilephone"));
+        assertEquals("Female", contact.attribute("gendercode").orElseThrow().optionSet().option(2).orElseThrow().label());
+        assertFalse(contact.hasAttribute("entityimage"), "an image column is not carried");
+        assertFalse(contact.hasAttribute("owneridname"), "a lookup's name column is not carried");
+        assertEquals("lk_accountbase_createdby", account.attribute("createdby").orElseThrow().targets().get(0).relationship());
+        assertEquals("system_user_accounts", account.attribute("preferredsystemuserid").orElseThrow().targets().get(0).relationship());
+    }
+
+    private static JsonNode resource(String name) throws IOException {
+        try (InputStream in = ReferenceMetadataTest.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException("missing " + name);
+            }
+            return JSON.readTree(in);
+        }
+    }
+}
