@@ -46,6 +46,7 @@ public final class OrganizationRuntime implements AutoCloseable {
     private final TokenService tokens;
     private final PrincipalDirectory principals;
     private final WorkflowEngine workflows;
+    private final dev.dve.engine.query.RetrieveMultiple queries;
     private final ScheduledExecutorService housekeeping;
     private final dev.dve.store.JobQueue jobs;
     private final dev.dve.engine.async.AsyncService async;
@@ -67,6 +68,7 @@ public final class OrganizationRuntime implements AutoCloseable {
             this.tokens = new TokenService(new SigningKeys(database, schema), config.tokenTestSecret(), java.time.Clock.systemUTC());
             this.principals = new PrincipalDirectory(database, store);
             this.workflows = new WorkflowEngine(service, new CustomActivities(database, schema));
+            this.queries = new dev.dve.engine.query.RetrieveMultiple(service, database, catalog);
             // workflows first, then webhook steps: both in the operation's transaction
             service.setPipeline(SequentialPipeline.of(workflows, new dev.dve.engine.webhook.WebhookTrigger(service)));
             service.addUpdateRule(new dev.dve.engine.async.JobControl());
@@ -199,6 +201,11 @@ public final class OrganizationRuntime implements AutoCloseable {
 
     public TokenService tokens() {
         return tokens;
+    }
+
+    /** RetrieveMultiple with Dataverse's paging and counts, for every way in. */
+    public dev.dve.engine.query.RetrieveMultiple queries() {
+        return queries;
     }
 
     public WorkflowEngine workflows() {

@@ -10,10 +10,10 @@ import dev.dve.metadata.EntityMetadata;
 import dev.dve.metadata.OneToManyRelationship;
 import dev.dve.payload.Payload;
 import dev.dve.query.Condition;
-import dev.dve.query.Keyset;
 import dev.dve.query.Order;
 import java.util.ArrayList;
 import dev.dve.query.ConditionOperator;
+import dev.dve.engine.query.RetrieveMultiple;
 import dev.dve.query.QueryExpression;
 import dev.dve.record.Entity;
 import dev.dve.record.EntityReference;
@@ -99,46 +99,16 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
         q.lookupNames(annotations.needsLookupNames());
         boolean count = uriInfo.getCountOption() != null && uriInfo.getCountOption().getValue();
         List<AttributeMetadata> attrs = e.columns(q.columns());
-        // keyset paging: the sort keys end with the primary id; the next page continues after the last row
-        List<Order> keys = sortKeys(e, q);
-        List<AttributeMetadata> keyAttrs = keys.stream().map(o -> e.attribute(o.attribute()).orElseThrow()).toList();
-        int pageSize = pageSize(prefer, q.top());
-        int pageNumber = 1;
-        EntityCollection total = null;
-        if (count && uriInfo.getSkipTokenOption() != null) {
-            total = service().retrieveMultiple(scope.caller(), copyForCount(q, t.scope(), e, uriInfo), true);
-        }
-        if (uriInfo.getSkipTokenOption() != null) {
-            SkipToken.Decoded d = SkipToken.decode(uriInfo.getSkipTokenOption().getValue(), e, keyAttrs);
-            pageNumber = d.page();
-            q.where(Keyset.after(keys, d.last()));
-        }
+        int pageSize = pageSize(prefer);
         List<String> fetch = q.columns() == null ? null : new ArrayList<>(q.columns());
-        if (fetch != null) {
-            keys.forEach(k -> {
-                if (!fetch.contains(k.attribute())) {
-                    fetch.add(k.attribute());
-                }
-            });
-        }
         ExpandLoader expander = new ExpandLoader(service(), scope.caller(), annotations.needsLookupNames(), queryContext());
         List<ExpandLoader.Expansion> expansions = expander.plan(e, uriInfo.getExpandOption(), uriInfo, fetch);
         q.columns(withVersion(e, fetch));
-        Integer requestedTop = q.top();
-        q.top(requestedTop != null && requestedTop <= pageSize ? requestedTop : pageSize + 1);
-        EntityCollection rows = service().retrieveMultiple(scope.caller(), q, count && total == null);
-        long totalCount = total != null ? total.totalRecordCount() : rows.totalRecordCount();
-        List<Entity> page = rows.entities();
-        String nextLink = null;
-        if ((requestedTop == null || requestedTop > pageSize) && page.size() > pageSize) {
-            page = page.subList(0, pageSize);
-            Entity lastRow = page.get(page.size() - 1);
-            Entity firstRow = page.get(0);
-            List<Object> last = keys.stream().map(k -> lastRow.get(k.attribute())).toList();
-            List<Object> first = keys.stream().map(k -> firstRow.get(k.attribute())).toList();
-            nextLink = nextLink(request, SkipToken.encode(pageNumber + 1, keyAttrs, last, first));
-        }
-        List<Entity> pageRows = page;
+        RetrieveMultiple.Page page = scope.runtime().queries().odataPage(scope.caller(), q, pageSize,
+                uriInfo.getSkipTokenOption() == null ? null : uriInfo.getSkipTokenOption().getValue(), count);
+        long totalCount = page.totalCount();
+        String nextLink = page.nextCookie() == null ? null : nextLink(request, page.nextCookie());
+        List<Entity> pageRows = page.rows();
         expander.load(expansions, pageRows);
         String next = nextLink;
         String context = request.getRawBaseUri() + "/$metadata#" + e.entitySetName() + selectSuffix(uriInfo, expansions);
@@ -154,7 +124,7 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
                 g.writeNumberField("@Microsoft.Dynamics.CRM.totalrecordcount", count ? totalCount : -1);
             }
             if (annotations.includes("Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded")) {
-                g.writeBooleanField("@Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded", count && totalCount >= QueryOptionTranslator.MAX_PAGE);
+                g.writeBooleanField("@Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded", page.countLimitExceeded());
             }
             g.writeArrayFieldStart("value");
             for (Entity row : pageRows) {
@@ -221,44 +191,14 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
         AnnotationFilter annotations = prefer.annotations();
         q.lookupNames(annotations.needsLookupNames());
         List<AttributeMetadata> attrs = e.columns(q.columns());
-        // ordered by a link-entity column, pages are counted (as Dataverse's legacy paging); otherwise the cookie is a keyset
-        boolean linkOrdered = q.orders().stream().anyMatch(o -> o.attribute().contains("."));
-        List<Order> keys = sortKeys(e, q);
-        List<AttributeMetadata> keyAttrs = keys.stream().map(o -> e.attribute(o.attribute()).orElseThrow()).toList();
-        int pageSize = fetch.count() != null ? fetch.count() : QueryOptionTranslator.MAX_PAGE;
         boolean countAsked = fetch.totalRecordCount() || uriInfo.getCountOption() != null && uriInfo.getCountOption().getValue();
-        long total = countAsked ? service().count(scope.caller(), copyOf(q)) : -1;
-        if (fetch.page() > 1) {
-            SkipToken.Decoded cookie = fetch.pagingCookie() == null ? null : SkipToken.decodeFetchCookie(fetch.pagingCookie(), keyAttrs);
-            if (cookie != null && cookie.page() == fetch.page() - 1 && !linkOrdered) {
-                q.where(Keyset.after(keys, cookie.last()));
-            } else {
-                q.skip((fetch.page() - 1) * pageSize);
-            }
-        }
         if (q.columns() != null) {
-            List<String> fetchCols = new ArrayList<>(q.columns());
-            keys.forEach(k -> {
-                if (!fetchCols.contains(k.attribute())) {
-                    fetchCols.add(k.attribute());
-                }
-            });
-            q.columns(withVersion(e, fetchCols));
+            q.columns(withVersion(e, new ArrayList<>(q.columns())));
         }
-        boolean topped = q.top() != null;
-        if (!topped) {
-            q.top(pageSize + 1);
-        }
-        List<Entity> rows = service().retrieveMultiple(scope.caller(), q, false).entities();
-        boolean more = !topped && rows.size() > pageSize;
-        List<Entity> page = more ? rows.subList(0, pageSize) : rows;
-        String cookie = null;
-        if (more) {
-            Entity lastRow = page.get(page.size() - 1);
-            Entity firstRow = page.get(0);
-            cookie = SkipToken.encode(fetch.page() + 1, keyAttrs, keys.stream().map(k -> lastRow.get(k.attribute())).toList(),
-                    keys.stream().map(k -> firstRow.get(k.attribute())).toList());
-        }
+        RetrieveMultiple.Page result = scope.runtime().queries().fetchPage(scope.caller(), q, fetch.count(), fetch.page(), fetch.pagingCookie(), countAsked);
+        List<Entity> page = result.rows();
+        long total = result.totalCount();
+        String cookie = result.nextCookie();
         List<java.util.Map.Entry<String, AttributeMetadata>> linked = new dev.dve.store.QueryTranslator(scope.runtime().catalog(),
                 scope.runtime().database().dialect()).linkedColumns(q);
         String context = request.getRawBaseUri() + "/$metadata#" + e.entitySetName();
@@ -269,9 +209,9 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
                 g.writeStringField("@odata.context", context);
             }
             if (countAsked) {
-                g.writeNumberField("@odata.count", Math.min(total, QueryOptionTranslator.MAX_PAGE));
-                g.writeNumberField("@Microsoft.Dynamics.CRM.totalrecordcount", Math.min(total, QueryOptionTranslator.MAX_PAGE));
-                g.writeBooleanField("@Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded", total > QueryOptionTranslator.MAX_PAGE);
+                g.writeNumberField("@odata.count", total);
+                g.writeNumberField("@Microsoft.Dynamics.CRM.totalrecordcount", total);
+                g.writeBooleanField("@Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded", result.countLimitExceeded());
             }
             if (pagingCookie != null && annotations.includes("Microsoft.Dynamics.CRM.fetchxmlpagingcookie")) {
                 g.writeStringField("@Microsoft.Dynamics.CRM.fetchxmlpagingcookie", pagingCookie);
@@ -353,43 +293,12 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
         });
     }
 
-    /**
-     * The keyset of a query: its orders on the entity's own columns, ending with the primary id. Orders on link-entity
-     * columns make the query unsuitable for a keyset, so then the keyset is just the id (and paging counts pages).
-     */
-    private static List<Order> sortKeys(EntityMetadata e, QueryExpression q) {
-        boolean linkOrdered = q.orders().stream().anyMatch(o -> o.attribute().contains("."));
-        List<Order> keys = new ArrayList<>(linkOrdered ? List.of() : q.orders());
-        if (keys.stream().noneMatch(o -> o.attribute().equals(e.primaryIdAttribute()))) {
-            keys.add(new Order(e.primaryIdAttribute(), false));
-        }
-        return keys;
-    }
-
-    /** A query's filter and joins without paging, for a count. */
-    private static QueryExpression copyOf(QueryExpression q) {
-        QueryExpression c = new QueryExpression(q.entityName()).columns(List.of()).distinct(q.distinct());
-        q.criteria().children().forEach(c::where);
-        q.links().forEach(c::link);
-        return c;
-    }
-
-    private static int pageSize(PreferHeader prefer, Integer top) {
+    private static int pageSize(PreferHeader prefer) {
         Integer asked = prefer.maxPageSize();
         if (asked == null || asked <= 0) {
             return QueryOptionTranslator.MAX_PAGE;
         }
         return Math.min(asked, QueryOptionTranslator.MAX_PAGE);
-    }
-
-    /** The same filter without paging, to count every matching row when a later page asks for $count. */
-    private QueryExpression copyForCount(QueryExpression q, Condition scopeCondition, EntityMetadata e, UriInfo uriInfo) {
-        QueryExpression c = QueryOptionTranslator.translate(e, uriInfo, queryContext());
-        if (scopeCondition != null) {
-            c.where(scopeCondition);
-        }
-        c.columns(List.of()).top(1);
-        return c;
     }
 
     /** The request's own URL (base included, as clients strip it) with the new $skiptoken instead of the old one. */

@@ -22,7 +22,7 @@ import java.util.List;
 
 /** Translates the system query options of a request ($select, $filter, $orderby, $top) into a {@link QueryExpression}. */
 final class QueryOptionTranslator {
-    static final int MAX_PAGE = 5000;
+    static final int MAX_PAGE = dev.dve.engine.query.RetrieveMultiple.MAX_PAGE;
     /** Dataverse allows up to 15 $expand options in a query. */
     static final int MAX_EXPAND = 15;
 

@@ -1,4 +1,4 @@
-package dev.dve.server.odata;
+package dev.dve.engine.query;
 
 import dev.dve.fault.DataverseFault;
 import dev.dve.metadata.AttributeMetadata;
@@ -19,15 +19,16 @@ import java.util.Locale;
 import java.util.UUID;
 
 /**
- * The {@code $skiptoken} of {@code @odata.nextLink}, in Dataverse's shape: {@code <cookie pagenumber="2"
+ * The paging cookie of a query, as Dataverse writes it: the {@code $skiptoken} of {@code @odata.nextLink} and FetchXML's
+ * {@code paging-cookie}. The {@code $skiptoken} has Dataverse's shape: {@code <cookie pagenumber="2"
  * pagingcookie="…" istracking="False" />} with the paging cookie URL-encoded twice, holding the sort-key values of
  * the page's last (and first) row, GUIDs upper case in braces. The next page continues after those values.
  */
-final class SkipToken {
-    private SkipToken() {
+public final class PagingCookie {
+    private PagingCookie() {
     }
 
-    static String encode(int nextPage, List<AttributeMetadata> keys, List<Object> last, List<Object> first) {
+    public static String encode(int nextPage, List<AttributeMetadata> keys, List<Object> last, List<Object> first) {
         StringBuilder inner = new StringBuilder("<cookie page=\"").append(nextPage - 1).append("\">");
         for (int i = 0; i < keys.size(); i++) {
             inner.append('<').append(keys.get(i).logicalName());
@@ -62,7 +63,7 @@ final class SkipToken {
     }
 
     /** The page number and the last row's values, typed, for the given sort keys; a bad token is a query error. */
-    static Decoded decode(String token, EntityMetadata e, List<AttributeMetadata> keys) {
+    public static Decoded decode(String token, EntityMetadata e, List<AttributeMetadata> keys) {
         try {
             Element outer = parse(token);
             int page = Integer.parseInt(outer.getAttribute("pagenumber"));
@@ -76,7 +77,7 @@ final class SkipToken {
     }
 
     /** A FetchXML paging-cookie ({@code <cookie page="1"><accountid last="{…}" …/></cookie>}): its page and last values. */
-    static Decoded decodeFetchCookie(String innerXml, List<AttributeMetadata> keys) {
+    public static Decoded decodeFetchCookie(String innerXml, List<AttributeMetadata> keys) {
         try {
             Element cookie = parse(innerXml);
             return new Decoded(Integer.parseInt(cookie.getAttribute("page")), lastValues(cookie, keys));
@@ -108,7 +109,7 @@ final class SkipToken {
         }
     }
 
-    record Decoded(int page, List<Object> last) {
+    public record Decoded(int page, List<Object> last) {
     }
 
     private static Object typed(AttributeMetadata a, String s) {
