@@ -68,7 +68,7 @@ public final class OrganizationRuntime implements AutoCloseable {
             this.tokens = new TokenService(new SigningKeys(database, schema), config.tokenTestSecret(), java.time.Clock.systemUTC());
             this.principals = new PrincipalDirectory(database, store);
             this.workflows = new WorkflowEngine(service, new CustomActivities(database, schema));
-            this.queries = new dev.dve.engine.query.RetrieveMultiple(service, database, catalog);
+            this.queries = new dev.dve.engine.query.RetrieveMultiple(service, database, catalog, clock::now);
             // workflows first, then webhook steps: both in the operation's transaction
             service.setPipeline(SequentialPipeline.of(workflows, new dev.dve.engine.webhook.WebhookTrigger(service)));
             service.addUpdateRule(new dev.dve.engine.async.JobControl());

@@ -19,6 +19,7 @@ public final class EntityMetadata {
     private final Map<String, AttributeMetadata> attributes;
     private final Map<String, AttributeMetadata> byWebApiName = new LinkedHashMap<>();
     private final Security security;
+    private final String hierarchyAttribute;
 
     /**
      * How access to the entity's rows is checked.
@@ -41,7 +42,19 @@ public final class EntityMetadata {
     public EntityMetadata(String logicalName, String schemaName, String entitySetName, String displayName,
                           int objectTypeCode, String ownership, String primaryIdAttribute,
                           String primaryNameAttribute, List<AttributeMetadata> attributes, Security security) {
+        this(logicalName, schemaName, entitySetName, displayName, objectTypeCode, ownership, primaryIdAttribute,
+                primaryNameAttribute, attributes, security, null);
+    }
+
+    /**
+     * @param hierarchyAttribute the lookup of the entity's hierarchical relationship (its own parent: parentaccountid,
+     *                           parentbusinessunitid …), which Above/Under queries walk; null when it has none
+     */
+    public EntityMetadata(String logicalName, String schemaName, String entitySetName, String displayName,
+                          int objectTypeCode, String ownership, String primaryIdAttribute,
+                          String primaryNameAttribute, List<AttributeMetadata> attributes, Security security, String hierarchyAttribute) {
         this.security = security;
+        this.hierarchyAttribute = hierarchyAttribute;
         this.logicalName = logicalName;
         this.schemaName = schemaName;
         this.entitySetName = entitySetName;
@@ -68,6 +81,11 @@ public final class EntityMetadata {
 
     public Security security() {
         return security;
+    }
+
+    /** The lookup of the entity's hierarchical relationship, if it has one. */
+    public java.util.Optional<String> hierarchyAttribute() {
+        return java.util.Optional.ofNullable(hierarchyAttribute);
     }
 
     public boolean isBusinessOwned() {

@@ -137,7 +137,20 @@ public final class MetadataLoader {
                 n.path("displayName").asText(logical),
                 n.path("objectTypeCode").asInt(0),
                 n.path("ownership").asText("None"),
-                primaryId, primaryName, new ArrayList<>(attrs.values()), security);
+                primaryId, primaryName, new ArrayList<>(attrs.values()), security, hierarchy(n, logical, attrs, source));
+    }
+
+    /** The entity's hierarchical relationship ({@code "hierarchy": "<lookup to itself>"}), checked to be a lookup to the entity. */
+    private static String hierarchy(JsonNode n, String logical, Map<String, AttributeMetadata> attrs, String source) {
+        if (!n.path("hierarchy").isTextual()) {
+            return null;
+        }
+        String name = n.path("hierarchy").asText();
+        AttributeMetadata a = attrs.get(name);
+        if (a == null || !a.type().isLookup() || a.targets().size() != 1 || !a.targets().get(0).entity().equals(logical)) {
+            throw new MetadataException(source + ": hierarchy '" + name + "' is not a lookup to " + logical + " itself");
+        }
+        return name;
     }
 
     private AttributeMetadata parseAttribute(String entity, String name, JsonNode a, String source) {

@@ -25,7 +25,7 @@ public final class FetchXmlParser {
     /** Turns a relative operator ({@code LastXDays}, {@code EqualUserId} …) into a criterion. */
     @FunctionalInterface
     public interface FunctionResolver {
-        Criterion resolve(String function, AttributeMetadata attribute, List<String> values);
+        Criterion resolve(String function, EntityMetadata entity, AttributeMetadata attribute, List<String> values);
 
         /** The organization's fiscal calendar start, for fiscal date groupings. */
         default java.time.MonthDay fiscalStart() {
@@ -411,7 +411,7 @@ public final class FetchXmlParser {
         if (!entityName.isEmpty()) {
             throw fault("The operator '" + op + "' with entityname is not supported by the emulator; put the condition inside the link-entity.");
         }
-        return functions.resolve(function, a, values);
+        return functions.resolve(function, root, a, values);
     }
 
     /** What Dataverse accepts as an alias: a letter or underscore, then letters, digits and underscores. */

@@ -51,7 +51,7 @@ class RetrieveMultipleTest {
             // two rows per name, so the order by name alone is not a keyset
             service.create(CALLER, new Entity("account").set("name", "page-" + (char) ('a' + i / 2)).set("telephone1", "paging"));
         }
-        queries = new RetrieveMultiple(service, database, CATALOG);
+        queries = new RetrieveMultiple(service, database, CATALOG, Instant::now);
     }
 
     @AfterAll

@@ -1,5 +1,6 @@
 package dev.dve.server.odata;
 
+import dev.dve.engine.query.QueryFunctions;
 import dev.dve.fault.DataverseFault;
 import dev.dve.metadata.AttributeMetadata;
 import dev.dve.metadata.EntityMetadata;

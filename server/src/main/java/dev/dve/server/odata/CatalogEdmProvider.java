@@ -1,5 +1,6 @@
 package dev.dve.server.odata;
 
+import dev.dve.engine.query.QueryFunctions;
 import dev.dve.metadata.AttributeMetadata;
 import dev.dve.metadata.AttributeType;
 import dev.dve.metadata.EntityMetadata;
@@ -91,7 +92,7 @@ public final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
                 property("OrganizationId", EdmPrimitiveTypeKind.Guid).setNullable(false))));
         functions.add(new CsdlFunction().setName(WHOAMI).setBound(false).setComposable(false)
                 .setReturnType(new CsdlReturnType().setType(WHOAMI_RESPONSE).setNullable(false)));
-        functions.addAll(QueryFunctions.declarations());
+        functions.addAll(QueryFunctionDeclarations.declarations());
         functionImports.add(new CsdlFunctionImport().setName(WHOAMI).setFunction(new FullQualifiedName(NAMESPACE, WHOAMI))
                 .setIncludeInServiceDocument(false));
         if (catalog.entity("workflow").isPresent() && catalog.entity("asyncoperation").isPresent()) {

@@ -1,5 +1,6 @@
 package dev.dve.server.odata;
 
+import dev.dve.engine.query.QueryFunctions;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.dve.engine.OrganizationService;
@@ -50,53 +51,7 @@ abstract class DataverseProcessor implements Processor {
 
     /** What the caller- and date-relative query functions are computed from. */
     protected QueryFunctions.Context queryContext() {
-        return new QueryFunctions.Context(scope.runtime().now(), scope.caller().userId(), scope.caller().businessUnitId(),
-                () -> service().securityPrincipalFor(scope.caller().userId()).teams(), scope.runtime().catalog(), hierarchy(), this::fiscalStart);
-    }
-
-    /** The organization's fiscal year start (month and day; January 1 when not set). */
-    private java.time.MonthDay fiscalStart() {
-        java.util.List<dev.dve.record.Entity> orgs = service().retrieveMultiple(dev.dve.auth.WellKnownPrincipals.SYSTEM,
-                new dev.dve.query.QueryExpression("organization").columns(List.of("fiscalcalendarstart")).top(1), false).entities();
-        Object start = orgs.isEmpty() ? null : orgs.get(0).get("fiscalcalendarstart");
-        return start instanceof java.time.Instant i ? java.time.MonthDay.from(i.atZone(java.time.ZoneOffset.UTC)) : java.time.MonthDay.of(1, 1);
-    }
-
-    /** Hierarchy walks for the Under/Above functions: one query per level, at most 100 levels, as the caller. */
-    private QueryFunctions.Hierarchy hierarchy() {
-        return new QueryFunctions.Hierarchy() {
-            @Override
-            public java.util.Set<UUID> below(String entity, String parent, UUID root) {
-                java.util.Set<UUID> out = new java.util.LinkedHashSet<>();
-                List<Object> frontier = List.of(root);
-                for (int level = 0; level < 100 && !frontier.isEmpty(); level++) {
-                    dev.dve.query.QueryExpression q = new dev.dve.query.QueryExpression(entity).columns(List.of())
-                            .where(new dev.dve.query.Condition(parent, dev.dve.query.ConditionOperator.IN, frontier));
-                    List<Object> next = new java.util.ArrayList<>();
-                    for (dev.dve.record.Entity row : service().retrieveMultiple(scope.caller(), q, false).entities()) {
-                        if (out.add(row.id())) {
-                            next.add(row.id());
-                        }
-                    }
-                    frontier = next;
-                }
-                return out;
-            }
-
-            @Override
-            public java.util.Set<UUID> above(String entity, String parent, UUID start) {
-                java.util.Set<UUID> out = new java.util.LinkedHashSet<>();
-                UUID current = start;
-                for (int level = 0; level < 100 && current != null; level++) {
-                    java.util.Optional<dev.dve.record.Entity> row = service().find(scope.caller(), entity, current);
-                    current = row.isPresent() && row.get().get(parent) instanceof dev.dve.record.EntityReference r ? r.id() : null;
-                    if (current != null && !out.add(current)) {
-                        break;
-                    }
-                }
-                return out;
-            }
-        };
+        return scope.runtime().queries().functionContext(scope.caller());
     }
 
     protected EntityMetadata entity(UriResourceEntitySet set) {

@@ -1,5 +1,6 @@
 package dev.dve.server.odata;
 
+import dev.dve.engine.query.QueryFunctions;
 import dev.dve.engine.EntityCollection;
 import dev.dve.engine.UpsertMode;
 import dev.dve.engine.UpsertResult;

@@ -1,5 +1,6 @@
 package dev.dve.server.odata;
 
+import dev.dve.engine.query.QueryFunctions;
 import dev.dve.auth.CallerContext;
 import dev.dve.engine.OrganizationService;
 import dev.dve.fault.DataverseFault;

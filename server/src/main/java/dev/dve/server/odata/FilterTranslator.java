@@ -1,5 +1,6 @@
 package dev.dve.server.odata;
 
+import dev.dve.engine.query.QueryFunctions;
 import dev.dve.fault.DataverseFault;
 import dev.dve.metadata.AttributeMetadata;
 import dev.dve.metadata.EntityMetadata;
@@ -386,7 +387,7 @@ final class FilterTranslator implements ExpressionVisitor<Object> {
         String column = property;
         AttributeMetadata a = entity.byWebApiName(column == null ? "" : column).or(() -> entity.attribute(column == null ? "" : column))
                 .orElseThrow(() -> DataverseFault.query("'" + entity.logicalName() + "' entity doesn't contain attribute with Name = '" + column + "'."));
-        Criterion c = QueryFunctions.condition(name, a, values, context);
+        Criterion c = QueryFunctions.condition(name, entity, a, values, context);
         functionCriteria.add(c);
         return c;
     }

@@ -160,9 +160,17 @@ class QueryFunctionTest extends EmulatorTest {
         Response unknownOption = api.post("contacts", "{\"lastname\":\"ms-bad\",\"preferredcontactmethods\":\"1,9\"}");
         assertEquals(400, unknownOption.status(), unknownOption.body());
         assertTrue(contacts("lastname%20eq%20'ms-bad'").isEmpty(), "a rejected create stores nothing");
-        Response language = api.get("accounts?$select=name&$filter=" + F + "EqualUserLanguage(PropertyName='numberofemployees')");
+        // EqualUserLanguage compares with the user's language: the organization's (1033 in the fixtures) until set
+        assertEquals(204, api.post("accounts", "{\"name\":\"lang-1033\",\"telephone1\":\"lang\",\"numberofemployees\":1033}").status());
+        assertEquals(204, api.post("accounts", "{\"name\":\"lang-1036\",\"telephone1\":\"lang\",\"numberofemployees\":1036}").status());
+        Response language = api.get("accounts?$select=name&$filter=telephone1%20eq%20'lang'%20and%20" + F + "EqualUserLanguage(PropertyName='numberofemployees')");
         assertEquals(200, language.status(), language.body());
-        assertEquals(0, language.json().path("value").size(), "no account has 1033 employees");
+        assertEquals(List.of("lang-1033"), language.json().findValuesAsText("name"));
+        String org = api.get("organizations?$select=organizationid").json().path("value").get(0).path("organizationid").asText();
+        assertEquals(204, api.patch("organizations(" + org + ")", "{\"languagecode\":1036}").status());
+        assertEquals(List.of("lang-1036"), api.get("accounts?$select=name&$filter=telephone1%20eq%20'lang'%20and%20" + F
+                + "EqualUserLanguage(PropertyName='numberofemployees')").json().findValuesAsText("name"));
+        assertEquals(400, api.get("accounts?$filter=" + F + "EqualUserLanguage(PropertyName='name')").status(), "a text column holds no language code");
     }
 
     private List<String> contacts(String filter) {

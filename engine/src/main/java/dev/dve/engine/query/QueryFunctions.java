@@ -1,16 +1,14 @@
-package dev.dve.server.odata;
+package dev.dve.engine.query;
 
 import dev.dve.fault.DataverseFault;
 import dev.dve.metadata.AttributeMetadata;
+import dev.dve.metadata.EntityMetadata;
 import dev.dve.query.Condition;
+import dev.dve.query.ConditionValues;
 import dev.dve.query.ConditionOperator;
 import dev.dve.query.Criterion;
 import dev.dve.query.FilterExpression;
 import dev.dve.query.LogicalOperator;
-import org.apache.olingo.commons.api.edm.EdmPrimitiveTypeKind;
-import org.apache.olingo.commons.api.edm.provider.CsdlFunction;
-import org.apache.olingo.commons.api.edm.provider.CsdlParameter;
-import org.apache.olingo.commons.api.edm.provider.CsdlReturnType;
 
 import java.time.DayOfWeek;
 import java.time.Instant;
@@ -27,14 +25,18 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The Dataverse query functions usable in {@code $filter} ({@code Microsoft.Dynamics.CRM.In(PropertyName='x',PropertyValues=[…])},
- * {@code LastXDays}, {@code Today}, {@code EqualUserId} …): declared in the CSDL so Olingo parses them, and turned into
- * ordinary conditions computed from the emulator clock (in UTC, the users' time zone here) and the caller.
+ * The Dataverse query functions — {@code $filter}'s {@code Microsoft.Dynamics.CRM.In(PropertyName='x',PropertyValues=[…])},
+ * {@code LastXDays}, {@code Today}, {@code EqualUserId} … and FetchXML's named operators ({@code last-x-days},
+ * {@code eq-userid}, {@code in-fiscal-period} …) — turned into ordinary conditions computed from the emulator clock (in
+ * UTC, the users' time zone here), the caller and the organization's fiscal calendar. The Web API declares them in its
+ * CSDL from {@link #FUNCTIONS}; their meaning lives here, once, for every way in.
  */
-final class QueryFunctions {
-    enum Shape { NAME_ONLY, VALUE_INT, VALUE_STRING, VALUES, TWO_VALUES }
+public final class QueryFunctions {
+    /** The parameters a function takes. */
+    public enum Shape { NAME_ONLY, VALUE_INT, VALUE_STRING, VALUES, TWO_VALUES }
 
-    static final Map<String, Shape> FUNCTIONS = new LinkedHashMap<>();
+    /** Every function by name, with its parameters. */
+    public static final Map<String, Shape> FUNCTIONS = new LinkedHashMap<>();
 
     static {
         for (String f : List.of("Today", "Yesterday", "Tomorrow", "Last7Days", "Next7Days", "LastWeek", "ThisWeek", "NextWeek",
@@ -72,11 +74,11 @@ final class QueryFunctions {
     }
 
     /** FetchXML's named operators and fiscal date groupings, resolved for the caller and the organization. */
-    static dev.dve.query.FetchXmlParser.FunctionResolver fetchXmlResolver(Context ctx) {
+    public static dev.dve.query.FetchXmlParser.FunctionResolver fetchXmlResolver(Context ctx) {
         return new dev.dve.query.FetchXmlParser.FunctionResolver() {
             @Override
-            public Criterion resolve(String function, dev.dve.metadata.AttributeMetadata attribute, List<String> values) {
-                return condition(function, attribute, values, ctx);
+            public Criterion resolve(String function, EntityMetadata entity, AttributeMetadata attribute, List<String> values) {
+                return condition(function, entity, attribute, values, ctx);
             }
 
             @Override
@@ -86,37 +88,14 @@ final class QueryFunctions {
         };
     }
 
-    /** The CSDL declarations (unbound, composable, returning Edm.Boolean). */
-    static List<CsdlFunction> declarations() {
-        List<CsdlFunction> out = new ArrayList<>();
-        FUNCTIONS.forEach((name, shape) -> {
-            List<CsdlParameter> params = new ArrayList<>();
-            params.add(new CsdlParameter().setName("PropertyName").setType(EdmPrimitiveTypeKind.String.getFullQualifiedName()).setNullable(false));
-            switch (shape) {
-                case VALUE_INT -> params.add(new CsdlParameter().setName("PropertyValue").setType(EdmPrimitiveTypeKind.Int64.getFullQualifiedName()).setNullable(false));
-                case VALUE_STRING -> params.add(new CsdlParameter().setName("PropertyValue").setType(EdmPrimitiveTypeKind.String.getFullQualifiedName()).setNullable(false));
-                case VALUES -> params.add(new CsdlParameter().setName("PropertyValues").setType(EdmPrimitiveTypeKind.String.getFullQualifiedName())
-                        .setCollection(true).setNullable(false));
-                case TWO_VALUES -> {
-                    params.add(new CsdlParameter().setName("PropertyValue1").setType(EdmPrimitiveTypeKind.Int64.getFullQualifiedName()).setNullable(false));
-                    params.add(new CsdlParameter().setName("PropertyValue2").setType(EdmPrimitiveTypeKind.Int64.getFullQualifiedName()).setNullable(false));
-                }
-                default -> {
-                }
-            }
-            out.add(new CsdlFunction().setName(name).setBound(false).setComposable(true).setParameters(params)
-                    .setReturnType(new CsdlReturnType().setType(EdmPrimitiveTypeKind.Boolean.getFullQualifiedName()).setNullable(false)));
-        });
-        return out;
-    }
-
     /** Who is asking and when: what the user- and date-relative functions are computed from. */
-    record Context(Instant now, UUID userId, UUID businessUnitId, java.util.function.Supplier<Set<UUID>> teams,
-                   dev.dve.metadata.MetadataCatalog catalog, Hierarchy hierarchy, java.util.function.Supplier<java.time.MonthDay> fiscalStart) {
+    public record Context(Instant now, UUID userId, UUID businessUnitId, java.util.function.Supplier<Set<UUID>> teams,
+                          dev.dve.metadata.MetadataCatalog catalog, Hierarchy hierarchy, java.util.function.Supplier<java.time.MonthDay> fiscalStart,
+                          java.util.function.Supplier<Integer> language) {
     }
 
     /** Walks an entity's hierarchy (its lookup to itself), one query per level, through the organization service. */
-    interface Hierarchy {
+    public interface Hierarchy {
         /** The rows below {@code root} (not including it). */
         Set<UUID> below(String entity, String parentAttribute, UUID root);
 
@@ -124,18 +103,14 @@ final class QueryFunctions {
         Set<UUID> above(String entity, String parentAttribute, UUID start);
     }
 
-    /** The lookup that makes an entity a hierarchy: its own parent (parentaccountid, parentbusinessunitid …). */
-    static String parentAttribute(dev.dve.metadata.EntityMetadata e) {
-        for (AttributeMetadata a : e.attributes()) {
-            if (a.type() == dev.dve.metadata.AttributeType.LOOKUP && a.targets().size() == 1 && a.targets().get(0).entity().equals(e.logicalName())
-                    && a.logicalName().startsWith("parent")) {
-                return a.logicalName();
-            }
-        }
-        throw DataverseFault.query("The entity '" + e.logicalName() + "' has no hierarchical relationship.");
+    /** The lookup of an entity's hierarchical relationship, as its metadata names it. */
+    static String parentAttribute(EntityMetadata e) {
+        return e.hierarchyAttribute().orElseThrow(() ->
+                DataverseFault.query("The entity '" + e.logicalName() + "' has no hierarchical relationship."));
     }
 
-    static Criterion condition(String function, AttributeMetadata a, List<String> values, Context ctx) {
+    /** The condition a function stands for, on the column {@code a} of the table {@code e}. */
+    public static Criterion condition(String function, EntityMetadata e, AttributeMetadata a, List<String> values, Context ctx) {
         String col = a.logicalName();
         ZonedDateTime now = ctx.now().atZone(ZoneOffset.UTC);
         LocalDate today = now.toLocalDate();
@@ -143,7 +118,7 @@ final class QueryFunctions {
             case "In", "NotIn" -> {
                 List<Object> typed = new ArrayList<>();
                 for (String v : values) {
-                    typed.add(FilterTranslator.convert(a, new FilterTranslator.LiteralOperand(quoteIfText(a, v), null)));
+                    typed.add(ConditionValues.typed(a, v, ConditionOperator.EQUAL));
                 }
                 return new Condition(col, function.equals("In") ? ConditionOperator.IN : ConditionOperator.NOT_IN, typed);
             }
@@ -152,8 +127,8 @@ final class QueryFunctions {
                     throw DataverseFault.query("The " + function + " function needs exactly two PropertyValues.");
                 }
                 return new Condition(col, function.equals("Between") ? ConditionOperator.BETWEEN : ConditionOperator.NOT_BETWEEN,
-                        List.of(FilterTranslator.convert(a, new FilterTranslator.LiteralOperand(quoteIfText(a, values.get(0)), null)),
-                                FilterTranslator.convert(a, new FilterTranslator.LiteralOperand(quoteIfText(a, values.get(1)), null))));
+                        List.of(ConditionValues.typed(a, values.get(0), ConditionOperator.EQUAL),
+                                ConditionValues.typed(a, values.get(1), ConditionOperator.EQUAL)));
             }
             case "ContainValues", "DoesNotContainValues" -> {
                 if (a.type() != dev.dve.metadata.AttributeType.MULTISELECTPICKLIST) {
@@ -164,8 +139,11 @@ final class QueryFunctions {
                         new dev.dve.query.Not(any), Condition.of(col, ConditionOperator.NULL)));
             }
             case "EqualUserLanguage" -> {
-                // the users' language is the organization's (1033, English, unless the organization row says otherwise)
-                return Condition.of(col, ConditionOperator.EQUAL, FilterTranslator.convert(a, new FilterTranslator.LiteralOperand("1033", null)));
+                // the caller's user interface language (usersettings.uilanguageid; the organization's when not set)
+                if (!(a.type() == dev.dve.metadata.AttributeType.INTEGER || a.type() == dev.dve.metadata.AttributeType.PICKLIST)) {
+                    throw DataverseFault.query("EqualUserLanguage applies to a whole number or choice column holding a language code, not '" + a.logicalName() + "'.");
+                }
+                return Condition.of(col, ConditionOperator.EQUAL, ctx.language().get());
             }
             case "EqualUserId" -> {
                 requireId(function, a);
@@ -184,7 +162,6 @@ final class QueryFunctions {
                 return Condition.of(col, ConditionOperator.NOT_EQUAL, ctx.businessUnitId());
             }
             case "Under", "UnderOrEqual", "NotUnder", "Above", "AboveOrEqual" -> {
-                dev.dve.metadata.EntityMetadata e = ctx.catalog().entities().stream().filter(x -> x.attributes().contains(a)).findFirst().orElseThrow();
                 if (!a.logicalName().equals(e.primaryIdAttribute())) {
                     throw DataverseFault.query("The hierarchy function " + function + " applies to the primary key, not '" + a.logicalName() + "'.");
                 }
@@ -209,7 +186,7 @@ final class QueryFunctions {
             }
             case "EqualUserOrUserHierarchy", "EqualUserOrUserHierarchyAndTeams" -> {
                 requireId(function, a);
-                Set<UUID> users = new java.util.LinkedHashSet<>(ctx.hierarchy().below("systemuser", "parentsystemuserid", ctx.userId()));
+                Set<UUID> users = new java.util.LinkedHashSet<>(ctx.hierarchy().below("systemuser", parentAttribute(ctx.catalog().require("systemuser")), ctx.userId()));
                 users.add(ctx.userId());
                 if (function.endsWith("AndTeams")) {
                     users.addAll(ctx.teams().get());
@@ -232,7 +209,7 @@ final class QueryFunctions {
                         return fiscal(function, col, values, today, ctx.fiscalStart().get());
                     }
                     return dates(function, col, values, now, today);
-                } catch (java.time.DateTimeException | ArithmeticException e) {
+                } catch (java.time.DateTimeException | ArithmeticException tooFar) {
                     // a count such as 2147483647 years reaches past any calendar date: the caller's value, not our bug
                     throw outOfRange(function);
                 }
@@ -254,10 +231,6 @@ final class QueryFunctions {
             any.add(Condition.of(col, ConditionOperator.LIKE, "%," + n + ",%"));
         }
         return new FilterExpression(LogicalOperator.OR, any);
-    }
-
-    private static String quoteIfText(AttributeMetadata a, String v) {
-        return a.type().isText() ? "'" + v.replace("'", "''") + "'" : v;
     }
 
     /** The user and business-unit functions compare a column with ids: a lookup, an owner or a unique identifier. */
