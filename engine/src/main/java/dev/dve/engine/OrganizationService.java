@@ -241,8 +241,10 @@ public final class OrganizationService {
         }
         checkLookups(c, p, e, row, entity.attributes().keySet());
         checkDepth(caller);
+        Map<String, Object> beforeStep = new java.util.HashMap<>(row.attributes());
         pipeline.preOperation(EventPipeline.Message.CREATE, caller, e, null, row);
         recheck(e, row);
+        checkLookups(c, p, e, row, setByStep(beforeStep, row));
         if (!upsertTarget) {
             store.insert(c, row);
         } else if (!store.insertUnlessPresent(c, row)) {
@@ -507,13 +509,16 @@ public final class OrganizationService {
             setOwner(c, e, row, owner);
         }
         checkDepth(caller);
+        Map<String, Object> beforeStep = new java.util.HashMap<>(row.attributes());
         pipeline.preOperation(EventPipeline.Message.UPDATE, caller, e, existing, row);
         recheck(e, row);
+        java.util.Set<String> lookupsToCheck = new java.util.HashSet<>(changes.attributes().keySet());
+        lookupsToCheck.addAll(setByStep(beforeStep, row));
         Map<String, Object> merged = new java.util.HashMap<>(existing.attributes());
         merged.putAll(row.attributes());
         computeFormulas(e, row, merged);
         setLookupTypes(e, row);
-        checkLookups(c, p, e, row, changes.attributes().keySet());
+        checkLookups(c, p, e, row, lookupsToCheck);
         setIfPresent(e, row, "modifiedon", clock.now());
         setIfPresent(e, row, "modifiedby", new EntityReference("systemuser", caller.userId()));
         if (caller.onBehalfOf() != null) {
@@ -630,6 +635,20 @@ public final class OrganizationService {
      * Every lookup the client set must point at an existing row; linking needs Append on this entity and AppendTo
      * reaching the target row.
      */
+    /**
+     * The attributes a pre-operation step (a real-time workflow's update of the target) set or changed: its lookups
+     * are checked as the caller's own are — the row they name exists and the caller may append to it.
+     */
+    private static java.util.Set<String> setByStep(Map<String, Object> before, Entity row) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        row.attributes().forEach((k, v) -> {
+            if (!java.util.Objects.equals(before.get(k), v)) {
+                out.add(k);
+            }
+        });
+        return out;
+    }
+
     private void checkLookups(Connection c, SecurityPrincipal p, EntityMetadata e, Entity row, java.util.Set<String> clientSet) throws SQLException {
         boolean appendChecked = false;
         for (Map.Entry<String, Object> v : row.attributes().entrySet()) {

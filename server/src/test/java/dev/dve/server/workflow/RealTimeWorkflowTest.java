@@ -44,6 +44,48 @@ class RealTimeWorkflowTest extends EmulatorTest {
         assertEquals(r.json().path("createdon").asText(), r.json().path("modifiedon").asText(), "no second write");
     }
 
+    /** A pre-operation workflow on account create that makes the new account a child of {@code parent}. */
+    private String parentSetBeforeTheWrite(String parent) {
+        String xaml = WorkflowTestSupport.xaml("pre-accountnumber.xaml");
+        int from = xaml.indexOf("<Sequence DisplayName=");
+        int to = xaml.lastIndexOf("</Sequence>") + "</Sequence>".length();
+        String step = "<Sequence DisplayName=\"UpdateStep1: parent it\">"
+                + "<Assign x:TypeArguments=\"mxs:Entity\" To=\"[CreatedEntities(&quot;primaryEntity#Temp&quot;)]\" Value=\"[New Entity(&quot;account&quot;)]\" />"
+                + "<Assign x:TypeArguments=\"s:Guid\" To=\"[CreatedEntities(&quot;primaryEntity#Temp&quot;).Id]\" Value=\"[InputEntities(&quot;primaryEntity&quot;).Id]\" />"
+                + "<mxswa:SetEntityProperty Attribute=\"parentaccountid\" Entity=\"[CreatedEntities(&quot;primaryEntity#Temp&quot;)]\" EntityName=\"account\""
+                + " Value=\"[New EntityReference(&quot;account&quot;, &quot;" + parent + "&quot;)]\" />"
+                + "<mxswa:UpdateEntity DisplayName=\"UpdateStep1\" Entity=\"[CreatedEntities(&quot;primaryEntity#Temp&quot;)]\" EntityName=\"account\" />"
+                + "<Assign x:TypeArguments=\"mxs:Entity\" To=\"[InputEntities(&quot;primaryEntity&quot;)]\" Value=\"[CreatedEntities(&quot;primaryEntity#Temp&quot;)]\" />"
+                + "</Sequence>";
+        com.fasterxml.jackson.databind.node.ObjectNode d = WorkflowTestSupport.definition("Parent it", "pre-accountnumber.xaml",
+                "{\"triggeroncreate\":true,\"createstage\":20}");
+        d.put("xaml", xaml.substring(0, from) + step + xaml.substring(to));
+        String id = WorkflowTestSupport.create(api, d);
+        assertEquals(204, WorkflowTestSupport.activate(api, id).status());
+        return id;
+    }
+
+    @Test
+    void lookupsSetBeforeTheWriteAreCheckedAsTheCallersOwn() {
+        String missing = "00000000-0000-0000-0000-00000000dead";
+        String workflow = parentSetBeforeTheWrite(missing);
+        int accounts = count("accounts");
+        Response r = api.post("accounts", "{\"name\":\"Orphan\"}");
+        assertEquals(404, r.status(), r.body());
+        assertTrue(r.errorMessage().contains(missing), r.errorMessage());
+        assertEquals(accounts, count("accounts"), "nothing is written");
+
+        // a parent the basic user may not append to (Contoso belongs to another user; Basic depth only)
+        assertEquals(204, api.patch("workflows(" + workflow + ")", "{\"statecode\":0,\"statuscode\":1}").status());
+        parentSetBeforeTheWrite(CONTOSO);
+        Response refused = as("basic@emulator.local").post("accounts", "{\"name\":\"Adopted\"}");
+        assertEquals(403, refused.status(), refused.body());
+        assertEquals(accounts, count("accounts"), "nothing is written");
+        Response allowed = api.post("accounts", "{\"name\":\"Adopted by admin\"}", "Prefer", "return=representation");
+        assertEquals(201, allowed.status(), allowed.body());
+        assertEquals(CONTOSO, allowed.json().path("_parentaccountid_value").asText());
+    }
+
     @Test
     void valuesSetBeforeTheWriteMeetTheSameRules() {
         active(api, "Number", "pre-accountnumber.xaml", "{\"triggeroncreate\":true,\"createstage\":20}");
