@@ -533,39 +533,100 @@ public final class OrganizationService {
         pipeline.postOperation(EventPipeline.Message.UPDATE, caller, e, existing, row);
     }
 
-    /** Deletes a record; with {@code expectedVersion} only if the row still has that version. */
+    /**
+     * Deletes a record; with {@code expectedVersion} only if the row still has that version. The relationships in
+     * which it is the referenced row follow their delete cascade, in the same transaction: referencing rows are
+     * deleted (Cascade) or unlinked (RemoveLink), or the delete is refused while they exist (Restrict).
+     */
     public void delete(CallerContext caller, String entityName, UUID id, Long expectedVersion) {
         EntityMetadata e = entity(entityName);
         database.inTransaction(c -> {
-            SecurityPrincipal p = principal(c, caller);
-            requireClientWritable(p, e, "Delete");
-            if (p != null) {
-                access.requireEntity(p, e, AccessRight.DELETE);
-            }
-            // As in update: a delete waits for the row's writers and then deletes what they left, or finds nothing.
-            if (!store.lock(c, e, id)) {
-                throw DataverseFault.notFound(e.logicalName(), id);
-            }
-            Entity existing = store.retrieve(c, e.logicalName(), id, null, false)
-                    .orElseThrow(() -> DataverseFault.notFound(e.logicalName(), id));
-            if (p != null) {
-                access.requireRecord(p, e, AccessRight.DELETE, access.position(e, existing));
-            }
-            for (UpdateRule rule : updateRules) {
-                rule.beforeDelete(p, e, existing);
-            }
-            Long currentVersion = (Long) existing.get("versionnumber");
-            if (expectedVersion != null && !expectedVersion.equals(currentVersion)) {
-                throw versionMismatch();
-            }
-            checkDepth(caller);
-            pipeline.preOperation(EventPipeline.Message.DELETE, caller, e, existing, existing);
-            if (!store.delete(c, e.logicalName(), id, currentVersion)) {
-                throw versionMismatch();
-            }
-            pipeline.postOperation(EventPipeline.Message.DELETE, caller, e, existing, existing);
+            deleteInTransaction(c, caller, e, id, expectedVersion, new java.util.HashSet<>(), false);
             return null;
         });
+    }
+
+    /**
+     * One row's delete. A cascaded one is the platform's: the caller's privileges on the referencing rows are not
+     * checked (Dataverse deletes a parent's children even where the caller could not delete them one by one), but
+     * its steps and rules run as for any delete. {@code deleting} holds the rows this request is deleting, so that
+     * a hierarchy referencing itself ends.
+     */
+    private void deleteInTransaction(Connection c, CallerContext caller, EntityMetadata e, UUID id, Long expectedVersion,
+                                     java.util.Set<String> deleting, boolean cascaded) throws SQLException {
+        SecurityPrincipal p = cascaded ? null : principal(c, caller);
+        requireClientWritable(p, e, "Delete");
+        if (p != null) {
+            access.requireEntity(p, e, AccessRight.DELETE);
+        }
+        // As in update: a delete waits for the row's writers and then deletes what they left, or finds nothing.
+        if (!store.lock(c, e, id)) {
+            throw DataverseFault.notFound(e.logicalName(), id);
+        }
+        Entity existing = store.retrieve(c, e.logicalName(), id, null, false)
+                .orElseThrow(() -> DataverseFault.notFound(e.logicalName(), id));
+        if (p != null) {
+            access.requireRecord(p, e, AccessRight.DELETE, access.position(e, existing));
+        }
+        for (UpdateRule rule : updateRules) {
+            rule.beforeDelete(p, e, existing);
+        }
+        Long currentVersion = (Long) existing.get("versionnumber");
+        if (expectedVersion != null && !expectedVersion.equals(currentVersion)) {
+            throw versionMismatch();
+        }
+        checkDepth(caller);
+        deleting.add(e.logicalName() + ":" + id);
+        pipeline.preOperation(EventPipeline.Message.DELETE, caller, e, existing, existing);
+        cascadeDelete(c, caller, e, id, deleting);
+        if (!store.delete(c, e.logicalName(), id, currentVersion)) {
+            throw versionMismatch();
+        }
+        pipeline.postOperation(EventPipeline.Message.DELETE, caller, e, existing, existing);
+    }
+
+    /** What deleting the row does to the rows referencing it, relationship by relationship. */
+    private void cascadeDelete(Connection c, CallerContext caller, EntityMetadata e, UUID id, java.util.Set<String> deleting) throws SQLException {
+        for (dev.dve.metadata.OneToManyRelationship r : catalog.oneToMany(e.logicalName())) {
+            dev.dve.metadata.CascadeType rule = r.cascade().delete();
+            if (rule == dev.dve.metadata.CascadeType.NO_CASCADE) {
+                continue;
+            }
+            EntityMetadata child = entity(r.referencingEntity());
+            List<UUID> children = store.referencing(c, r, id).stream()
+                    .filter(childId -> !deleting.contains(child.logicalName() + ":" + childId)).toList();
+            if (children.isEmpty()) {
+                continue;
+            }
+            switch (rule) {
+                case RESTRICT -> throw new DataverseFault(ErrorCode.CANNOT_DELETE_DUE_TO_ASSOCIATION,
+                        "The object you tried to delete is associated with another object and cannot be deleted.");
+                case CASCADE -> {
+                    for (UUID childId : children) {
+                        // an earlier branch of this cascade may have taken it already
+                        if (!deleting.contains(child.logicalName() + ":" + childId) && store.exists(c, child, childId)) {
+                            deleteInTransaction(c, caller, child, childId, null, deleting, true);
+                        }
+                    }
+                }
+                case REMOVE_LINK -> {
+                    for (UUID childId : children) {
+                        removeLink(c, caller, child, r.referencingAttribute(), childId);
+                    }
+                }
+                default -> throw new IllegalStateException("relationship " + r.schemaName() + " has delete " + rule);
+            }
+        }
+    }
+
+    /** Clears a referencing row's lookup: a platform write, which moves the row's version and modification stamp. */
+    private void removeLink(Connection c, CallerContext caller, EntityMetadata e, String lookup, UUID id) throws SQLException {
+        Entity row = new Entity(e.logicalName(), id).set(lookup, null);
+        setLookupTypes(e, row);
+        setIfPresent(e, row, "modifiedon", clock.now());
+        setIfPresent(e, row, "modifiedby", new EntityReference("systemuser", caller.userId()));
+        setIfPresent(e, row, "versionnumber", store.nextVersion(c));
+        store.update(c, row, null);
     }
 
     /**

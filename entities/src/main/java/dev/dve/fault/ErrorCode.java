@@ -13,6 +13,8 @@ public enum ErrorCode {
     NOT_SUPPORTED(0x8006088a, 501),
     METHOD_NOT_ALLOWED(0x80060888, 405),
     DUPLICATE_RECORD(0x80040237, 412),
+    /** A delete refused by a Restrict relationship while referencing rows exist (CannotDeleteDueToAssociation). */
+    CANNOT_DELETE_DUE_TO_ASSOCIATION(0x80040227, 405),
     CONCURRENCY_VERSION_MISMATCH(0x80060882, 412),
     INVALID_STATE_STATUS(0x80048408, 400),
     OUT_OF_RANGE(0x8004431a, 400),

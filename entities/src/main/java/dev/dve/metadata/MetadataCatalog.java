@@ -14,6 +14,14 @@ public final class MetadataCatalog {
     private final Map<String, OneToManyRelationship> relationships = new LinkedHashMap<>();
 
     public MetadataCatalog(Collection<EntityMetadata> entities) {
+        this(entities, Map.of());
+    }
+
+    /**
+     * The catalog of the given entities; {@code cascades} gives relationships (by schema name) their cascade
+     * configuration where the lookup target does not declare one itself.
+     */
+    public MetadataCatalog(Collection<EntityMetadata> entities, Map<String, CascadeConfiguration> cascades) {
         for (EntityMetadata e : entities) {
             if (byLogicalName.put(e.logicalName(), e) != null) {
                 throw new MetadataException("Entity '" + e.logicalName() + "' is defined twice");
@@ -32,8 +40,10 @@ public final class MetadataCatalog {
                         throw new MetadataException("Lookup " + e.logicalName() + "." + a.logicalName()
                                 + " targets unknown entity '" + t.entity() + "'");
                     }
+                    CascadeConfiguration cascade = t.cascade() != null ? t.cascade()
+                            : cascades.getOrDefault(t.relationship(), CascadeConfiguration.NONE);
                     OneToManyRelationship r = new OneToManyRelationship(t.relationship(), t.entity(),
-                            e.logicalName(), a.logicalName(), t.navigation());
+                            e.logicalName(), a.logicalName(), t.navigation(), cascade);
                     if (relationships.put(r.schemaName(), r) != null) {
                         throw new MetadataException("Relationship '" + r.schemaName() + "' is defined twice");
                     }

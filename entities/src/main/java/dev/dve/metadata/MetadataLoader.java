@@ -79,7 +79,18 @@ public final class MetadataLoader {
             EntityMetadata e = parseEntity(n, src);
             entities.put(e.logicalName(), e);
         });
-        return new MetadataCatalog(entities.values());
+        return new MetadataCatalog(entities.values(), cascades());
+    }
+
+    /**
+     * The cascade configurations of the shipped relationships ({@code metadata/cascades.json}), by relationship
+     * schema name; a relationship not listed cascades nothing unless its lookup target says otherwise.
+     */
+    static Map<String, CascadeConfiguration> cascades() {
+        Map<String, CascadeConfiguration> out = new LinkedHashMap<>();
+        readResource("metadata/cascades.json").path("relationships").fields().forEachRemaining(f ->
+                out.put(f.getKey(), CascadeConfiguration.parse(f.getValue(), "metadata/cascades.json: " + f.getKey())));
+        return out;
     }
 
     /** Logical name → schema name of every entity being loaded (for "*" lookup targets). */
@@ -176,14 +187,16 @@ public final class MetadataLoader {
             for (Iterator<Map.Entry<String, JsonNode>> it = t.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 String relationship = e.getValue().isTextual() ? e.getValue().asText() : e.getValue().path("relationship").asText();
+                CascadeConfiguration cascade = e.getValue().has("cascade")
+                        ? CascadeConfiguration.parse(e.getValue().get("cascade"), source + ": " + name + " → " + e.getKey()) : null;
                 if (e.getKey().equals("*")) {
                     // any entity: one relationship per target, named from the target's schema name
                     allEntities.forEach((logical, schema) -> targets.add(new LookupTarget(logical,
-                            relationship.replace("{Target}", schema).replace("{entity}", entity), name + "_" + logical)));
+                            relationship.replace("{Target}", schema).replace("{entity}", entity), name + "_" + logical, cascade)));
                     continue;
                 }
                 String navigation = e.getValue().path("navigation").asText(polymorphic ? name + "_" + e.getKey() : name);
-                targets.add(new LookupTarget(e.getKey(), relationship.replace("{entity}", entity), navigation));
+                targets.add(new LookupTarget(e.getKey(), relationship.replace("{entity}", entity), navigation, cascade));
             }
         }
         boolean readOnly = a.path("readOnly").asBoolean(false);

@@ -3,6 +3,7 @@ package dev.dve.store;
 import dev.dve.metadata.AttributeMetadata;
 import dev.dve.metadata.EntityMetadata;
 import dev.dve.metadata.MetadataCatalog;
+import dev.dve.metadata.OneToManyRelationship;
 import dev.dve.query.Condition;
 import dev.dve.query.ConditionOperator;
 import dev.dve.query.QueryExpression;
@@ -163,6 +164,31 @@ public final class RecordStore {
             }
             return ps.executeUpdate() == 1;
         }
+    }
+
+    /**
+     * The rows referencing a row through a one-to-many relationship, locked until this transaction ends: those whose
+     * lookup holds the id (and, for a lookup that may point at several tables, names the referenced table).
+     */
+    public List<UUID> referencing(Connection c, OneToManyRelationship r, UUID id) throws SQLException {
+        EntityMetadata e = catalog.require(r.referencingEntity());
+        AttributeMetadata a = e.attribute(r.referencingAttribute()).orElseThrow();
+        StringBuilder sql = new StringBuilder("SELECT ").append(dialect.quote(e.primaryIdAttribute())).append(" FROM ")
+                .append(dialect.quote(e.tableName())).append(" WHERE ").append(dialect.quote(a.logicalName())).append(" = ?");
+        List<Object> params = new ArrayList<>();
+        params.add(id.toString());
+        if (a.isPolymorphic()) {
+            sql.append(" AND ").append(dialect.quote(Columns.lookupType(a))).append(" = ?");
+            params.add(r.referencedEntity());
+        }
+        sql.append(" ORDER BY ").append(dialect.quote(e.primaryIdAttribute())).append(dialect.forUpdate());
+        List<UUID> out = new ArrayList<>();
+        try (PreparedStatement ps = new SqlStatement(sql.toString(), params).prepare(c); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(UUID.fromString(rs.getString(1)));
+            }
+        }
+        return out;
     }
 
     /**

@@ -145,34 +145,17 @@ public final class BulkDeleteJobs implements JobHandler {
         return new QueryExpression(e.logicalName()).columns(List.of(id)).criteria(criteria).orderBy(id, false).top(PAGE);
     }
 
-    /** Deletes one row as the owner (and a system job's logs with it); answers whether it was deleted. */
+    /**
+     * Deletes one row as the owner, with what its relationships cascade to (a system job's process log rows);
+     * answers whether it was deleted.
+     */
     private boolean delete(CallerContext runAs, EntityMetadata e, UUID id) {
         try {
-            service.database().inTransaction(c -> {
-                service.delete(runAs, e.logicalName(), id, null);
-                if (e.logicalName().equals("asyncoperation")) {
-                    deleteLogs(id);
-                }
-                return null;
-            });
+            service.delete(runAs, e.logicalName(), id, null);
             return true;
         } catch (DataverseFault f) {
             // refused by a privilege, a platform rule or a plug-in, or deleted meanwhile: Dataverse counts a failure
             return false;
-        }
-    }
-
-    /** The cascade of a system job's deletion: its process log rows, whoever may read them. */
-    private void deleteLogs(UUID job) {
-        while (true) {
-            List<Entity> logs = service.retrieveMultiple(WellKnownPrincipals.SYSTEM, new QueryExpression("workflowlog")
-                    .columns(List.of("workflowlogid")).where(Condition.of("asyncoperationid", ConditionOperator.EQUAL, job)).top(PAGE), false).entities();
-            for (Entity log : logs) {
-                service.delete(WellKnownPrincipals.SYSTEM, "workflowlog", log.id(), null);
-            }
-            if (logs.size() < PAGE) {
-                return;
-            }
         }
     }
 
