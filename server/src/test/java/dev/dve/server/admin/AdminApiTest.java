@@ -23,19 +23,19 @@ class AdminApiTest extends EmulatorTest {
 
     @Test
     void frozenClockStandsStillAndAdvancesOnRequest() throws Exception {
-        JsonNode set = api.post("/admin/clock", "{\"set\":\"2024-02-29T12:00:00Z\",\"freeze\":true}").json();
+        JsonNode set = api.post("/admin/clock", "{\"set\":\"2024-02-29T12:00:00Z\",\"freeze\":true}").expect(200).json();
         assertEquals("2024-02-29T12:00:00Z", set.path("now").asText());
         assertTrue(set.path("frozen").asBoolean());
         Thread.sleep(20);
         assertEquals("2024-02-29T12:00:00Z", api.get("/admin/clock").json().path("now").asText());
-        assertEquals("2024-02-29T12:00:36Z", api.post("/admin/clock", "{\"advance\":\"PT36S\"}").json().path("now").asText());
-        String id = api.post("tasks", "{\"subject\":\"Timed\"}", "Prefer", "return=representation").json().path("activityid").asText();
+        assertEquals("2024-02-29T12:00:36Z", api.post("/admin/clock", "{\"advance\":\"PT36S\"}").expect(200).json().path("now").asText());
+        String id = api.post("tasks", "{\"subject\":\"Timed\"}", "Prefer", "return=representation").expect(201).json().path("activityid").asText();
         assertEquals("2024-02-29T12:00:36Z", api.get("tasks(" + id + ")?$select=createdon").json().path("createdon").asText());
     }
 
     @Test
     void unfrozenClockRunsOnFromWhereItWasSet() {
-        api.post("/admin/clock", "{\"set\":\"2031-05-05T00:00:00Z\",\"freeze\":false}");
+        api.post("/admin/clock", "{\"set\":\"2031-05-05T00:00:00Z\",\"freeze\":false}").expect(200);
         Instant now = Instant.parse(api.get("/admin/clock").json().path("now").asText());
         assertFalse(api.get("/admin/clock").json().path("frozen").asBoolean());
         assertTrue(Duration.between(Instant.parse("2031-05-05T00:00:00Z"), now).abs().toSeconds() < 60, now.toString());
@@ -43,7 +43,7 @@ class AdminApiTest extends EmulatorTest {
 
     @Test
     void badClockRequestsAreRefusedAndChangeNothing() {
-        api.post("/admin/clock", "{\"set\":\"2024-01-01T00:00:00Z\",\"freeze\":true}");
+        api.post("/admin/clock", "{\"set\":\"2024-01-01T00:00:00Z\",\"freeze\":true}").expect(200);
         for (String body : new String[]{"{}", "{\"advance\":\"soon\"}", "{\"advance\":\"-PT1S\"}", "{\"set\":\"yesterday\"}", "{\"freeze\":\"yes\"}", "not json"}) {
             Response r = api.post("/admin/clock", body);
             assertEquals(400, r.status(), body + " -> " + r.body());
@@ -56,10 +56,10 @@ class AdminApiTest extends EmulatorTest {
 
     @Test
     void resetRestoresTheFixtures() {
-        String id = api.post("accounts", "{\"name\":\"Temporary\"}", "Prefer", "return=representation").json().path("accountid").asText();
-        api.patch("accounts(00000000-0000-0000-0000-00000000ac01)", "{\"name\":\"Renamed\"}");
-        api.delete("contacts(00000000-0000-0000-0000-00000000c002)");
-        api.post("/admin/clock", "{\"set\":\"2020-01-01T00:00:00Z\",\"freeze\":true}");
+        String id = api.post("accounts", "{\"name\":\"Temporary\"}", "Prefer", "return=representation").expect(201).json().path("accountid").asText();
+        api.patch("accounts(00000000-0000-0000-0000-00000000ac01)", "{\"name\":\"Renamed\"}").expect(204);
+        api.delete("contacts(00000000-0000-0000-0000-00000000c002)").expect(204);
+        api.post("/admin/clock", "{\"set\":\"2020-01-01T00:00:00Z\",\"freeze\":true}").expect(200);
 
         Response r = api.post("/admin/reset", "{}");
         assertEquals(200, r.status());

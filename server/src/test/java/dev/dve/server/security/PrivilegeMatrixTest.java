@@ -229,6 +229,45 @@ class PrivilegeMatrixTest extends EmulatorTest {
         }
     }
 
+    /**
+     * Share: Dataverse shares a record through the {@code GrantAccess} action (Target, PrincipalAccess) and checks
+     * prvShareAccount at the record's depth. The emulator does not implement sharing: whatever the caller's Share
+     * depth, the unbound action is an unknown resource (404 0x8006088a), the bound one an unknown type cast
+     * (400 0x80060888), and no access is granted.
+     */
+    @ParameterizedTest(name = "GrantAccess with prvShareAccount at mask {0} (0: none)")
+    @ValueSource(ints = {0, 1, 8})
+    void shareIsNotImplementedGrantAccessIsUnknown(int mask) {
+        for (String right : RIGHTS) {
+            if (!right.equals("Share") || mask > 0) {
+                grant("prv" + right + "Account", right.equals("Share") ? mask : 8);
+            }
+        }
+        Map<String, String> acc = accounts();
+        WebApi t = as("tester@emulator.local");
+        String colleague = owners.get("sameUnit");
+        for (String account : List.of(acc.get("own"), acc.get("parentUnit"))) {
+            String body = "{\"Target\":{\"@odata.type\":\"Microsoft.Dynamics.CRM.account\",\"accountid\":\"" + account + "\"},"
+                    + "\"PrincipalAccess\":{\"Principal\":{\"@odata.type\":\"Microsoft.Dynamics.CRM.systemuser\",\"systemuserid\":\"" + colleague + "\"},"
+                    + "\"AccessMask\":\"ReadAccess\"}}";
+            for (WebApi caller : List.of(t, api)) {
+                Response unbound = caller.post("GrantAccess", body);
+                assertEquals(404, unbound.status(), unbound.body());
+                assertEquals("0x8006088a", unbound.errorCode(), unbound.body());
+                assertEquals("Resource not found for the segment 'GrantAccess'.", unbound.errorMessage());
+                Response bound = caller.post("accounts(" + account + ")/Microsoft.Dynamics.CRM.GrantAccess", body);
+                // bound to the record, the segment reads as a type cast to an unknown type
+                assertEquals(400, bound.status(), bound.body());
+                assertEquals("0x80060888", bound.errorCode(), bound.body());
+                assertEquals("The type of the type cast 'Microsoft.Dynamics.CRM.GrantAccess' is not defined.", bound.errorMessage());
+            }
+        }
+        Response shares = api.get("principalobjectaccessset");
+        assertEquals(404, shares.status(), "no table of shares: " + shares.body());
+        assertEquals(owners.get("parentUnit"), api.get("accounts(" + acc.get("parentUnit") + ")?$select=_ownerid_value").expect(200).json()
+                .path("_ownerid_value").asText(), "the record is untouched");
+    }
+
     @ParameterizedTest(name = "role change takes effect on the next request ({0})")
     @ValueSource(ints = {2})
     void roleChangesApplyToTheNextRequest(int mask) {

@@ -195,6 +195,12 @@ public final class WebApi {
             return null;
         }
 
+        /** Fails the test unless the answer has this status (the body goes in the message); answers itself for chaining. */
+        public Response expect(int status) {
+            org.junit.jupiter.api.Assertions.assertEquals(status, this.status, () -> "expected " + status + ", got " + this);
+            return this;
+        }
+
         public String errorCode() {
             return json().path("error").path("code").asText();
         }

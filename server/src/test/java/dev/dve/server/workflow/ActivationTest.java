@@ -48,7 +48,7 @@ class ActivationTest extends EmulatorTest {
         assertEquals(204, api.patch("workflows(" + id + ")", "{\"statecode\":0,\"statuscode\":1}").status());
         assertTrue(workflow(id).path("_activeworkflowid_value").isNull());
         assertEquals(0, workflow(activation).path("statecode").asInt(), "the activation is retired");
-        String account = api.post("accounts", "{\"name\":\"After\"}", "Prefer", "return=representation").json().path("accountid").asText();
+        String account = api.post("accounts", "{\"name\":\"After\"}", "Prefer", "return=representation").expect(201).json().path("accountid").asText();
         assertTrue(api.get("accounts(" + account + ")").json().path("description").isNull(), "a deactivated workflow no longer runs");
 
         assertEquals(204, activate(api, id).status(), "activated again");
@@ -122,7 +122,7 @@ class ActivationTest extends EmulatorTest {
             assertEquals(200, api.post("/admin/custom-activities", "{\"type\":\"Contoso.Workflows.NotifyErp\",\"url\":\"http://127.0.0.1:"
                     + erp.getAddress().getPort() + "/notify\"}").status());
             active(api, "Notify ERP", "custom-activity.xaml", "{\"triggeroncreate\":true,\"createstage\":40}");
-            String id = api.post("accounts", "{\"name\":\"Shipped\"}", "Prefer", "return=representation").json().path("accountid").asText();
+            String id = api.post("accounts", "{\"name\":\"Shipped\"}", "Prefer", "return=representation").expect(201).json().path("accountid").asText();
             assertEquals("ERP-42", api.get("accounts(" + id + ")").json().path("accountnumber").asText(), "the output argument is used by a later step");
             JsonNode sent = new com.fasterxml.jackson.databind.ObjectMapper().readTree(received.get());
             assertEquals("Shipped", sent.path("inputs").path("AccountName").asText());

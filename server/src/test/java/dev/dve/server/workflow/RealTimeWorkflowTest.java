@@ -161,7 +161,7 @@ class RealTimeWorkflowTest extends EmulatorTest {
         createAccount(api, "{\"name\":\"Fine\",\"creditlimit\":5}");
         assertEquals(1, api.get("processsessions?$filter=_processid_value%20eq%20" + logged).json().path("value").size(), "nothing logged for a success");
 
-        api.patch("workflows(" + logged + ")", "{\"statecode\":0,\"statuscode\":1}");
+        api.patch("workflows(" + logged + ")", "{\"statecode\":0,\"statuscode\":1}").expect(204);
         String quiet = active(api, "Quiet check", "credit-check.xaml", "{\"triggeroncreate\":true,\"createstage\":40}");
         assertEquals(400, api.post("accounts", "{\"name\":\"Quiet\",\"creditlimit\":500000}").status());
         assertEquals(0, api.get("processsessions?$filter=_processid_value%20eq%20" + quiet).json().path("value").size());
@@ -171,14 +171,14 @@ class RealTimeWorkflowTest extends EmulatorTest {
     void stepsRunAsTheCallingUserOrTheOwnerWithTheirPrivileges() {
         // a user who may create accounts but not tasks
         String role = api.post("roles", "{\"name\":\"Accounts only\",\"businessunitid@odata.bind\":\"/businessunits(00000000-0000-0000-0000-0000000000b0)\"}",
-                "Prefer", "return=representation").json().path("roleid").asText();
+                "Prefer", "return=representation").expect(201).json().path("roleid").asText();
         for (String p : new String[]{"prvCreateAccount", "prvReadAccount", "prvWriteAccount", "prvAppendAccount", "prvAppendToAccount"}) {
-            String pid = api.get("privileges?$select=privilegeid&$filter=name%20eq%20'" + p + "'").json().path("value").get(0).path("privilegeid").asText();
-            api.post("roleprivilegescollection", "{\"roleid@odata.bind\":\"/roles(" + role + ")\",\"privilegeid@odata.bind\":\"/privileges(" + pid + ")\",\"privilegedepthmask\":8}");
+            String pid = api.get("privileges?$select=privilegeid&$filter=name%20eq%20'" + p + "'").expect(200).json().path("value").get(0).path("privilegeid").asText();
+            api.post("roleprivilegescollection", "{\"roleid@odata.bind\":\"/roles(" + role + ")\",\"privilegeid@odata.bind\":\"/privileges(" + pid + ")\",\"privilegedepthmask\":8}").expect(204);
         }
         String user = api.post("systemusers", "{\"firstname\":\"Ann\",\"lastname\":\"Accounts\",\"domainname\":\"ann@emulator.local\",\"azureactivedirectoryobjectid\":\"00000000-0000-0000-0000-0000000c0001\","
-                + "\"businessunitid@odata.bind\":\"/businessunits(00000000-0000-0000-0000-0000000000b0)\"}", "Prefer", "return=representation").json().path("systemuserid").asText();
-        api.post("systemuserrolescollection", "{\"systemuserid@odata.bind\":\"/systemusers(" + user + ")\",\"roleid@odata.bind\":\"/roles(" + role + ")\"}");
+                + "\"businessunitid@odata.bind\":\"/businessunits(00000000-0000-0000-0000-0000000000b0)\"}", "Prefer", "return=representation").expect(201).json().path("systemuserid").asText();
+        api.post("systemuserrolescollection", "{\"systemuserid@odata.bind\":\"/systemusers(" + user + ")\",\"roleid@odata.bind\":\"/roles(" + role + ")\"}").expect(204);
         WebApi ann = as("ann@emulator.local");
 
         String asCaller = active(api, "Task as caller", "create-task.xaml", "{\"triggeroncreate\":true,\"createstage\":40,\"runas\":1}");
@@ -189,7 +189,7 @@ class RealTimeWorkflowTest extends EmulatorTest {
         assertTrue(refused.errorMessage().contains("prvCreateTask"), refused.errorMessage());
         assertEquals(accounts, count("accounts"));
 
-        api.patch("workflows(" + asCaller + ")", "{\"statecode\":0,\"statuscode\":1}");
+        api.patch("workflows(" + asCaller + ")", "{\"statecode\":0,\"statuscode\":1}").expect(204);
         active(api, "Task as owner", "create-task.xaml", "{\"triggeroncreate\":true,\"createstage\":40,\"runas\":0}");
         String id = createAccount(ann, "{\"name\":\"Ann's\"}");
         JsonNode task = api.get("tasks?$filter=_regardingobjectid_value%20eq%20" + id).json().path("value").get(0);
@@ -261,9 +261,9 @@ class RealTimeWorkflowTest extends EmulatorTest {
     @Test
     void updateTriggersOnlyForTheListedAttributes() {
         active(api, "On phone change", "set-description.xaml", "{\"triggeronupdateattributelist\":\"telephone1\",\"updatestage\":40}");
-        api.patch("accounts(" + CONTOSO + ")", "{\"websiteurl\":\"http://contoso.example\"}");
+        api.patch("accounts(" + CONTOSO + ")", "{\"websiteurl\":\"http://contoso.example\"}").expect(204);
         assertTrue(account(CONTOSO).path("description").isNull());
-        api.patch("accounts(" + CONTOSO + ")", "{\"telephone1\":\"555-0199\"}");
+        api.patch("accounts(" + CONTOSO + ")", "{\"telephone1\":\"555-0199\"}").expect(204);
         assertEquals("Created by workflow, for Contoso Ltd", account(CONTOSO).path("description").asText());
     }
 }

@@ -55,10 +55,10 @@ class TriggerScopeAndChildTest extends EmulatorTest {
         assertEquals(204, activate(api, CHILD).status());
         assertEquals("Created by workflow, for Inline", description(api, "Inline"), "a real-time child runs in the same request");
 
-        api.patch("workflows(" + CHILD + ")", "{\"statecode\":0,\"statuscode\":1}");
-        api.patch("workflows(" + CHILD + ")", "{\"mode\":0}");
+        api.patch("workflows(" + CHILD + ")", "{\"statecode\":0,\"statuscode\":1}").expect(204);
+        api.patch("workflows(" + CHILD + ")", "{\"mode\":0}").expect(204);
         assertEquals(204, activate(api, CHILD).status());
-        String id = api.post("accounts", "{\"name\":\"Queued\"}", "Prefer", "return=representation").json().path("accountid").asText();
+        String id = api.post("accounts", "{\"name\":\"Queued\"}", "Prefer", "return=representation").expect(201).json().path("accountid").asText();
         assertTrue(api.get("accounts(" + id + ")?$select=description").json().path("description").isNull());
         JsonNode jobs = api.get("asyncoperations?$filter=_regardingobjectid_value%20eq%20" + id).json().path("value");
         assertEquals(1, jobs.size());
