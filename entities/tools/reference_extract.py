@@ -26,11 +26,16 @@ TYPES = {"BigInt", "Boolean", "Customer", "DateTime", "Decimal", "Double", "Enti
          "State", "Status", "String", "Uniqueidentifier", "Virtual", "CalendarRules"}
 
 # Relationships whose lookup column a table's page does not name and no rule below finds; each fact comes from
-# the one-to-many section (ReferencingAttribute) of the referenced table's page (systemuser.md).
+# the one-to-many section (ReferencingAttribute) of the referenced table's page (systemuser.md, account.md, contact.md).
 REFERENCING = {
     ("account", "system_user_accounts"): "preferredsystemuserid",
     ("account", "user_accounts"): "owninguser",
     ("contact", "system_user_contacts"): "preferredsystemuserid",
+    ("task", "user_task"): "owninguser",
+    ("email", "user_email"): "owninguser",
+    ("email", "Account_Emails"): "regardingobjectid",
+    ("email", "Contact_Emails"): "regardingobjectid",
+    ("email", "Account_Email_SendersAccount"): "sendersaccount",
 }
 
 ROW = re.compile(r"^\|([^|]*)\|([^|]*)\|(?:([^|]*)\|)?(?:([^|]*)\|)?\s*$")

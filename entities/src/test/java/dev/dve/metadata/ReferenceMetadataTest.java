@@ -41,7 +41,7 @@ class ReferenceMetadataTest {
             checked.add(e.logicalName());
             compare(e, entityFile, reference, problems);
         }
-        assertTrue(checked.containsAll(List.of("account", "contact")), "checked " + checked);
+        assertTrue(checked.containsAll(List.of("account", "contact", "task", "email")), "checked " + checked);
         if (!problems.isEmpty()) {
             fail(String.join("\n", problems));
         }
@@ -152,6 +152,40 @@ class ReferenceMetadataTest {
         assertFalse(contact.hasAttribute("owneridname"), "a lookup's name column is not carried");
         assertEquals("lk_accountbase_createdby", account.attribute("createdby").orElseThrow().targets().get(0).relationship());
         assertEquals("system_user_accounts", account.attribute("preferredsystemuserid").orElseThrow().targets().get(0).relationship());
+    }
+
+    @Test
+    void tasksAndEmailsCarryTheDocumentedActivityColumns() {
+        EntityMetadata task = catalog.require("task");
+        for (String c : List.of("prioritycode", "percentcomplete", "scheduleddurationminutes", "actualstart", "actualend", "category",
+                "subcategory", "regardingobjecttypecode", "activitytypecode", "isregularactivity")) {
+            assertTrue(task.hasAttribute(c), c);
+        }
+        assertEquals("activityid", task.primaryIdAttribute());
+        assertEquals(100, task.attribute("percentcomplete").orElseThrow().maxValue().intValue());
+        assertFalse(task.attribute("scheduleddurationminutes").orElseThrow().validForCreate(), "documented read-only");
+        assertFalse(task.attribute("regardingobjecttypecode").orElseThrow().validForCreate(), "the platform keeps it with the lookup");
+        assertEquals("business_unit_task_activities", task.attribute("owningbusinessunit").orElseThrow().targets().get(0).relationship());
+        assertEquals(Set.of("account", "contact"), targetsOf(task, "regardingobjectid"));
+
+        EntityMetadata email = catalog.require("email");
+        for (String c : List.of("directioncode", "prioritycode", "sender", "torecipients", "senton", "messageid", "deliveryprioritycode",
+                "readreceiptrequested", "parentactivityid", "emailsender")) {
+            assertTrue(email.hasAttribute(c), c);
+        }
+        for (String partyList : List.of("from", "to", "cc", "bcc")) {
+            assertFalse(email.hasAttribute(partyList), partyList + ": party lists are activityparty rows (email_activity_parties)");
+        }
+        assertEquals("Outgoing", email.attribute("directioncode").orElseThrow().optionSet().option(1).orElseThrow().label());
+        assertEquals(Set.of("account", "asyncoperation", "contact"), targetsOf(email, "regardingobjectid"));
+        assertEquals("AsyncOperation_Emails", email.attribute("regardingobjectid").orElseThrow().targets().stream()
+                .filter(t -> t.entity().equals("asyncoperation")).findFirst().orElseThrow().relationship());
+    }
+
+    private static Set<String> targetsOf(EntityMetadata e, String lookup) {
+        Set<String> out = new TreeSet<>();
+        e.attribute(lookup).orElseThrow().targets().forEach(t -> out.add(t.entity()));
+        return out;
     }
 
     private static JsonNode resource(String name) throws IOException {

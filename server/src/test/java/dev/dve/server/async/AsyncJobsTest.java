@@ -86,6 +86,8 @@ class AsyncJobsTest extends EmulatorTest {
         String account = createAccount("Northwind");
         JsonNode queued = jobOf(account);
         assertState(queued, 0, 0);
+        assertEquals("account", queued.path("regardingobjecttypecode").asText(), "the regarding table follows the lookup: " + queued);
+        assertTrue(queued.path("owningextensiontypecode").isNull(), "a workflow job has no owning extension: " + queued);
         assertTrue(api.get("accounts(" + account + ")?$select=description").json().path("description").isNull(), "nothing runs before a worker does");
 
         JsonNode report = runUntilIdle();

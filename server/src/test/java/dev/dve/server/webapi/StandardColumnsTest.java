@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Columns apps built against a real organization write on account and contact, as Microsoft's reference lists them. */
+/** Columns apps built against a real organization write on account, contact, task and email, as Microsoft's reference lists them. */
 class StandardColumnsTest extends EmulatorTest {
     private static final String FV = "@OData.Community.Display.V1.FormattedValue";
     private static final String[] FORMATTED = {"Prefer", "odata.include-annotations=\"OData.Community.Display.V1.FormattedValue\""};
@@ -87,5 +87,58 @@ class StandardColumnsTest extends EmulatorTest {
         assertTrue(type.contains("<Property Name=\"owneridtype\" Type=\"Edm.String\""), type);
         assertTrue(type.contains("<Property Name=\"donotemail\" Type=\"Edm.Boolean\""), type);
         assertTrue(type.contains("<NavigationProperty Name=\"preferredsystemuserid\" Type=\"mscrm.systemuser\""), type);
+    }
+
+    @Test
+    void taskTakesPriorityAndPercentCompleteAndKeepsItsPlatformColumns() {
+        String account = api.createAccount("Regarding");
+        Response created = api.post("tasks", "{\"subject\":\"Call back\",\"prioritycode\":2,\"percentcomplete\":40,\"category\":\"Follow-up\","
+                + "\"actualdurationminutes\":15,\"regardingobjectid_account@odata.bind\":\"/accounts(" + account + ")\"}");
+        assertEquals(204, created.status(), created.body());
+        JsonNode t = api.get("tasks(" + id(created) + ")?$select=prioritycode,percentcomplete,category,actualdurationminutes,"
+                + "scheduleddurationminutes,regardingobjecttypecode,activitytypecode,statecode,statuscode,_regardingobjectid_value", FORMATTED).json();
+        assertEquals(2, t.path("prioritycode").asInt());
+        assertEquals("High", t.path("prioritycode" + FV).asText());
+        assertEquals(40, t.path("percentcomplete").asInt());
+        assertEquals("Follow-up", t.path("category").asText());
+        assertEquals(15, t.path("actualdurationminutes").asInt());
+        assertTrue(t.has("scheduleddurationminutes"), "documented column answered: " + t);
+        assertEquals("account", t.path("regardingobjecttypecode").asText(), "the regarding table follows the lookup");
+        assertEquals("task", t.path("activitytypecode").asText());
+        assertEquals("Not Started", t.path("statuscode" + FV).asText());
+        assertEquals(account, t.path("_regardingobjectid_value").asText());
+
+        Response over = api.post("tasks", "{\"subject\":\"Too far\",\"percentcomplete\":101}");
+        assertEquals(400, over.status(), "percentcomplete is documented 0..100: " + over.body());
+        Response scheduled = api.post("tasks", "{\"subject\":\"Computed\",\"scheduleddurationminutes\":30}");
+        assertEquals(400, scheduled.status(), "scheduleddurationminutes is documented read-only: " + scheduled.body());
+        Response normal = api.post("tasks", "{\"subject\":\"Default\"}");
+        assertEquals(1, api.get("tasks(" + id(normal) + ")?$select=prioritycode").json().path("prioritycode").asInt(), "Normal by default");
+    }
+
+    @Test
+    void emailTakesDirectionAndPriorityAndMayBeRegardingAJob() {
+        String contact = id(api.post("contacts", "{\"lastname\":\"Recipient\"}"));
+        Response created = api.post("emails", "{\"subject\":\"Welcome\",\"directioncode\":false,\"prioritycode\":0,"
+                + "\"deliveryprioritycode\":2,\"regardingobjectid_contact@odata.bind\":\"/contacts(" + contact + ")\"}");
+        assertEquals(204, created.status(), created.body());
+        JsonNode e = api.get("emails(" + id(created) + ")?$select=directioncode,prioritycode,deliveryprioritycode,regardingobjecttypecode,"
+                + "activitytypecode,attachmentcount,statuscode", FORMATTED).json();
+        assertFalse(e.path("directioncode").asBoolean(true));
+        assertEquals("Incoming", e.path("directioncode" + FV).asText());
+        assertEquals("Low", e.path("prioritycode" + FV).asText());
+        assertEquals("High", e.path("deliveryprioritycode" + FV).asText());
+        assertEquals("contact", e.path("regardingobjecttypecode").asText());
+        assertEquals("email", e.path("activitytypecode").asText());
+        assertEquals(0, e.path("attachmentcount").asInt());
+        assertEquals("Draft", e.path("statuscode" + FV).asText());
+
+        Response outgoing = api.post("emails", "{\"subject\":\"Default direction\"}");
+        assertEquals(204, outgoing.status(), outgoing.body());
+        assertEquals("Outgoing", api.get("emails(" + id(outgoing) + ")?$select=directioncode", FORMATTED).json().path("directioncode" + FV).asText());
+        Response changePriority = api.patch("emails(" + id(outgoing) + ")", "{\"deliveryprioritycode\":0}");
+        assertEquals(400, changePriority.status(), "deliveryprioritycode is documented create-only: " + changePriority.body());
+        Response badParty = api.post("emails", "{\"subject\":\"No such column\",\"to\":\"someone\"}");
+        assertEquals(400, badParty.status(), "party lists go through email_activity_parties: " + badParty.body());
     }
 }
