@@ -4,5 +4,10 @@ package dev.dve.query;
 public enum ConditionOperator {
     EQUAL, NOT_EQUAL, GREATER_THAN, GREATER_EQUAL, LESS_THAN, LESS_EQUAL,
     LIKE, NOT_LIKE, BEGINS_WITH, NOT_BEGIN_WITH, ENDS_WITH, NOT_END_WITH,
-    IN, NOT_IN, NULL, NOT_NULL, BETWEEN, NOT_BETWEEN
+    IN, NOT_IN, NULL, NOT_NULL, BETWEEN, NOT_BETWEEN,
+    /**
+     * The date falls in the given fiscal period of any fiscal year: values are the period (1–4, quarters) and the
+     * organization's fiscal year start ({@link java.time.MonthDay}).
+     */
+    IN_FISCAL_PERIOD
 }

@@ -453,6 +453,14 @@ public final class QueryTranslator {
                 }
                 sql.append(')');
             }
+            case IN_FISCAL_PERIOD -> {
+                if (v.size() != 2 || !(v.get(0) instanceof Number) || !(v.get(1) instanceof java.time.MonthDay start)) {
+                    throw new IllegalArgumentException("IN_FISCAL_PERIOD takes the period and the fiscal year start");
+                }
+                // the fiscal-period expression of date groupings is year * 10 + period; its last digit is the period
+                sql.append("MOD(").append(dialect.fiscalPart(dev.dve.query.Aggregation.DatePart.FISCAL_PERIOD, column, start)).append(", 10) = ?");
+                params.add(((Number) v.get(0)).intValue());
+            }
             case BETWEEN, NOT_BETWEEN -> {
                 if (v.size() != 2) {
                     throw DataverseFault.query("The 'Between' operator needs exactly two values.");

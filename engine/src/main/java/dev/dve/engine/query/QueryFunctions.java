@@ -352,10 +352,11 @@ public final class QueryFunctions {
                 yield range(col, day(s), day(s.plusYears(1)));
             }
             case "InFiscalPeriod" -> {
-                // the period in every fiscal year: the union over the years is what Dataverse matches
-                LocalDate s = yearStart.plusMonths((x - 1) * 3);
-                yield new FilterExpression(LogicalOperator.OR, List.of(range(col, day(s), day(s.plusMonths(3))),
-                        range(col, day(s.minusYears(1)), day(s.minusYears(1).plusMonths(3)))));
+                // the period in every fiscal year, as Dataverse matches it
+                if (x < 1 || x > 4) {
+                    throw DataverseFault.query("The fiscal period of " + function + " must be between 1 and 4 (quarters).");
+                }
+                yield new Condition(col, ConditionOperator.IN_FISCAL_PERIOD, List.of((int) x, start));
             }
             case "InFiscalPeriodAndYear", "InOrBeforeFiscalPeriodAndYear", "InOrAfterFiscalPeriodAndYear" -> {
                 if (values.size() != 2) {

@@ -3,7 +3,6 @@ package dev.dve.server.webapi;
 import dev.dve.server.testing.EmulatorTest;
 import dev.dve.server.testing.WebApi.Response;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.net.URLEncoder;
@@ -149,8 +148,6 @@ class FiscalFunctionTest extends EmulatorTest {
     }
 
     @Test
-    @Disabled("bug: InFiscalPeriod matches the period only in the current and the previous fiscal year (QueryFunctions.fiscal, case"
-            + " \"InFiscalPeriod\" ORs two ranges); Dataverse matches the period in every fiscal year")
     void inFiscalPeriodMatchesThePeriodOfEveryYear() {
         assertEquals(List.of("2022-12-31", "2023-10-15", "2024-12-31"), rows("InFiscalPeriod", "in-fiscal-period", 4));
         fiscalStart("04-01");
