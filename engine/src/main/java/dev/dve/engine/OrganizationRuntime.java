@@ -1,5 +1,8 @@
 package dev.dve.engine;
 
+import dev.dve.engine.organization.OrganizationService;
+import dev.dve.engine.organization.SequentialPipeline;
+
 import dev.dve.auth.CredentialStore;
 import dev.dve.auth.PrincipalDirectory;
 import dev.dve.auth.token.SigningKeys;
@@ -64,6 +67,9 @@ public final class OrganizationRuntime implements AutoCloseable {
             this.clockStore = new ClockStore(database, schema);
             clock.restore(clockStore.load());
             this.service = new OrganizationService(catalog, database, store, clock);
+            // the workflow room's rules on writes of workflows and system jobs: registered here, so the organization
+            // service knows nothing of workflows
+            service.addUpdateRule(new dev.dve.engine.workflow.WorkflowRules(service.accessPolicy()));
             this.credentials = new CredentialStore(database, schema, clock::now);
             this.tokens = new TokenService(new SigningKeys(database, schema), config.tokenTestSecret(), java.time.Clock.systemUTC());
             this.principals = new PrincipalDirectory(database, store);

@@ -1,7 +1,7 @@
 package dev.dve.engine.async;
 
 import dev.dve.auth.WellKnownPrincipals;
-import dev.dve.engine.OrganizationService;
+import dev.dve.engine.organization.OrganizationService;
 import dev.dve.engine.clock.EmulatorClock;
 import dev.dve.fault.DataverseFault;
 import dev.dve.fault.ErrorCode;

@@ -1,7 +1,7 @@
 package dev.dve.engine.async;
 
 import dev.dve.auth.security.SecurityPrincipal;
-import dev.dve.engine.OrganizationService;
+import dev.dve.engine.organization.OrganizationService;
 import dev.dve.fault.DataverseFault;
 import dev.dve.fault.ErrorCode;
 import dev.dve.metadata.EntityMetadata;

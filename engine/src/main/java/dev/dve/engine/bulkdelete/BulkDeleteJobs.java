@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dve.auth.CallerContext;
 import dev.dve.auth.WellKnownPrincipals;
-import dev.dve.engine.OrganizationService;
+import dev.dve.engine.organization.OrganizationService;
 import dev.dve.engine.async.FailureClassifier;
 import dev.dve.engine.async.JobExecution;
 import dev.dve.engine.async.JobFailure;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dve.auth.CallerContext;
 import dev.dve.auth.security.PrivilegeCatalog;
 import dev.dve.auth.security.SecurityPrincipal;
-import dev.dve.engine.OrganizationService;
+import dev.dve.engine.organization.OrganizationService;
 import dev.dve.fault.DataverseFault;
 import dev.dve.fault.ErrorCode;
 import dev.dve.record.Entity;

@@ -1,7 +1,7 @@
 package dev.dve.engine.query;
 
 import dev.dve.auth.CallerContext;
-import dev.dve.engine.OrganizationService;
+import dev.dve.engine.organization.OrganizationService;
 import dev.dve.metadata.AttributeMetadata;
 import dev.dve.metadata.EntityMetadata;
 import dev.dve.metadata.MetadataCatalog;

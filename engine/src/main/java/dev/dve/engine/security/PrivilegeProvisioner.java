@@ -2,7 +2,7 @@ package dev.dve.engine.security;
 
 import dev.dve.auth.WellKnownPrincipals;
 import dev.dve.auth.security.PrivilegeCatalog;
-import dev.dve.engine.OrganizationService;
+import dev.dve.engine.organization.OrganizationService;
 import dev.dve.record.Entity;
 
 /** Creates the privilege rows the catalog defines and the organization lacks, as Dataverse does with each table. */

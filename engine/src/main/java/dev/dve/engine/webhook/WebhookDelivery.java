@@ -1,7 +1,7 @@
 package dev.dve.engine.webhook;
 
 import dev.dve.auth.WellKnownPrincipals;
-import dev.dve.engine.OrganizationService;
+import dev.dve.engine.organization.OrganizationService;
 import dev.dve.engine.async.HttpCallFailure;
 import dev.dve.engine.async.JobExecution;
 import dev.dve.engine.async.JobHandler;

@@ -2,8 +2,8 @@ package dev.dve.engine.webhook;
 
 import dev.dve.auth.CallerContext;
 import dev.dve.auth.WellKnownPrincipals;
-import dev.dve.engine.EventPipeline;
-import dev.dve.engine.OrganizationService;
+import dev.dve.engine.organization.EventPipeline;
+import dev.dve.engine.organization.OrganizationService;
 import dev.dve.metadata.EntityMetadata;
 import dev.dve.query.Condition;
 import dev.dve.query.ConditionOperator;

@@ -2,7 +2,7 @@ package dev.dve.engine.workflow;
 
 import dev.dve.auth.CallerContext;
 import dev.dve.auth.WellKnownPrincipals;
-import dev.dve.engine.OrganizationService;
+import dev.dve.engine.organization.OrganizationService;
 import dev.dve.engine.async.JobExecution;
 import dev.dve.engine.async.JobInterrupted;
 import dev.dve.engine.workflow.runtime.StepInfo;

@@ -2,8 +2,8 @@ package dev.dve.engine.workflow;
 
 import dev.dve.auth.CallerContext;
 import dev.dve.auth.WellKnownPrincipals;
-import dev.dve.engine.EventPipeline;
-import dev.dve.engine.OrganizationService;
+import dev.dve.engine.organization.EventPipeline;
+import dev.dve.engine.organization.OrganizationService;
 import dev.dve.engine.workflow.runtime.WorkflowFailure;
 import dev.dve.engine.workflow.runtime.WorkflowInterpreter;
 import dev.dve.engine.workflow.runtime.WorkflowRun;

@@ -3,7 +3,7 @@ package dev.dve.engine.workflow;
 import dev.dve.auth.CallerContext;
 import dev.dve.auth.security.PrivilegeCatalog;
 import dev.dve.auth.security.SecurityPrincipal;
-import dev.dve.engine.OrganizationService;
+import dev.dve.engine.organization.OrganizationService;
 import dev.dve.fault.DataverseFault;
 import dev.dve.fault.ErrorCode;
 import dev.dve.record.Entity;

@@ -3,7 +3,7 @@ package dev.dve.engine.workflow;
 import dev.dve.auth.security.AccessPolicy;
 import dev.dve.auth.security.PrivilegeCatalog;
 import dev.dve.auth.security.SecurityPrincipal;
-import dev.dve.engine.OrganizationService;
+import dev.dve.engine.organization.OrganizationService;
 import dev.dve.metadata.EntityMetadata;
 import dev.dve.record.Entity;
 

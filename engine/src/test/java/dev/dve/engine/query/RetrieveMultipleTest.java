@@ -2,7 +2,7 @@ package dev.dve.engine.query;
 
 import dev.dve.auth.CallerContext;
 import dev.dve.auth.CredentialStore;
-import dev.dve.engine.OrganizationService;
+import dev.dve.engine.organization.OrganizationService;
 import dev.dve.engine.clock.EmulatorClock;
 import dev.dve.engine.fixtures.FixtureLoader;
 import dev.dve.fault.DataverseFault;

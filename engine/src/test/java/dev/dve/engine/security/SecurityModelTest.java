@@ -9,7 +9,7 @@ import dev.dve.auth.security.PrivilegeDepth;
 import dev.dve.auth.security.RecordPosition;
 import dev.dve.auth.security.SecurityModel;
 import dev.dve.auth.security.SecurityPrincipal;
-import dev.dve.engine.OrganizationService;
+import dev.dve.engine.organization.OrganizationService;
 import dev.dve.engine.clock.EmulatorClock;
 import dev.dve.engine.fixtures.FixtureLoader;
 import dev.dve.fault.DataverseFault;

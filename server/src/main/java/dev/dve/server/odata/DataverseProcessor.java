@@ -3,7 +3,7 @@ package dev.dve.server.odata;
 import dev.dve.engine.query.QueryFunctions;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.dve.engine.OrganizationService;
+import dev.dve.engine.organization.OrganizationService;
 import dev.dve.fault.DataverseFault;
 import dev.dve.fault.ErrorCode;
 import dev.dve.metadata.EntityMetadata;

@@ -1,9 +1,9 @@
 package dev.dve.server.odata;
 
 import dev.dve.engine.query.QueryFunctions;
-import dev.dve.engine.EntityCollection;
-import dev.dve.engine.UpsertMode;
-import dev.dve.engine.UpsertResult;
+import dev.dve.engine.organization.EntityCollection;
+import dev.dve.engine.organization.UpsertMode;
+import dev.dve.engine.organization.UpsertResult;
 import dev.dve.fault.DataverseFault;
 import dev.dve.fault.ErrorCode;
 import dev.dve.metadata.AttributeMetadata;

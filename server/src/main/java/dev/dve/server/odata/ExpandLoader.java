@@ -2,7 +2,7 @@ package dev.dve.server.odata;
 
 import dev.dve.engine.query.QueryFunctions;
 import dev.dve.auth.CallerContext;
-import dev.dve.engine.OrganizationService;
+import dev.dve.engine.organization.OrganizationService;
 import dev.dve.fault.DataverseFault;
 import dev.dve.metadata.AttributeMetadata;
 import dev.dve.metadata.EntityMetadata;

@@ -3,7 +3,7 @@ package dev.dve.server.odata;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dve.engine.UpsertMode;
+import dev.dve.engine.organization.UpsertMode;
 import dev.dve.fault.DataverseFault;
 import dev.dve.fault.ErrorCode;
 import dev.dve.metadata.AttributeMetadata;

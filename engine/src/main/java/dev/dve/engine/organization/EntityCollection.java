@@ -1,4 +1,4 @@
-package dev.dve.engine;
+package dev.dve.engine.organization;
 
 import dev.dve.record.Entity;
 

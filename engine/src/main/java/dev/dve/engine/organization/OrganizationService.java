@@ -1,4 +1,4 @@
-package dev.dve.engine;
+package dev.dve.engine.organization;
 
 import dev.dve.auth.CallerContext;
 import dev.dve.auth.WellKnownPrincipals;
@@ -40,6 +40,8 @@ public final class OrganizationService {
     private final RecordStore store;
     private final EmulatorClock clock;
     private final AccessPolicy access;
+    private final PlatformAttributes platform;
+    private final dev.dve.auth.security.QuerySecurity querySecurity;
     private final SecurityModel security;
     private volatile UUID organizationId;
     private final List<UpdateRule> updateRules = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -82,8 +84,9 @@ public final class OrganizationService {
         this.store = store;
         this.clock = clock;
         this.access = new AccessPolicy(catalog);
+        this.platform = new PlatformAttributes(clock::now);
+        this.querySecurity = new dev.dve.auth.security.QuerySecurity(access, catalog);
         this.security = new SecurityModel(store);
-        addUpdateRule(new dev.dve.engine.workflow.WorkflowRules(access));
     }
 
     /**
@@ -201,8 +204,7 @@ public final class OrganizationService {
                     row.set(a.logicalName(), AttributeRules.check(catalog, e, a, v.getValue()));
                 }
             }
-            setIfPresent(e, row, "modifiedon", clock.now());
-            setIfPresent(e, row, "modifiedby", new EntityReference("systemuser", caller.userId()));
+            platform.modified(e, row, caller);
             setIfPresent(e, row, "versionnumber", store.nextVersion(c));
             return store.update(c, row, expectedVersion);
         });
@@ -271,27 +273,10 @@ public final class OrganizationService {
             }
             row.set(a.logicalName(), AttributeRules.check(catalog, e, a, v.getValue()));
         }
-        for (AttributeMetadata a : e.attributes()) {
-            if (a.defaultValue() != null && row.get(a.logicalName()) == null && !row.contains(a.logicalName())) {
-                row.set(a.logicalName(), defaultValue(a));
-            }
-        }
+        platform.defaults(e, row);
         AttributeRules.resolveState(e, row, null);
-        Instant now = clock.now();
-        Object overridden = row.remove("overriddencreatedon");
-        setIfPresent(e, row, "createdon", overridden != null ? overridden : now);
-        setIfPresent(e, row, "modifiedon", now);
+        platform.created(e, row, caller);
         EntityReference user = new EntityReference("systemuser", caller.userId());
-        setIfPresent(e, row, "createdby", user);
-        setIfPresent(e, row, "modifiedby", user);
-        if (caller.onBehalfOf() != null) {
-            EntityReference real = new EntityReference("systemuser", caller.onBehalfOf());
-            setIfPresent(e, row, "createdonbehalfby", real);
-            setIfPresent(e, row, "modifiedonbehalfby", real);
-        }
-        if (e.hasAttribute("overriddencreatedon") && overridden != null) {
-            row.set("overriddencreatedon", now);
-        }
         if (e.hasAttribute("ownerid")) {
             EntityReference owner = (EntityReference) row.get("ownerid");
             setOwner(c, e, row, owner != null ? owner : user);
@@ -300,8 +285,8 @@ public final class OrganizationService {
                 && !e.primaryIdAttribute().equals("organizationid")) {
             row.set("organizationid", organizationId(c));
         }
-        computeFormulas(e, row, row.attributes());
-        setLookupTypes(e, row);
+        platform.formulas(e, row, row.attributes());
+        platform.lookupTypes(e, row);
         for (AttributeMetadata a : e.attributes()) {
             if (a.required() == dev.dve.metadata.RequiredLevel.SYSTEMREQUIRED && !a.logicalName().equals(e.primaryIdAttribute())
                     && a.validForCreate() && row.get(a.logicalName()) == null) {
@@ -386,51 +371,8 @@ public final class OrganizationService {
     private void secure(Connection c, CallerContext caller, EntityMetadata e, QueryExpression query) throws SQLException {
         SecurityPrincipal p = principal(c, caller);
         if (p != null) {
-            query.criteria((dev.dve.query.FilterExpression) secureSubqueries(p, query.criteria()));
-            Criterion filter = access.readFilter(p, e);
-            if (filter != null) {
-                query.where(filter);
-            }
-            List<dev.dve.query.LinkEntity> links = secureLinks(p, query.links());
-            query.links().clear();
-            query.links().addAll(links);
+            querySecurity.secure(p, query);
         }
-    }
-
-    /** Joined rows are read-filtered too: the filter becomes part of each join. */
-    private List<dev.dve.query.LinkEntity> secureLinks(SecurityPrincipal p, List<dev.dve.query.LinkEntity> links) {
-        List<dev.dve.query.LinkEntity> out = new java.util.ArrayList<>();
-        for (dev.dve.query.LinkEntity l : links) {
-            dev.dve.query.FilterExpression criteria = l.criteria() == null ? dev.dve.query.FilterExpression.and()
-                    : dev.dve.query.FilterExpression.and(secureSubqueries(p, l.criteria()));
-            Criterion filter = access.readFilter(p, entity(l.entityName()));
-            if (filter != null) {
-                criteria.add(filter);
-            }
-            out.add(new dev.dve.query.LinkEntity(l.entityName(), l.from(), l.to(), l.alias(), l.outer(), l.columns(), criteria,
-                    secureLinks(p, l.links()), l.firstRowOnly()));
-        }
-        return out;
-    }
-
-    /**
-     * Rows reached through subqueries (lookup paths, {@code any}/{@code all}, FetchXML exists/in/any links) are read-filtered
-     * as well, so a filter cannot reveal rows the caller may not read. Returns a secured copy of the criterion.
-     */
-    private Criterion secureSubqueries(SecurityPrincipal p, Criterion c) {
-        if (c instanceof dev.dve.query.FilterExpression f) {
-            return new dev.dve.query.FilterExpression(f.operator(), f.children().stream().map(child -> secureSubqueries(p, child)).toList());
-        }
-        if (c instanceof dev.dve.query.Not n) {
-            return new dev.dve.query.Not(secureSubqueries(p, n.inner()));
-        }
-        if (c instanceof dev.dve.query.SubqueryCondition sub) {
-            Criterion inner = secureSubqueries(p, sub.criteria());
-            Criterion filter = access.readFilter(p, entity(sub.entity()));
-            return new dev.dve.query.SubqueryCondition(sub.attribute(), sub.negated(), sub.entity(), sub.key(),
-                    filter == null ? inner : dev.dve.query.FilterExpression.and(inner, filter));
-        }
-        return c;
     }
 
     /**
@@ -516,14 +458,10 @@ public final class OrganizationService {
         lookupsToCheck.addAll(setByStep(beforeStep, row));
         Map<String, Object> merged = new java.util.HashMap<>(existing.attributes());
         merged.putAll(row.attributes());
-        computeFormulas(e, row, merged);
-        setLookupTypes(e, row);
+        platform.formulas(e, row, merged);
+        platform.lookupTypes(e, row);
         checkLookups(c, p, e, row, lookupsToCheck);
-        setIfPresent(e, row, "modifiedon", clock.now());
-        setIfPresent(e, row, "modifiedby", new EntityReference("systemuser", caller.userId()));
-        if (caller.onBehalfOf() != null) {
-            setIfPresent(e, row, "modifiedonbehalfby", new EntityReference("systemuser", caller.onBehalfOf()));
-        }
+        platform.modified(e, row, caller);
         setIfPresent(e, row, "versionnumber", store.nextVersion(c));
         // Other transactions wait on the lock, so only a nested operation of this one (a workflow it triggered) can
         // have moved the version since the read; refuse rather than write formulas computed from a stale row.
@@ -622,9 +560,8 @@ public final class OrganizationService {
     /** Clears a referencing row's lookup: a platform write, which moves the row's version and modification stamp. */
     private void removeLink(Connection c, CallerContext caller, EntityMetadata e, String lookup, UUID id) throws SQLException {
         Entity row = new Entity(e.logicalName(), id).set(lookup, null);
-        setLookupTypes(e, row);
-        setIfPresent(e, row, "modifiedon", clock.now());
-        setIfPresent(e, row, "modifiedby", new EntityReference("systemuser", caller.userId()));
+        platform.lookupTypes(e, row);
+        platform.modified(e, row, caller);
         setIfPresent(e, row, "versionnumber", store.nextVersion(c));
         store.update(c, row, null);
     }
@@ -662,40 +599,15 @@ public final class OrganizationService {
         });
     }
 
-    /**
-     * The platform-maintained table-name columns of lookups ({@code owneridtype}, {@code parentcustomeridtype},
-     * {@code regardingobjecttypecode}, {@code owningextensiontypecode}) follow the lookup written in this row.
-     */
-    private static void setLookupTypes(EntityMetadata e, Entity row) {
-        for (AttributeMetadata a : e.attributes()) {
-            if (a.type() != dev.dve.metadata.AttributeType.ENTITYNAME || a.validForCreate()) {
-                continue;
-            }
-            String name = a.logicalName();
-            String lookup = name.endsWith("typecode") ? name.substring(0, name.length() - "typecode".length()) + "id"
-                    : name.endsWith("type") ? name.substring(0, name.length() - "type".length()) : null;
-            if (lookup != null && row.contains(lookup) && e.attribute(lookup).map(l -> l.type().isLookup()).orElse(false)) {
-                row.set(name, row.get(lookup) instanceof EntityReference r ? r.logicalName() : null);
-            }
-        }
-    }
-
     private void setOwner(Connection c, EntityMetadata e, Entity row, EntityReference owner) throws SQLException {
         if (owner == null) {
             throw requiredMissing(e, e.attribute("ownerid").orElseThrow());
         }
         Entity principal = store.retrieve(c, owner.logicalName(), owner.id(), List.of("businessunitid"), false)
                 .orElseThrow(() -> DataverseFault.notFound(owner.logicalName(), owner.id()));
-        row.set("ownerid", new EntityReference(owner.logicalName(), owner.id()));
-        setIfPresent(e, row, "owninguser", owner.logicalName().equals("systemuser") ? new EntityReference("systemuser", owner.id()) : null);
-        setIfPresent(e, row, "owningteam", owner.logicalName().equals("team") ? new EntityReference("team", owner.id()) : null);
-        setIfPresent(e, row, "owningbusinessunit", principal.get("businessunitid"));
+        platform.owned(e, row, owner, principal.get("businessunitid"));
     }
 
-    /**
-     * Every lookup the client set must point at an existing row; linking needs Append on this entity and AppendTo
-     * reaching the target row.
-     */
     /**
      * The attributes a pre-operation step (a real-time workflow's update of the target) set or changed: its lookups
      * are checked as the caller's own are — the row they name exists and the caller may append to it.
@@ -710,6 +622,10 @@ public final class OrganizationService {
         return out;
     }
 
+    /**
+     * Every lookup the client set must point at an existing row; linking needs Append on this entity and AppendTo
+     * reaching the target row.
+     */
     private void checkLookups(Connection c, SecurityPrincipal p, EntityMetadata e, Entity row, java.util.Set<String> clientSet) throws SQLException {
         boolean appendChecked = false;
         for (Map.Entry<String, Object> v : row.attributes().entrySet()) {
@@ -743,14 +659,6 @@ public final class OrganizationService {
         };
     }
 
-    private void computeFormulas(EntityMetadata e, Entity row, Map<String, Object> values) {
-        for (AttributeMetadata a : e.attributes()) {
-            if (a.isComputed() && a.formula().stream().anyMatch(row::contains)) {
-                row.set(a.logicalName(), AttributeRules.compute(a, values));
-            }
-        }
-    }
-
     private UUID organizationId(Connection c) throws SQLException {
         UUID id = organizationId;
         if (id == null) {
@@ -771,21 +679,8 @@ public final class OrganizationService {
         organizationId = null;
     }
 
-    private static Object defaultValue(AttributeMetadata a) {
-        Object d = a.defaultValue();
-        return switch (a.type()) {
-            case MONEY, DECIMAL -> d instanceof Number n ? new java.math.BigDecimal(n.toString()) : d;
-            case DOUBLE -> d instanceof Number n ? n.doubleValue() : d;
-            case BIGINT -> d instanceof Number n ? n.longValue() : d;
-            case INTEGER, PICKLIST, STATE, STATUS -> d instanceof Number n ? n.intValue() : d;
-            default -> d;
-        };
-    }
-
     private static void setIfPresent(EntityMetadata e, Entity row, String attribute, Object value) {
-        if (e.hasAttribute(attribute)) {
-            row.set(attribute, value);
-        }
+        PlatformAttributes.set(e, row, attribute, value);
     }
 
     private static DataverseFault requiredMissing(EntityMetadata e, AttributeMetadata a) {

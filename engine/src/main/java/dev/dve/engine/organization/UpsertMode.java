@@ -1,4 +1,4 @@
-package dev.dve.engine;
+package dev.dve.engine.organization;
 
 /** The upsert guards of the Web API: {@code If-Match: *} allows only update, {@code If-None-Match: *} only create. */
 public enum UpsertMode {
