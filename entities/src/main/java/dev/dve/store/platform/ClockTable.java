@@ -14,26 +14,27 @@ import java.util.Map;
 import java.util.Optional;
 
 /** {@code dve_clock}: the emulator clock's state (frozen instant, offset from real time), one row shared by every node. */
-public final class ClockTable {
-    private static final String TABLE = "dve_clock";
-    private final Database database;
+public final class ClockTable extends PlatformTable {
 
     /** The stored state: the instant the clock is frozen at (null: running) and its offset from real time. */
     public record Row(Instant frozenAt, long offsetMillis) {
     }
 
     public ClockTable(Database database, SchemaBuilder schema) {
-        this.database = database;
+        super(database, schema, "dve_clock", columns(database), "id");
+    }
+
+    private static Map<String, String> columns(Database database) {
         Map<String, String> cols = new LinkedHashMap<>();
         cols.put("id", "INT NOT NULL");
         cols.put("frozen_at", database.dialect().timestampType());
         cols.put("offset_ms", "BIGINT NOT NULL");
-        schema.ensureTable(TABLE, cols, "id");
+        return cols;
     }
 
     public Optional<Row> load() {
         return Optional.ofNullable(database.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + q("frozen_at") + ", " + q("offset_ms") + " FROM " + q(TABLE) + " WHERE " + q("id") + " = 1");
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + q("frozen_at") + ", " + q("offset_ms") + " FROM " + q(table) + " WHERE " + q("id") + " = 1");
                  ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return null;
@@ -46,10 +47,10 @@ public final class ClockTable {
 
     public void save(Row row) {
         database.inTransaction(c -> {
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM " + q(TABLE) + " WHERE " + q("id") + " = 1")) {
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM " + q(table) + " WHERE " + q("id") + " = 1")) {
                 del.executeUpdate();
             }
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + q(TABLE) + " (" + q("id") + ", " + q("frozen_at") + ", " + q("offset_ms") + ") VALUES (1, ?, ?)")) {
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + q(table) + " (" + q("id") + ", " + q("frozen_at") + ", " + q("offset_ms") + ") VALUES (1, ?, ?)")) {
                 ins.setObject(1, JdbcValues.toJdbc(row.frozenAt()));
                 ins.setLong(2, row.offsetMillis());
                 ins.executeUpdate();
@@ -58,7 +59,4 @@ public final class ClockTable {
         });
     }
 
-    private String q(String id) {
-        return database.dialect().quote(id);
-    }
 }

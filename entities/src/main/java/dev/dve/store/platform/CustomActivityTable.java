@@ -10,26 +10,27 @@ import java.util.Map;
 import java.util.Optional;
 
 /** {@code dve_custom_activity}: the URL each custom workflow activity type is called at, shared by every node. */
-public final class CustomActivityTable {
-    private static final String TABLE = "dve_custom_activity";
-    private final Database database;
+public final class CustomActivityTable extends PlatformTable {
 
     public CustomActivityTable(Database database, SchemaBuilder schema) {
-        this.database = database;
+        super(database, schema, "dve_custom_activity", columns(database), "typename");
+    }
+
+    private static Map<String, String> columns(Database database) {
         Map<String, String> cols = new LinkedHashMap<>();
         cols.put("typename", "VARCHAR(400) NOT NULL");
         cols.put("url", "VARCHAR(2000) NOT NULL");
-        schema.ensureTable(TABLE, cols, "typename");
+        return cols;
     }
 
     /** Maps the type to the URL, replacing the URL it had. */
     public void put(String typeName, String url) {
         database.inTransaction(c -> {
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM " + q(TABLE) + " WHERE " + q("typename") + " = ?")) {
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM " + q(table) + " WHERE " + q("typename") + " = ?")) {
                 del.setString(1, typeName);
                 del.executeUpdate();
             }
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + q(TABLE) + " (" + q("typename") + ", " + q("url") + ") VALUES (?, ?)")) {
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + q(table) + " (" + q("typename") + ", " + q("url") + ") VALUES (?, ?)")) {
                 ins.setString(1, typeName);
                 ins.setString(2, url);
                 ins.executeUpdate();
@@ -40,7 +41,7 @@ public final class CustomActivityTable {
 
     public Optional<String> url(String typeName) {
         return Optional.ofNullable(database.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + q("url") + " FROM " + q(TABLE) + " WHERE " + q("typename") + " = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + q("url") + " FROM " + q(table) + " WHERE " + q("typename") + " = ?")) {
                 ps.setString(1, typeName);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? rs.getString(1) : null;
@@ -50,15 +51,7 @@ public final class CustomActivityTable {
     }
 
     public void clear() {
-        database.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + q(TABLE))) {
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        deleteAll();
     }
 
-    private String q(String id) {
-        return database.dialect().quote(id);
-    }
 }

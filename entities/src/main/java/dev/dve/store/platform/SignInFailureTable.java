@@ -18,23 +18,24 @@ import java.util.function.IntFunction;
  * {@code dve_signin_failure}: failed sign-ins in a row per principal and the end of its lockout (epoch milliseconds
  * of the emulator clock), one row per principal, shared by every node on the database.
  */
-public final class SignInFailureTable {
-    private static final String TABLE = "dve_signin_failure";
-    private final Database database;
+public final class SignInFailureTable extends PlatformTable {
 
     public SignInFailureTable(Database database, SchemaBuilder schema) {
-        this.database = database;
+        super(database, schema, "dve_signin_failure", columns(database), "principalid");
+    }
+
+    private static Map<String, String> columns(Database database) {
         Map<String, String> cols = new LinkedHashMap<>();
         cols.put("principalid", database.dialect().guidType() + " NOT NULL");
         cols.put("failures", "INT NOT NULL");
         cols.put("locked_until_ms", "BIGINT");
-        schema.ensureTable(TABLE, cols, "principalid");
+        return cols;
     }
 
     /** When the principal's lockout ends, if one was set. */
     public Optional<Long> lockedUntil(UUID principalId) {
         return Optional.ofNullable(database.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + q("locked_until_ms") + " FROM " + q(TABLE) + " WHERE " + q("principalid") + " = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + q("locked_until_ms") + " FROM " + q(table) + " WHERE " + q("principalid") + " = ?")) {
                 ps.setString(1, principalId.toString());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -57,7 +58,7 @@ public final class SignInFailureTable {
                 return database.inTransaction(c -> {
                     int failures;
                     boolean counted;
-                    try (PreparedStatement ps = c.prepareStatement("SELECT " + q("failures") + " FROM " + q(TABLE) + " WHERE " + q("principalid") + " = ? FOR UPDATE")) {
+                    try (PreparedStatement ps = c.prepareStatement("SELECT " + q("failures") + " FROM " + q(table) + " WHERE " + q("principalid") + " = ? FOR UPDATE")) {
                         ps.setString(1, principalId.toString());
                         try (ResultSet rs = ps.executeQuery()) {
                             counted = rs.next();
@@ -67,8 +68,8 @@ public final class SignInFailureTable {
                     int count = failures + 1;
                     Long lockedUntil = lockFor.apply(count);
                     String sql = !counted
-                            ? "INSERT INTO " + q(TABLE) + " (" + q("failures") + ", " + q("locked_until_ms") + ", " + q("principalid") + ") VALUES (?, ?, ?)"
-                            : "UPDATE " + q(TABLE) + " SET " + q("failures") + " = ?, " + q("locked_until_ms") + " = ? WHERE " + q("principalid") + " = ?";
+                            ? "INSERT INTO " + q(table) + " (" + q("failures") + ", " + q("locked_until_ms") + ", " + q("principalid") + ") VALUES (?, ?, ?)"
+                            : "UPDATE " + q(table) + " SET " + q("failures") + " = ?, " + q("locked_until_ms") + " = ? WHERE " + q("principalid") + " = ?";
                     try (PreparedStatement ps = c.prepareStatement(sql)) {
                         ps.setInt(1, count);
                         if (lockedUntil == null) {
@@ -93,7 +94,7 @@ public final class SignInFailureTable {
     /** Forgets the principal's failures (a success, or a new secret). */
     public void clear(UUID principalId) {
         database.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + q(TABLE) + " WHERE " + q("principalid") + " = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + q(table) + " WHERE " + q("principalid") + " = ?")) {
                 ps.setString(1, principalId.toString());
                 ps.executeUpdate();
             }
@@ -102,15 +103,7 @@ public final class SignInFailureTable {
     }
 
     public void clearAll() {
-        database.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + q(TABLE))) {
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        deleteAll();
     }
 
-    private String q(String id) {
-        return database.dialect().quote(id);
-    }
 }

@@ -11,9 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** {@code dve_signing_key}: the one RSA key pair tokens are signed with (Base64 DER), first node to store one wins. */
-public final class SigningKeyTable {
-    private static final String TABLE = "dve_signing_key";
-    private final Database database;
+public final class SigningKeyTable extends PlatformTable {
 
     /** The stored key: its id, PKCS#8 private key and X.509 public key, Base64. */
     public record StoredKey(String keyId, String privateKey, String publicKey) {
@@ -24,19 +22,22 @@ public final class SigningKeyTable {
     }
 
     public SigningKeyTable(Database database, SchemaBuilder schema) {
-        this.database = database;
+        super(database, schema, "dve_signing_key", columns(database), "id");
+    }
+
+    private static Map<String, String> columns(Database database) {
         Map<String, String> cols = new LinkedHashMap<>();
         cols.put("id", "INT NOT NULL");
         cols.put("kid", "VARCHAR(64) NOT NULL");
         cols.put("private_key", database.dialect().largeTextType() + " NOT NULL");
         cols.put("public_key", database.dialect().largeTextType() + " NOT NULL");
-        schema.ensureTable(TABLE, cols, "id");
+        return cols;
     }
 
     public Optional<StoredKey> load() {
         return Optional.ofNullable(database.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + q("kid") + ", " + q("private_key") + ", " + q("public_key")
-                    + " FROM " + q(TABLE) + " WHERE " + q("id") + " = 1");
+                    + " FROM " + q(table) + " WHERE " + q("id") + " = 1");
                  ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? new StoredKey(rs.getString(1), rs.getString(2), rs.getString(3)) : null;
             }
@@ -49,7 +50,7 @@ public final class SigningKeyTable {
      */
     public StoredKey storeFirst(StoredKey key) {
         boolean inserted = database.inNewTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + q(TABLE) + " (" + q("id") + ", " + q("kid") + ", "
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + q(table) + " (" + q("id") + ", " + q("kid") + ", "
                     + q("private_key") + ", " + q("public_key") + ") VALUES (1, ?, ?, ?)")) {
                 ps.setString(1, key.keyId());
                 ps.setString(2, key.privateKey());
@@ -66,7 +67,4 @@ public final class SigningKeyTable {
         return inserted ? key : load().orElseThrow(() -> new IllegalStateException("The stored signing key vanished while it was being read"));
     }
 
-    private String q(String id) {
-        return database.dialect().quote(id);
-    }
 }
