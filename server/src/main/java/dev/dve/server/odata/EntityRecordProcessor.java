@@ -488,6 +488,10 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
                     g.writeEndObject();
                 }
                 g.writeEndArray();
+                String more = x.nextLink(request.getRawBaseUri(), row.id());
+                if (more != null) {
+                    g.writeStringField(x.navigation + "@odata.nextLink", more);
+                }
             } else if (related.isEmpty()) {
                 g.writeNullField(x.navigation);
             } else if (x.reference) {
