@@ -196,4 +196,34 @@ class ExpandTest extends EmulatorTest {
         assertEquals("Bulk 05000", restRows.get(0).path("lastname").asText());
         assertTrue(!rest.json().has("@odata.nextLink"));
     }
+
+    @Test
+    void nestedCollectionLevelsApplyTheirOptionsPerParent() {
+        String[] accounts = {api.createAccount("Expand N1"), api.createAccount("Expand N2")};
+        for (int a = 0; a < 2; a++) {
+            for (int c = 1; c <= 2; c++) {
+                Response contact = api.post("contacts", "{\"lastname\":\"N" + (a + 1) + " c" + c + "\",\"parentcustomerid_account@odata.bind\":\"/accounts("
+                        + accounts[a] + ")\"}", "Prefer", "return=representation");
+                String id = contact.json().path("contactid").asText();
+                for (String t : new String[]{"z", "b", "a"}) {
+                    api.post("tasks", "{\"subject\":\"" + (a + 1) + c + t + "\",\"regardingobjectid_contact@odata.bind\":\"/contacts(" + id + ")\"}").expect(204);
+                }
+            }
+        }
+        Response r = api.get("accounts?$select=name&$filter=startswith(name,'Expand%20N')&$orderby=name"
+                + "&$expand=contact_customer_accounts($select=lastname;$orderby=lastname;$expand=Contact_Tasks($select=subject;$filter=subject%20ne%20'x';$orderby=subject;$top=2))");
+        assertEquals(200, r.status(), r.body());
+        JsonNode rows = r.json().path("value");
+        for (int a = 0; a < 2; a++) {
+            JsonNode contacts = rows.get(a).path("contact_customer_accounts");
+            assertEquals(2, contacts.size(), rows.get(a).toString());
+            for (int c = 1; c <= 2; c++) {
+                JsonNode tasks = contacts.get(c - 1).path("Contact_Tasks");
+                assertEquals("N" + (a + 1) + " c" + c, contacts.get(c - 1).path("lastname").asText());
+                assertEquals(2, tasks.size(), contacts.get(c - 1).toString());
+                assertEquals("" + (a + 1) + c + "a", tasks.get(0).path("subject").asText());
+                assertEquals("" + (a + 1) + c + "b", tasks.get(1).path("subject").asText());
+            }
+        }
+    }
 }
