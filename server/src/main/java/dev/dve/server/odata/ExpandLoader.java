@@ -68,13 +68,20 @@ final class ExpandLoader {
             this.nested = nested;
         }
 
-        /** The link to the rest of a parent's expanded collection, or null when it was read whole. */
-        String nextLink(String serviceRoot, UUID parent) {
+        /**
+         * The link to the rest of a parent's expanded collection, or null when it was read whole; {@code aliases} are
+         * the request's parameter aliases ({@code @p=…}) as sent, which the nested options may use.
+         */
+        String nextLink(String serviceRoot, UUID parent, List<String> aliases) {
             String cookie = nextCookies.get(parent);
             if (cookie == null) {
                 return null;
             }
-            String query = (options.isEmpty() ? "" : options + "&") + "$skiptoken="
+            List<String> parts = new ArrayList<>(aliases);
+            if (!options.isEmpty()) {
+                parts.add(0, options);
+            }
+            String query = (parts.isEmpty() ? "" : String.join("&", parts) + "&") + "$skiptoken="
                     + java.net.URLEncoder.encode(cookie, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
             return serviceRoot + (serviceRoot.endsWith("/") ? "" : "/") + parentSet + "(" + parent + ")/" + navigation + "?" + query;
         }

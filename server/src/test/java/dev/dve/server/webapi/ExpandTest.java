@@ -174,7 +174,7 @@ class ExpandTest extends EmulatorTest {
             api.post("contacts", "{\"lastname\":\"" + name + "\",\"parentcustomerid_account@odata.bind\":\"/accounts(" + small + ")\"}").expect(204);
         }
         Response r = api.get("accounts?$select=name&$filter=startswith(name,'Expand')&$orderby=name"
-                + "&$expand=contact_customer_accounts($select=lastname;$orderby=lastname)");
+                + "&$expand=contact_customer_accounts($select=lastname;$filter=lastname%20ne%20@nobody;$orderby=lastname)&@nobody='Nobody'");
         assertEquals(200, r.status(), r.body());
         JsonNode bigRow = r.json().path("value").get(0);
         JsonNode smallRow = r.json().path("value").get(1);
