@@ -488,6 +488,10 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
                     g.writeEndObject();
                 }
                 g.writeEndArray();
+                String more = x.nextLink(request.getRawBaseUri(), row.id(), aliasParameters(request));
+                if (more != null) {
+                    g.writeStringField(x.navigation + "@odata.nextLink", more);
+                }
             } else if (related.isEmpty()) {
                 g.writeNullField(x.navigation);
             } else if (x.reference) {
@@ -502,6 +506,20 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
             }
         }
         RecordJsonWriter.writeNavigationLinks(g, e, row, json, expanded);
+    }
+
+    /** The parameter aliases of the request as sent ({@code @p1=...}), which nested options may refer to. */
+    private static List<String> aliasParameters(ODataRequest request) {
+        List<String> out = new ArrayList<>();
+        String query = request.getRawQueryPath();
+        if (query != null && !query.isEmpty()) {
+            for (String p : query.split("&")) {
+                if (java.net.URLDecoder.decode(p, java.nio.charset.StandardCharsets.UTF_8).startsWith("@")) {
+                    out.add(p);
+                }
+            }
+        }
+        return out;
     }
 
     private static List<String> withVersion(EntityMetadata e, List<String> columns) {

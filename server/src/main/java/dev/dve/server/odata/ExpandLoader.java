@@ -1,6 +1,8 @@
 package dev.dve.server.odata;
 
+import dev.dve.engine.query.PagingCookie;
 import dev.dve.engine.query.QueryFunctions;
+import dev.dve.engine.query.RetrieveMultiple;
 import dev.dve.auth.CallerContext;
 import dev.dve.engine.organization.OrganizationService;
 import dev.dve.fault.DataverseFault;
@@ -29,8 +31,10 @@ import java.util.UUID;
 
 /**
  * $expand: for each navigation property, one query through the organization service for the related rows of all
- * the parent rows at once (by id, or by the lookup pointing back), so the caller's read access applies and nothing
- * is filtered in memory. A collection with $top is read parent by parent.
+ * the parent rows at once (by id, or by the lookup pointing back), so the caller's read access applies. A collection's
+ * rows come back in the nested $orderby and are grouped per parent in that order; each parent keeps its first
+ * $top rows, or at most {@link RetrieveMultiple#MAX_PAGE} — a parent with more gets a {@code nav@odata.nextLink} to
+ * the rest (the related collection's next page), as Dataverse pages an expanded collection.
  */
 final class ExpandLoader {
     /** One expanded navigation property: how to read it, and the related rows by parent id once loaded. */
@@ -45,6 +49,11 @@ final class ExpandLoader {
         final List<String> selectedNames;
         final List<Expansion> nested;
         final Map<UUID, List<Entity>> byParent = new LinkedHashMap<>();
+        /** The $skiptoken of the rest of a parent's collection, for the parents with more than one page of related rows. */
+        final Map<UUID, String> nextCookies = new LinkedHashMap<>();
+        /** The parent's entity set, and the nested options as sent: what a next link of the collection repeats. */
+        String parentSet;
+        String options;
 
         Expansion(String navigation, boolean collection, boolean reference, EntityMetadata target, OneToManyRelationship relationship,
                   QueryExpression query, List<AttributeMetadata> attributes, List<String> selectedNames, List<Expansion> nested) {
@@ -57,6 +66,24 @@ final class ExpandLoader {
             this.attributes = attributes;
             this.selectedNames = selectedNames;
             this.nested = nested;
+        }
+
+        /**
+         * The link to the rest of a parent's expanded collection, or null when it was read whole; {@code aliases} are
+         * the request's parameter aliases ({@code @p=…}) as sent, which the nested options may use.
+         */
+        String nextLink(String serviceRoot, UUID parent, List<String> aliases) {
+            String cookie = nextCookies.get(parent);
+            if (cookie == null) {
+                return null;
+            }
+            List<String> parts = new ArrayList<>(aliases);
+            if (!options.isEmpty()) {
+                parts.add(0, options);
+            }
+            String query = (parts.isEmpty() ? "" : String.join("&", parts) + "&") + "$skiptoken="
+                    + java.net.URLEncoder.encode(cookie, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+            return serviceRoot + (serviceRoot.endsWith("/") ? "" : "/") + parentSet + "(" + parent + ")/" + navigation + "?" + query;
         }
 
         /** The context-URL fragment: {@code primarycontactid(fullname)}. */
@@ -83,10 +110,16 @@ final class ExpandLoader {
 
     /** Plans the expansions of an entity's rows; {@code parentColumns} gets the lookups the parent query must read. */
     List<Expansion> plan(EntityMetadata parent, ExpandOption option, UriInfoResource aliases, List<String> parentColumns) {
+        return plan(parent, option, option == null ? null : option.getText(), aliases, parentColumns);
+    }
+
+    /** {@code text}: this level's $expand as sent (Olingo keeps the text of the top level only), for next links. */
+    private List<Expansion> plan(EntityMetadata parent, ExpandOption option, String text, UriInfoResource aliases, List<String> parentColumns) {
         List<Expansion> out = new ArrayList<>();
         if (option == null) {
             return out;
         }
+        Map<String, Map<String, String>> sent = ExpandText.items(text);
         for (ExpandItem item : option.getExpandItems()) {
             if (item.isStar()) {
                 throw DataverseFault.query("$expand=* is not supported.");
@@ -115,19 +148,31 @@ final class ExpandLoader {
                     item.getOrderByOption(), item.getTopOption(), aliases, context);
             List<AttributeMetadata> attrs = target.columns(q.columns());
             List<String> fetch = q.columns() == null ? null : new ArrayList<>(q.columns());
-            List<Expansion> nested = plan(target, item.getExpandOption(), aliases, fetch == null ? new ArrayList<>() : fetch);
+            Map<String, String> itemOptions = sent.getOrDefault(name, Map.of());
+            List<Expansion> nested = plan(target, item.getExpandOption(), itemOptions.get("$expand"), aliases,
+                    fetch == null ? new ArrayList<>() : fetch);
             if (collection && fetch != null && !fetch.contains(r.referencingAttribute())) {
                 fetch.add(r.referencingAttribute());
             }
             if (fetch != null && target.hasAttribute("versionnumber") && !fetch.contains("versionnumber")) {
                 fetch.add("versionnumber");
             }
+            if (collection && fetch != null) {
+                for (dev.dve.query.Order o : q.orders()) {
+                    if (!o.attribute().contains(".") && !fetch.contains(o.attribute())) {
+                        fetch.add(o.attribute());
+                    }
+                }
+            }
             q.columns(fetch);
             if (!collection && parentColumns != null && !parentColumns.contains(r.referencingAttribute())) {
                 parentColumns.add(r.referencingAttribute());
             }
-            out.add(new Expansion(name, collection, ref, target, r, q, attrs,
-                    QueryOptionTranslator.selectedNames(item.getSelectOption()), nested));
+            Expansion x = new Expansion(name, collection, ref, target, r, q, attrs,
+                    QueryOptionTranslator.selectedNames(item.getSelectOption()), nested);
+            x.parentSet = parent.entitySetName();
+            x.options = ExpandText.query(itemOptions);
+            out.add(x);
         }
         return out;
     }
@@ -171,26 +216,42 @@ final class ExpandLoader {
         }
     }
 
+    /**
+     * One query for the related rows of every parent (an IN on the parents' ids, as the caller), ordered as the
+     * nested $orderby asks; each parent keeps its first $top rows, or its first page with a cookie for the rest.
+     */
     private void loadCollection(Expansion x, List<Entity> parents, List<Entity> loaded) {
         String attr = x.relationship.referencingAttribute();
-        List<List<Entity>> groups = new ArrayList<>();
-        if (x.query.top() != null) {
-            for (Entity p : parents) {
-                groups.add(service.retrieveMultiple(caller, copy(x.query).where(Condition.of(attr, ConditionOperator.EQUAL, p.id())), false).entities());
+        Set<Object> ids = new LinkedHashSet<>();
+        parents.forEach(p -> ids.add(p.id()));
+        Integer top = x.query.top();
+        int perParent = top == null ? RetrieveMultiple.MAX_PAGE : Math.min(top, RetrieveMultiple.MAX_PAGE);
+        QueryExpression q = copy(x.query).top(null).where(new Condition(attr, ConditionOperator.IN, new ArrayList<>(ids)));
+        Map<UUID, Entity> firstBeyond = new LinkedHashMap<>();
+        for (Entity row : service.retrieveMultiple(caller, q, false).entities()) {
+            if (!(row.get(attr) instanceof EntityReference r)) {
+                continue;
             }
-        } else {
-            List<Object> ids = new ArrayList<>();
-            parents.forEach(p -> ids.add(p.id()));
-            QueryExpression q = copy(x.query).where(new Condition(attr, ConditionOperator.IN, ids)).top(QueryOptionTranslator.MAX_PAGE * 2);
-            groups.add(service.retrieveMultiple(caller, q, false).entities());
+            List<Entity> mine = x.byParent.computeIfAbsent(r.id(), k -> new ArrayList<>());
+            if (mine.size() < perParent) {
+                mine.add(row);
+                loaded.add(row);
+            } else if (top == null) {
+                firstBeyond.putIfAbsent(r.id(), row);
+            }
         }
-        for (List<Entity> g : groups) {
-            for (Entity row : g) {
-                if (row.get(attr) instanceof EntityReference r) {
-                    x.byParent.computeIfAbsent(r.id(), k -> new ArrayList<>()).add(row);
-                    loaded.add(row);
-                }
-            }
+        boolean linkOrdered = x.query.orders().stream().anyMatch(o -> o.attribute().contains("."));
+        List<dev.dve.query.Order> keys = new ArrayList<>(linkOrdered ? List.of() : x.query.orders());
+        if (keys.stream().noneMatch(o -> o.attribute().equals(x.target.primaryIdAttribute()))) {
+            keys.add(new dev.dve.query.Order(x.target.primaryIdAttribute(), false));
+        }
+        List<AttributeMetadata> keyAttributes = keys.stream().map(o -> x.target.attribute(o.attribute()).orElseThrow()).toList();
+        for (UUID parent : firstBeyond.keySet()) {
+            List<Entity> page = x.byParent.get(parent);
+            Entity last = page.get(page.size() - 1);
+            Entity first = page.get(0);
+            x.nextCookies.put(parent, PagingCookie.encode(2, keyAttributes, keys.stream().map(k -> last.get(k.attribute())).toList(),
+                    keys.stream().map(k -> first.get(k.attribute())).toList()));
         }
     }
 
