@@ -46,6 +46,7 @@ public final class MetadataLoader {
         for (JsonNode name : readResource("metadata/catalog.json").path("entities")) {
             sources.put(name.asText(), readResource("metadata/entities/" + name.asText()));
         }
+        java.util.Set<String> shippedSources = new java.util.HashSet<>(sources.keySet());
         for (Path dir : extraDirectories) {
             if (!Files.isDirectory(dir)) {
                 continue;
@@ -68,12 +69,19 @@ public final class MetadataLoader {
         }
         // first pass: every entity's names, so a lookup targeting "*" can reach them all
         Map<String, JsonNode> byLogical = new LinkedHashMap<>();
+        Map<String, String> custom = new LinkedHashMap<>();
         sources.forEach((src, n) -> {
             String logical = text(n, "logicalName", src);
             byLogical.put(logical, n);
             names.put(logical, n.path("schemaName").asText(logical));
+            if (!shippedSources.contains(src)) {
+                custom.put(logical, n.path("schemaName").asText(logical));
+            }
         });
+        custom.keySet().removeIf(logical -> sources.keySet().stream().filter(shippedSources::contains)
+                .anyMatch(src -> sources.get(src).path("logicalName").asText().equals(logical)));
         this.allEntities = names;
+        this.customEntities = custom;
         Map<String, EntityMetadata> entities = new LinkedHashMap<>();
         sources.forEach((src, n) -> {
             EntityMetadata e = parseEntity(n, src);
@@ -95,6 +103,13 @@ public final class MetadataLoader {
 
     /** Logical name → schema name of every entity being loaded (for "*" lookup targets). */
     private Map<String, String> allEntities = Map.of();
+
+    /**
+     * Logical name → schema name of the tables the emulator does not ship: entity files of extra directories and
+     * tables imported from an org's {@code $metadata} (for "*custom" lookup targets: Dataverse gives every custom
+     * table its own relationship to system jobs and process sessions).
+     */
+    private Map<String, String> customEntities = Map.of();
 
     private static JsonNode readResource(String name) {
         try (InputStream in = MetadataLoader.class.getClassLoader().getResourceAsStream(name)) {
@@ -183,15 +198,15 @@ public final class MetadataLoader {
             if (!t.isObject() || t.isEmpty()) {
                 throw new MetadataException(source + ": lookup '" + name + "' has no targets");
             }
-            boolean polymorphic = t.size() > 1 || t.has("*");
+            boolean polymorphic = t.size() > 1 || t.has("*") || t.has("*custom");
             for (Iterator<Map.Entry<String, JsonNode>> it = t.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 String relationship = e.getValue().isTextual() ? e.getValue().asText() : e.getValue().path("relationship").asText();
                 CascadeConfiguration cascade = e.getValue().has("cascade")
                         ? CascadeConfiguration.parse(e.getValue().get("cascade"), source + ": " + name + " → " + e.getKey()) : null;
-                if (e.getKey().equals("*")) {
-                    // any entity: one relationship per target, named from the target's schema name
-                    allEntities.forEach((logical, schema) -> targets.add(new LookupTarget(logical,
+                if (e.getKey().equals("*") || e.getKey().equals("*custom")) {
+                    // any entity (or any custom table): one relationship per target, named from the target's schema name
+                    (e.getKey().equals("*") ? allEntities : customEntities).forEach((logical, schema) -> targets.add(new LookupTarget(logical,
                             relationship.replace("{Target}", schema).replace("{entity}", entity), name + "_" + logical, cascade)));
                     continue;
                 }
