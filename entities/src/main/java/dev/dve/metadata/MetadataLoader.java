@@ -146,8 +146,15 @@ public final class MetadataLoader {
         }
         // the entity file's own attributes: over a reference column field by field (emulator-specific facts such as
         // defaults, indexes, formulas), otherwise as the whole definition
-        n.path("attributes").fields().forEachRemaining(f -> definitions.put(f.getKey(), fromReference.contains(f.getKey())
-                ? ReferenceColumns.overlay(definitions.get(f.getKey()), (ObjectNode) f.getValue()) : f.getValue()));
+        n.path("attributes").fields().forEachRemaining(f -> {
+            if (f.getValue().isNull()) {
+                // null: a trait column the table does not have (Microsoft does not list it for this table)
+                definitions.remove(f.getKey());
+                return;
+            }
+            definitions.put(f.getKey(), fromReference.contains(f.getKey())
+                    ? ReferenceColumns.overlay(definitions.get(f.getKey()), (ObjectNode) f.getValue()) : f.getValue());
+        });
         definitions.forEach((name, a) -> attrs.put(name, parseAttribute(logical, name, a, source)));
         String primaryName = n.path("primaryName").isMissingNode() ? null : n.path("primaryName").asText();
         if (primaryName != null && !attrs.containsKey(primaryName)) {

@@ -152,6 +152,14 @@ class MetadataDocumentTest extends EmulatorTest {
     }
 
     @Test
+    void aProcessSessionKeepsALongProcessState() {
+        String state = "s".repeat(20000);
+        Response created = api.post("processsessions", "{\"name\":\"long\",\"processstate\":\"" + state + "\"}", "Prefer", "return=representation");
+        assertEquals(201, created.status(), created.body());
+        assertEquals(state, created.json().path("processstate").asText());
+    }
+
+    @Test
     void optionSetsCarryValuesAndLabels() throws Exception {
         Document d = metadata();
         Element op = children(entityType(d, "asyncoperation"), "Property").get("operationtype");
