@@ -164,7 +164,11 @@ public final class MetadataLoader {
         EntityMetadata.Security security = new EntityMetadata.Security(
                 n.path("privilegeName").asText(schemaName),
                 n.path("privilegeEntity").isTextual() ? n.path("privilegeEntity").asText() : null,
-                n.path("clientWritable").asBoolean(true));
+                n.path("clientWritable").asBoolean(true),
+                n.path("privilegeParent").isTextual() ? n.path("privilegeParent").asText() : null);
+        if (security.parentLookup() != null && (!attrs.containsKey(security.parentLookup()) || !attrs.get(security.parentLookup()).type().isLookup())) {
+            throw new MetadataException(source + ": privilegeParent '" + security.parentLookup() + "' is not a lookup");
+        }
         return new EntityMetadata(logical, schemaName,
                 text(n, "entitySetName", source),
                 n.path("displayName").asText(logical),
