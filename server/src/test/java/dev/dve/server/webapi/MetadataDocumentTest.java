@@ -115,7 +115,7 @@ class MetadataDocumentTest extends EmulatorTest {
         Map<String, Element> userNav = children(entityType(d, "systemuser"), "NavigationProperty");
         for (String name : new String[]{"owner_asyncoperations", "system_user_asyncoperation", "lk_asyncoperation_createdby",
                 "workflow_createdby", "workflow_createdonbehalfby", "workflow_modifiedby", "workflow_modifiedonbehalfby",
-                "lk_processsessionbase_createdonbehalfby", "lk_processsessionbase_modifiedonbehalfby", "lk_workflowlog_createdby"}) {
+                "lk_processsessionbase_createdonbehalfby", "lk_processsessionbase_modifiedonbehalfby", "lk_workflowlog_createdby", "owner_processsessions"}) {
             assertTrue(userNav.containsKey(name), "systemuser navigation " + name);
         }
         for (String old : new String[]{"user_asyncoperation", "owner_asyncoperation", "lk_workflow_createdby", "lk_processsession_createdonbehalfby"}) {
