@@ -29,7 +29,14 @@ public final class EntityMetadata {
      *                        privileges govern it; null otherwise
      * @param clientWritable  whether clients may create, update and delete rows (privileges: only the platform writes)
      */
-    public record Security(String privilegeName, String privilegeEntity, boolean clientWritable) {
+    /**
+     * {@code parentLookup}: for a table governed by another's privileges, the lookup to its parent row (a process log's
+     * system job); a principal reads the rows whose parent it can read. Null: the governing privilege alone decides.
+     */
+    public record Security(String privilegeName, String privilegeEntity, boolean clientWritable, String parentLookup) {
+        public Security(String privilegeName, String privilegeEntity, boolean clientWritable) {
+            this(privilegeName, privilegeEntity, clientWritable, null);
+        }
     }
 
     public EntityMetadata(String logicalName, String schemaName, String entitySetName, String displayName,

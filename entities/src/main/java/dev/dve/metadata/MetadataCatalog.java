@@ -56,6 +56,14 @@ public final class MetadataCatalog {
         return byLogicalName.values();
     }
 
+    /**
+     * Whether the lookup {@code entity.attribute} may point at a row of {@code target}: a platform writer (the async
+     * service, the workflow engine) names a regarding record only where the table's documented relationships allow.
+     */
+    public boolean lookupAccepts(String entity, String attribute, String target) {
+        return entity(entity).flatMap(e -> e.attribute(attribute)).flatMap(a -> a.target(target)).isPresent();
+    }
+
     public Optional<EntityMetadata> entity(String logicalName) {
         return Optional.ofNullable(byLogicalName.get(logicalName));
     }

@@ -46,6 +46,7 @@ public final class MetadataLoader {
         for (JsonNode name : readResource("metadata/catalog.json").path("entities")) {
             sources.put(name.asText(), readResource("metadata/entities/" + name.asText()));
         }
+        java.util.Set<String> shippedSources = new java.util.HashSet<>(sources.keySet());
         for (Path dir : extraDirectories) {
             if (!Files.isDirectory(dir)) {
                 continue;
@@ -68,12 +69,19 @@ public final class MetadataLoader {
         }
         // first pass: every entity's names, so a lookup targeting "*" can reach them all
         Map<String, JsonNode> byLogical = new LinkedHashMap<>();
+        Map<String, String> custom = new LinkedHashMap<>();
         sources.forEach((src, n) -> {
             String logical = text(n, "logicalName", src);
             byLogical.put(logical, n);
             names.put(logical, n.path("schemaName").asText(logical));
+            if (!shippedSources.contains(src)) {
+                custom.put(logical, n.path("schemaName").asText(logical));
+            }
         });
+        custom.keySet().removeIf(logical -> sources.keySet().stream().filter(shippedSources::contains)
+                .anyMatch(src -> sources.get(src).path("logicalName").asText().equals(logical)));
         this.allEntities = names;
+        this.customEntities = custom;
         Map<String, EntityMetadata> entities = new LinkedHashMap<>();
         sources.forEach((src, n) -> {
             EntityMetadata e = parseEntity(n, src);
@@ -95,6 +103,13 @@ public final class MetadataLoader {
 
     /** Logical name → schema name of every entity being loaded (for "*" lookup targets). */
     private Map<String, String> allEntities = Map.of();
+
+    /**
+     * Logical name → schema name of the tables the emulator does not ship: entity files of extra directories and
+     * tables imported from an org's {@code $metadata} (for "*custom" lookup targets: Dataverse gives every custom
+     * table its own relationship to system jobs and process sessions).
+     */
+    private Map<String, String> customEntities = Map.of();
 
     private static JsonNode readResource(String name) {
         try (InputStream in = MetadataLoader.class.getClassLoader().getResourceAsStream(name)) {
@@ -131,8 +146,15 @@ public final class MetadataLoader {
         }
         // the entity file's own attributes: over a reference column field by field (emulator-specific facts such as
         // defaults, indexes, formulas), otherwise as the whole definition
-        n.path("attributes").fields().forEachRemaining(f -> definitions.put(f.getKey(), fromReference.contains(f.getKey())
-                ? ReferenceColumns.overlay(definitions.get(f.getKey()), (ObjectNode) f.getValue()) : f.getValue()));
+        n.path("attributes").fields().forEachRemaining(f -> {
+            if (f.getValue().isNull()) {
+                // null: a trait column the table does not have (Microsoft does not list it for this table)
+                definitions.remove(f.getKey());
+                return;
+            }
+            definitions.put(f.getKey(), fromReference.contains(f.getKey())
+                    ? ReferenceColumns.overlay(definitions.get(f.getKey()), (ObjectNode) f.getValue()) : f.getValue());
+        });
         definitions.forEach((name, a) -> attrs.put(name, parseAttribute(logical, name, a, source)));
         String primaryName = n.path("primaryName").isMissingNode() ? null : n.path("primaryName").asText();
         if (primaryName != null && !attrs.containsKey(primaryName)) {
@@ -142,7 +164,11 @@ public final class MetadataLoader {
         EntityMetadata.Security security = new EntityMetadata.Security(
                 n.path("privilegeName").asText(schemaName),
                 n.path("privilegeEntity").isTextual() ? n.path("privilegeEntity").asText() : null,
-                n.path("clientWritable").asBoolean(true));
+                n.path("clientWritable").asBoolean(true),
+                n.path("privilegeParent").isTextual() ? n.path("privilegeParent").asText() : null);
+        if (security.parentLookup() != null && (!attrs.containsKey(security.parentLookup()) || !attrs.get(security.parentLookup()).type().isLookup())) {
+            throw new MetadataException(source + ": privilegeParent '" + security.parentLookup() + "' is not a lookup");
+        }
         return new EntityMetadata(logical, schemaName,
                 text(n, "entitySetName", source),
                 n.path("displayName").asText(logical),
@@ -183,15 +209,15 @@ public final class MetadataLoader {
             if (!t.isObject() || t.isEmpty()) {
                 throw new MetadataException(source + ": lookup '" + name + "' has no targets");
             }
-            boolean polymorphic = t.size() > 1 || t.has("*");
+            boolean polymorphic = t.size() > 1 || t.has("*") || t.has("*custom");
             for (Iterator<Map.Entry<String, JsonNode>> it = t.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 String relationship = e.getValue().isTextual() ? e.getValue().asText() : e.getValue().path("relationship").asText();
                 CascadeConfiguration cascade = e.getValue().has("cascade")
                         ? CascadeConfiguration.parse(e.getValue().get("cascade"), source + ": " + name + " → " + e.getKey()) : null;
-                if (e.getKey().equals("*")) {
-                    // any entity: one relationship per target, named from the target's schema name
-                    allEntities.forEach((logical, schema) -> targets.add(new LookupTarget(logical,
+                if (e.getKey().equals("*") || e.getKey().equals("*custom")) {
+                    // any entity (or any custom table): one relationship per target, named from the target's schema name
+                    (e.getKey().equals("*") ? allEntities : customEntities).forEach((logical, schema) -> targets.add(new LookupTarget(logical,
                             relationship.replace("{Target}", schema).replace("{entity}", entity), name + "_" + logical, cascade)));
                     continue;
                 }

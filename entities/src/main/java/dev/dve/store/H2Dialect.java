@@ -21,7 +21,8 @@ public final class H2Dialect implements SqlDialect {
     public String columnType(AttributeMetadata a) {
         return switch (a.type()) {
             case UNIQUEIDENTIFIER, LOOKUP, OWNER, CUSTOMER -> guidType();
-            case STRING, ENTITYNAME -> "VARCHAR_IGNORECASE(" + a.maxLength() + ")";
+            // H2's longest character string is 1 000 000 000; a text-area string column may declare 1073741823
+            case STRING, ENTITYNAME -> "VARCHAR_IGNORECASE(" + Math.min(a.maxLength(), 1000000000) + ")";
             case MULTISELECTPICKLIST -> "VARCHAR(1000)";
             case MEMO -> "VARCHAR_IGNORECASE(1000000000)";
             case INTEGER, PICKLIST, STATE, STATUS -> "INTEGER";

@@ -39,6 +39,26 @@ class MetadataLoaderTest {
         EntityMetadata e = c.byEntitySet("new_things").orElseThrow();
         assertEquals("new_thingid", e.primaryIdAttribute(), "primary id defaults to <logicalname>id");
         assertEquals(20, e.attribute("new_name").orElseThrow().maxLength());
+        // a custom table gets its own relationships to system jobs and process sessions, a shipped undocumented one none
+        assertEquals("new_thing_AsyncOperations", c.require("asyncoperation").attribute("regardingobjectid").orElseThrow()
+                .target("new_thing").orElseThrow().relationship());
+        assertTrue(c.require("processsession").attribute("regardingobjectid").orElseThrow().target("new_thing").isPresent());
+        assertTrue(c.require("asyncoperation").attribute("regardingobjectid").orElseThrow().target("workflow").isEmpty());
+    }
+
+    @Test
+    void workflowTableColumnsHaveTheirDocumentedTypes() {
+        MetadataCatalog c = new MetadataLoader().load(List.of());
+        AttributeMetadata state = c.require("processsession").attribute("processstate").orElseThrow();
+        assertEquals(AttributeType.STRING, state.type());
+        assertEquals(1073741823, state.maxLength());
+        for (String t : new String[]{"asyncoperation", "workflow", "processsession", "workflowlog"}) {
+            assertTrue(c.require(t).attribute("overriddencreatedon").isEmpty(), t + " has no overriddencreatedon");
+        }
+        assertTrue(c.require("processsession").attribute("versionnumber").isEmpty());
+        assertTrue(c.require("workflowlog").attribute("versionnumber").isEmpty());
+        assertTrue(c.require("asyncoperation").attribute("versionnumber").isPresent(), "the async service's compare-and-set uses it");
+        assertTrue(c.require("account").attribute("overriddencreatedon").isPresent());
     }
 
     @Test

@@ -137,6 +137,9 @@ public final class AccessPolicy {
             return null;
         }
         PrivilegeDepth depth = held(p, g, AccessRight.READ);
+        if (g != e && e.security().parentLookup() != null) {
+            return parentFilter(p, e);
+        }
         if (g != e || e.isOrganizationOwned() || depth == PrivilegeDepth.GLOBAL) {
             return null;
         }
@@ -154,6 +157,34 @@ public final class AccessPolicy {
             return new Condition(bu, ConditionOperator.IN, new ArrayList<>(p.subtree()));
         }
         return Condition.of(bu, ConditionOperator.EQUAL, p.businessUnitId());
+    }
+
+    /**
+     * The rows of a parent-governed table (a process log) whose parent row the principal can read: one subquery per
+     * table the parent lookup reaches and the principal may read; null when every parent is readable.
+     */
+    private Criterion parentFilter(SecurityPrincipal p, EntityMetadata e) {
+        String lookup = e.security().parentLookup();
+        dev.dve.query.FilterExpression any = new dev.dve.query.FilterExpression(dev.dve.query.LogicalOperator.OR, List.of());
+        for (dev.dve.metadata.LookupTarget t : e.attribute(lookup).orElseThrow().targets()) {
+            EntityMetadata parent = catalog.require(t.entity());
+            EntityMetadata pg = governing(parent);
+            if (pg != null && p.privileges().depth(AccessRight.READ.privilegeName(pg.security().privilegeName())) == null) {
+                continue;
+            }
+            Criterion parentRows = readFilter(p, parent);
+            if (parentRows == null) {
+                if (e.attribute(lookup).orElseThrow().targets().size() == 1) {
+                    return null;
+                }
+                parentRows = dev.dve.query.FilterExpression.and();
+            }
+            any.add(new dev.dve.query.SubqueryCondition(lookup, false, parent.logicalName(), parent.primaryIdAttribute(), parentRows));
+        }
+        if (any.children().isEmpty()) {
+            return new Condition(e.primaryIdAttribute(), ConditionOperator.NULL, List.of());
+        }
+        return any;
     }
 
     private static DataverseFault missing(SecurityPrincipal p, String privilege, EntityMetadata e) {

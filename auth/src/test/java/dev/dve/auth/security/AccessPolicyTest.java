@@ -247,4 +247,28 @@ class AccessPolicyTest {
         assertEquals(PrivilegeDepth.DEEP, s.depth("prvreadaccount"));
         assertEquals(1, s.size());
     }
+
+    @Test
+    void aProcessLogIsReadThroughTheSystemJobItBelongsTo() {
+        EntityMetadata log = CATALOG.require("workflowlog");
+        assertEquals("None", log.ownership());
+        // no privilege of its own: a role lists none for it
+        assertTrue(PrivilegeCatalog.definitions(CATALOG).stream().noneMatch(d -> d.name().endsWith("WorkflowLog")));
+        // Basic read of system jobs: the logs of the user's and its teams' jobs
+        dev.dve.query.Criterion basic = policy.readFilter(user("prvReadAsyncOperation", PrivilegeDepth.BASIC), log);
+        dev.dve.query.FilterExpression any = (dev.dve.query.FilterExpression) basic;
+        assertEquals(1, any.children().size(), "process sessions are not readable: " + basic);
+        dev.dve.query.SubqueryCondition jobs = (dev.dve.query.SubqueryCondition) any.children().get(0);
+        assertEquals("asyncoperationid", jobs.attribute());
+        assertEquals("asyncoperation", jobs.entity());
+        Condition owners = (Condition) jobs.criteria();
+        assertEquals("ownerid", owners.attribute());
+        assertEquals(Set.of(USER, TEAM), Set.copyOf(owners.values()));
+        // Global read of jobs and of sessions: every log of a job or a session
+        dev.dve.query.FilterExpression all = (dev.dve.query.FilterExpression) policy.readFilter(
+                user(Map.of("prvReadAsyncOperation", PrivilegeDepth.GLOBAL, "prvReadProcessSession", PrivilegeDepth.GLOBAL)), log);
+        assertEquals(2, all.children().size());
+        // without read of system jobs: none
+        assertThrows(DataverseFault.class, () -> policy.readFilter(user("prvReadProcessSession", PrivilegeDepth.GLOBAL), log));
+    }
 }

@@ -139,13 +139,16 @@ public final class WebhookTrigger implements EventPipeline {
                 .set("statecode", 0).set("statuscode", 0)
                 .set("messagename", event.messageName())
                 .set("primaryentitytype", event.entity().logicalName())
-                // a deleted record is still named: the job says what the event was about
-                .set("regardingobjectid", new EntityReference(event.entity().logicalName(), event.recordId()))
                 .set("owningextensionid", new EntityReference("sdkmessageprocessingstep", step.id()))
                 .set("correlationid", correlationId)
                 .set("depth", event.caller().depth())
                 .set("data", context)
                 .set("ownerid", new EntityReference("systemuser", userId));
+        if (service.catalog().lookupAccepts("asyncoperation", "regardingobjectid", event.entity().logicalName())) {
+            // a deleted record is still named: the job says what the event was about (a table without a documented
+            // relationship to system jobs is named by primaryentitytype only)
+            job.set("regardingobjectid", new EntityReference(event.entity().logicalName(), event.recordId()));
+        }
         // no lookup checks: the regarding record of a delete is gone
         service.createTrusted(event.caller(), job, false);
     }

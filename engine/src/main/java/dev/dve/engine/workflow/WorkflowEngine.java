@@ -382,7 +382,7 @@ public final class WorkflowEngine implements EventPipeline {
                 .set("startedon", now).set("completedon", now)
                 .set("executedby", new EntityReference("systemuser", runAs.userId()))
                 .set("ownerid", new EntityReference("systemuser", runAs.userId()));
-        if (record != null && record.id() != null) {
+        if (record != null && record.id() != null && service.catalog().lookupAccepts("processsession", "regardingobjectid", record.logicalName())) {
             session.set("regardingobjectid", new EntityReference(record.logicalName(), record.id()));
         }
         service.database().inNewTransaction(c -> service.createTrusted(runAs, session, false));
@@ -491,10 +491,12 @@ public final class WorkflowEngine implements EventPipeline {
                 .set("statecode", 0).set("statuscode", 0)
                 .set("messagename", messageName)
                 .set("primaryentitytype", regarding.logicalName())
-                .set("regardingobjectid", regarding)
                 .set("workflowactivationid", new EntityReference("workflow", activation.id()))
                 .set("depth", depth)
                 .set("ownerid", owner);
+        if (service.catalog().lookupAccepts("asyncoperation", "regardingobjectid", regarding.logicalName())) {
+            job.set("regardingobjectid", regarding);
+        }
         return service.createTrusted(creator, job, false);
     }
 

@@ -110,6 +110,56 @@ class MetadataDocumentTest extends EmulatorTest {
     }
 
     @Test
+    void workflowTableRelationshipsCarryTheirDocumentedNames() throws Exception {
+        Document d = metadata();
+        Map<String, Element> userNav = children(entityType(d, "systemuser"), "NavigationProperty");
+        for (String name : new String[]{"owner_asyncoperations", "system_user_asyncoperation", "lk_asyncoperation_createdby",
+                "workflow_createdby", "workflow_createdonbehalfby", "workflow_modifiedby", "workflow_modifiedonbehalfby",
+                "lk_processsessionbase_createdonbehalfby", "lk_processsessionbase_modifiedonbehalfby", "lk_workflowlog_createdby", "owner_processsessions"}) {
+            assertTrue(userNav.containsKey(name), "systemuser navigation " + name);
+        }
+        for (String old : new String[]{"user_asyncoperation", "owner_asyncoperation", "lk_workflow_createdby", "lk_processsession_createdonbehalfby"}) {
+            assertTrue(!userNav.containsKey(old), "undocumented systemuser navigation " + old);
+        }
+        Map<String, Element> buNav = children(entityType(d, "businessunit"), "NavigationProperty");
+        assertTrue(buNav.containsKey("business_unit_workflowlogs") && buNav.containsKey("Owning_businessunit_processsessions")
+                && buNav.containsKey("business_unit_asyncoperation"), buNav.keySet().toString());
+        assertTrue(!buNav.containsKey("business_unit_workflowlog") && !buNav.containsKey("business_unit_processsession"));
+        Map<String, Element> stepNav = children(entityType(d, "sdkmessageprocessingstep"), "NavigationProperty");
+        assertEquals("Collection(mscrm.asyncoperation)", stepNav.get("SdkMessageProcessingStep_AsyncOperations").getAttribute("Type"));
+    }
+
+    @Test
+    void regardingLookupsReachTheDocumentedTablesOnly() throws Exception {
+        Document d = metadata();
+        Map<String, Element> aoNav = children(entityType(d, "asyncoperation"), "NavigationProperty");
+        for (String t : new String[]{"account", "contact", "task", "email", "systemuser", "team", "businessunit", "bulkdeleteoperation"}) {
+            assertTrue(aoNav.containsKey("regardingobjectid_" + t), "asyncoperation regarding " + t);
+        }
+        for (String t : new String[]{"workflow", "processsession", "workflowlog", "sdkmessageprocessingstep", "asyncoperation"}) {
+            assertTrue(!aoNav.containsKey("regardingobjectid_" + t), "undocumented asyncoperation regarding " + t);
+        }
+        Map<String, Element> psNav = children(entityType(d, "processsession"), "NavigationProperty");
+        assertTrue(psNav.containsKey("regardingobjectid_account") && !psNav.containsKey("regardingobjectid_workflow")
+                && !psNav.containsKey("regardingobjectid_organization"), psNav.keySet().toString());
+        assertTrue(!children(entityType(d, "workflow"), "NavigationProperty").containsKey("Workflow_AsyncOperations"));
+
+        String account = api.createAccount("Regarding");
+        assertEquals(204, api.post("processsessions", "{\"name\":\"s1\",\"regardingobjectid_account@odata.bind\":\"/accounts(" + account + ")\"}").status());
+        String org = api.get("organizations?$select=organizationid").json().path("value").path(0).path("organizationid").asText();
+        Response refused = api.post("processsessions", "{\"name\":\"s2\",\"regardingobjectid_organization@odata.bind\":\"/organizations(" + org + ")\"}");
+        assertEquals(400, refused.status(), refused.body());
+    }
+
+    @Test
+    void aProcessSessionKeepsALongProcessState() {
+        String state = "s".repeat(20000);
+        Response created = api.post("processsessions", "{\"name\":\"long\",\"processstate\":\"" + state + "\"}", "Prefer", "return=representation");
+        assertEquals(201, created.status(), created.body());
+        assertEquals(state, created.json().path("processstate").asText());
+    }
+
+    @Test
     void optionSetsCarryValuesAndLabels() throws Exception {
         Document d = metadata();
         Element op = children(entityType(d, "asyncoperation"), "Property").get("operationtype");
