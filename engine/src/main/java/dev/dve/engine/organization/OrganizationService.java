@@ -6,6 +6,8 @@ import dev.dve.auth.security.AccessPolicy;
 import dev.dve.auth.security.AccessRight;
 import dev.dve.auth.security.SecurityModel;
 import dev.dve.auth.security.SecurityPrincipal;
+import dev.dve.query.Condition;
+import dev.dve.query.ConditionOperator;
 import dev.dve.query.Criterion;
 import dev.dve.engine.clock.EmulatorClock;
 import dev.dve.fault.DataverseFault;
@@ -310,9 +312,26 @@ public final class OrganizationService {
                     .orElseThrow(() -> DataverseFault.notFound(e.logicalName(), id));
             if (p != null) {
                 access.requireRecord(p, e, AccessRight.READ, access.position(e, row));
+                requireReadableParent(c, p, e, id);
             }
             return row;
         });
+    }
+
+    /**
+     * A row whose reads are governed by its parent (a process log by its system job or process session) is readable
+     * only when the row passes the same read filter a query of the table gets.
+     */
+    private void requireReadableParent(Connection c, SecurityPrincipal p, EntityMetadata e, UUID id) throws SQLException {
+        if (e.security().parentLookup() == null) {
+            return;
+        }
+        Criterion filter = access.readFilter(p, e);
+        if (filter != null && store.count(c, new QueryExpression(e.logicalName()).columns(List.of())
+                .where(Condition.of(e.primaryIdAttribute(), ConditionOperator.EQUAL, id)).where(filter)) == 0) {
+            throw new DataverseFault(ErrorCode.PRIVILEGE_DENIED, "Principal user (Id=" + p.userId() + ") does not have read access to the "
+                    + e.security().parentLookup() + " record of " + e.logicalName() + " With Id = " + id + ".");
+        }
     }
 
     /** The record if it exists and the caller may read it; empty if it does not exist. */

@@ -365,6 +365,34 @@ class AsyncJobsTest extends EmulatorTest {
     }
 
     @Test
+    void processLogsAreReadableOnlyThroughTheirSystemJob() {
+        active(api, "Describe later", "set-description.xaml", "{\"triggeroncreate\":true,\"mode\":0}");
+        String account = createAccount("Logged");
+        String adminsJob = jobOf(account).path("asyncoperationid").asText();
+        runUntilIdle();
+        JsonNode logs = api.get("workflowlogs?$filter=_asyncoperationid_value%20eq%20" + adminsJob).json().path("value");
+        assertTrue(logs.size() > 0, "the run wrote its step log");
+        String log = logs.get(0).path("workflowlogid").asText();
+
+        dev.dve.server.testing.WebApi basic = as("basic@emulator.local");
+        assertEquals(403, basic.get("asyncoperations(" + adminsJob + ")").status(), "another user's job (Basic depth)");
+        assertEquals(403, basic.get("workflowlogs(" + log + ")").status(), "nor its log, even by id");
+        assertEquals(0, basic.get("workflowlogs?$filter=_asyncoperationid_value%20eq%20" + adminsJob).json().path("value").size(),
+                "nor in a list");
+        assertEquals(200, api.get("workflowlogs(" + log + ")").status());
+
+        String onDemand = active(api, "Describe on demand", "set-description.xaml", "{\"ondemand\":true,\"mode\":0}");
+        dev.dve.server.testing.WebApi runner = as("runner@emulator.local");
+        String own = runner.post("accounts", "{\"name\":\"Runner's\"}", "Prefer", "return=representation").json().path("accountid").asText();
+        String runnersJob = runner.post("workflows(" + onDemand + ")/Microsoft.Dynamics.CRM.ExecuteWorkflow", "{\"EntityId\":\"" + own + "\"}")
+                .json().path("asyncoperationid").asText();
+        runUntilIdle();
+        JsonNode runnersLogs = runner.get("workflowlogs?$filter=_asyncoperationid_value%20eq%20" + runnersJob).json().path("value");
+        assertTrue(runnersLogs.size() > 0, "a user reads the logs of its own jobs");
+        assertEquals(200, runner.get("workflowlogs(" + runnersLogs.get(0).path("workflowlogid").asText() + ")").status());
+    }
+
+    @Test
     void anOnDemandRunGoesAsTheUserWhoStartedItAndAnEventRunAsTheOwner() {
         String onDemand = active(api, "Describe on demand", "set-description.xaml", "{\"ondemand\":true,\"mode\":0}");
         dev.dve.server.testing.WebApi runner = as("runner@emulator.local");
