@@ -68,8 +68,18 @@ public final class InjectedFaults {
         return id;
     }
 
+    /**
+     * How long a node trusts its last look at whether any 429 is injected before it looks again. Every Web API request
+     * asks, so the table is read at most this often per node rather than once per request; the node that injects knows
+     * at once, another node sharing the database within this time.
+     */
+    static final long SERVICE_PROTECTION_RECHECK_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(250);
+    private volatile boolean serviceProtectionInjected = true;
+    private volatile long serviceProtectionCheckedAt = System.nanoTime() - SERVICE_PROTECTION_RECHECK_NANOS;
+
     /** Injects {@code count} 429 answers of {@code errorCode} for the next Web API requests (of one user, or null: of anyone). */
     public UUID addServiceProtection(int count, UUID systemUserId, String errorCode, int retryAfterSeconds) {
+        serviceProtectionInjected = true;
         UUID id = UUID.randomUUID();
         database.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + q(TABLE) + " (" + q("faultid") + ", " + q("kind") + ", " + q("remaining")
@@ -107,15 +117,20 @@ public final class InjectedFaults {
         String w = rs.getString(4);
         String u = rs.getString(5);
         int retry = rs.getInt(7);
+        Integer retryAfter = rs.wasNull() ? null : retry;
         return new Fault(UUID.fromString(rs.getString(1).trim()), rs.getString(2), rs.getInt(3), w == null ? null : UUID.fromString(w.trim()),
-                u == null ? null : UUID.fromString(u.trim()), rs.getString(6), rs.wasNull() ? null : retry);
+                u == null ? null : UUID.fromString(u.trim()), rs.getString(6), retryAfter);
     }
 
     /**
      * Uses up one injected 429 that applies to a Web API request of the user (the oldest first), answering it, or null
-     * when none applies. Called on every Web API request: one read of a table of a few rows.
+     * when none applies. Called on every Web API request, it reads the table only while a 429 may be injected
+     * (see {@link #SERVICE_PROTECTION_RECHECK_NANOS}).
      */
     public Fault consumeServiceProtection(UUID systemUserId) {
+        if (!serviceProtectionMayBeInjected()) {
+            return null;
+        }
         return database.inNewTransaction(c -> {
             List<Fault> candidates = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + q("faultid") + ", " + q("kind") + ", " + q("remaining") + ", " + q("workflowid")
@@ -138,8 +153,39 @@ public final class InjectedFaults {
                     }
                 }
             }
+            if (candidates.isEmpty()) {
+                // none for this user: stop reading the table on every request once none is left for anyone
+                serviceProtectionCheckedAt = System.nanoTime();
+                serviceProtectionInjected = serviceProtectionLeft(c);
+            }
             return null;
         });
+    }
+
+    /** Whether a 429 may be injected: this node injected one or last saw one, or its last look is over 250 ms old and finds one. */
+    private boolean serviceProtectionMayBeInjected() {
+        if (serviceProtectionInjected) {
+            return true;
+        }
+        long now = System.nanoTime();
+        if (now - serviceProtectionCheckedAt < SERVICE_PROTECTION_RECHECK_NANOS) {
+            return false;
+        }
+        serviceProtectionCheckedAt = now;
+        serviceProtectionInjected = database.inNewTransaction(this::serviceProtectionLeft);
+        return serviceProtectionInjected;
+    }
+
+    /** Whether any injected 429 has answers left, for any user. */
+    private boolean serviceProtectionLeft(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + q(TABLE) + " WHERE " + q("kind") + " = ? AND "
+                + q("remaining") + " > 0")) {
+            ps.setString(1, SERVICE_PROTECTION);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        }
     }
 
     /** Whether a fault of this kind with calls left applies (without using one up). */
