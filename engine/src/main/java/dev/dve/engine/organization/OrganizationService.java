@@ -230,33 +230,9 @@ public final class OrganizationService {
             UUID relatedId = createInTransaction(c, caller, b.related());
             entity.set(b.lookupAttribute(), new EntityReference(b.related().entity().logicalName(), relatedId));
         }
-        EntityMetadata e = entity(entity.logicalName());
-        SecurityPrincipal p = principal(c, caller);
-        requireClientWritable(p, e, "Create");
-        if (p != null) {
-            access.requireEntity(p, e, AccessRight.CREATE);
-        }
-        Entity row = prepareCreate(c, caller, e, entity);
-        if (p != null) {
-            access.requireRecord(p, e, AccessRight.CREATE, access.position(e, row));
-        }
-        for (UpdateRule rule : updateRules) {
-            rule.beforeCreate(p, e, row);
-        }
-        checkLookups(c, p, e, row, entity.attributes().keySet());
-        checkDepth(caller);
-        Map<String, Object> beforeStep = new java.util.HashMap<>(row.attributes());
-        pipeline.preOperation(EventPipeline.Message.CREATE, caller, e, null, row);
-        recheck(e, row);
-        checkLookups(c, p, e, row, setByStep(beforeStep, row));
-        if (!upsertTarget) {
-            store.insert(c, row);
-        } else if (!store.insertUnlessPresent(c, row)) {
-            throw new IdTaken();
-        }
-        pipeline.postOperation(EventPipeline.Message.CREATE, caller, e, null, row);
+        Entity row = run(c, caller, new CreateMessage(entity(entity.logicalName()), entity, upsertTarget));
         for (Payload.RelatedInsert r : payload.after()) {
-            r.related().entity().set(r.lookupAttribute(), new EntityReference(e.logicalName(), row.id()));
+            r.related().entity().set(r.lookupAttribute(), new EntityReference(row.logicalName(), row.id()));
             createInTransaction(c, caller, r.related());
         }
         return row.id();
@@ -418,77 +394,9 @@ public final class OrganizationService {
     }
 
     private void updateInTransaction(Connection c, CallerContext caller, Entity changes, Long expectedVersion) throws SQLException {
-        EntityMetadata e = entity(changes.logicalName());
-        SecurityPrincipal p = principal(c, caller);
-        requireClientWritable(p, e, "Update");
-        if (p != null) {
-            access.requireEntity(p, e, AccessRight.WRITE);
-        }
-        // Writers of one row queue on its lock: the version compared below and the values merged into formulas are
-        // then those of the row this update overwrites, so a caller without an ETag never loses a race (last writer
-        // wins) and one with an ETag loses only when the row really moved on.
-        if (!store.lock(c, e, changes.id())) {
-            throw DataverseFault.notFound(e.logicalName(), changes.id());
-        }
-        Entity existing = store.retrieve(c, e.logicalName(), changes.id(), null, false)
-                .orElseThrow(() -> DataverseFault.notFound(e.logicalName(), changes.id()));
-        if (p != null) {
-            access.requireRecord(p, e, AccessRight.WRITE, access.position(e, existing));
-            if (changes.contains("ownerid") && !java.util.Objects.equals(changes.get("ownerid"), existing.get("ownerid"))) {
-                access.requireRecord(p, e, AccessRight.ASSIGN, access.position(e, existing));
-            }
-        }
-        for (UpdateRule rule : updateRules) {
-            rule.beforeUpdate(p, e, existing, changes);
-        }
-        Long currentVersion = (Long) existing.get("versionnumber");
-        if (expectedVersion != null && !expectedVersion.equals(currentVersion)) {
-            throw versionMismatch();
-        }
-        Entity row = new Entity(e.logicalName(), changes.id());
-        for (Map.Entry<String, Object> v : changes.attributes().entrySet()) {
-            AttributeMetadata a = attribute(e, v.getKey());
-            if (a.logicalName().equals(e.primaryIdAttribute())) {
-                if (v.getValue() != null && !v.getValue().equals(changes.id())) {
-                    throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "The primary key '" + a.logicalName() + "' cannot be changed.");
-                }
-                continue;
-            }
-            if (!a.validForUpdate()) {
-                throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "The '" + a.logicalName() + "' attribute of the '" + e.logicalName()
-                        + "' entity is read-only and cannot be changed.");
-            }
-            Object value = AttributeRules.check(catalog, e, a, v.getValue());
-            if (value == null && a.required() == dev.dve.metadata.RequiredLevel.SYSTEMREQUIRED) {
-                throw requiredMissing(e, a);
-            }
-            row.set(a.logicalName(), value);
-        }
-        AttributeRules.resolveState(e, row, (Integer) existing.get("statecode"));
-        if (row.contains("ownerid")) {
-            EntityReference owner = (EntityReference) row.get("ownerid");
-            setOwner(c, e, row, owner);
-        }
-        checkDepth(caller);
-        Map<String, Object> beforeStep = new java.util.HashMap<>(row.attributes());
-        pipeline.preOperation(EventPipeline.Message.UPDATE, caller, e, existing, row);
-        recheck(e, row);
-        java.util.Set<String> lookupsToCheck = new java.util.HashSet<>(changes.attributes().keySet());
-        lookupsToCheck.addAll(setByStep(beforeStep, row));
-        Map<String, Object> merged = new java.util.HashMap<>(existing.attributes());
-        merged.putAll(row.attributes());
-        platform.formulas(e, row, merged);
-        platform.lookupTypes(e, row);
-        checkLookups(c, p, e, row, lookupsToCheck);
-        platform.modified(e, row, caller);
-        setIfPresent(e, row, "versionnumber", store.nextVersion(c));
-        // Other transactions wait on the lock, so only a nested operation of this one (a workflow it triggered) can
-        // have moved the version since the read; refuse rather than write formulas computed from a stale row.
-        if (!store.update(c, row, currentVersion)) {
-            throw versionMismatch();
-        }
-        pipeline.postOperation(EventPipeline.Message.UPDATE, caller, e, existing, row);
+        run(c, caller, new UpdateMessage(entity(changes.logicalName()), changes, expectedVersion));
     }
+
 
     /**
      * Deletes a record; with {@code expectedVersion} only if the row still has that version. The relationships in
@@ -511,35 +419,327 @@ public final class OrganizationService {
      */
     private void deleteInTransaction(Connection c, CallerContext caller, EntityMetadata e, UUID id, Long expectedVersion,
                                      java.util.Set<String> deleting, boolean cascaded) throws SQLException {
-        SecurityPrincipal p = cascaded ? null : principal(c, caller);
-        requireClientWritable(p, e, "Delete");
+        run(c, caller, new DeleteMessage(e, id, expectedVersion, deleting, cascaded));
+    }
+
+    /**
+     * The one sequence every write message runs, so that create, update and delete cannot drift apart:
+     * <ol>
+     * <li>authorize the message (the entity is client-writable, the caller holds the privilege);</li>
+     * <li>lock and read the row it changes (update, delete) and authorize the caller on that record;</li>
+     * <li>the platform's rules on the caller's values, and the caller's expected version;</li>
+     * <li>validate the values into the row to write, and authorize what they ask (the new record's position, an
+     *     assignment);</li>
+     * <li>the pre-operation steps, whose values are then checked as the caller's own: types, required values, the
+     *     owner, computed and table-name columns, and every lookup the caller or a step set (exists, AppendTo);</li>
+     * <li>the write, then the post-operation steps.</li>
+     * </ol>
+     */
+    private Entity run(Connection c, CallerContext caller, WriteMessage m) throws SQLException {
+        EntityMetadata e = m.entity;
+        SecurityPrincipal p = m.platformWrite ? null : principal(c, caller);
+        requireClientWritable(p, e, m.sdkName());
         if (p != null) {
-            access.requireEntity(p, e, AccessRight.DELETE);
+            access.requireEntity(p, e, m.right());
         }
-        // As in update: a delete waits for the row's writers and then deletes what they left, or finds nothing.
-        if (!store.lock(c, e, id)) {
-            throw DataverseFault.notFound(e.logicalName(), id);
-        }
-        Entity existing = store.retrieve(c, e.logicalName(), id, null, false)
-                .orElseThrow(() -> DataverseFault.notFound(e.logicalName(), id));
-        if (p != null) {
-            access.requireRecord(p, e, AccessRight.DELETE, access.position(e, existing));
+        Entity existing = m.lockExisting(c);
+        if (p != null && existing != null) {
+            access.requireRecord(p, e, m.right(), access.position(e, existing));
         }
         for (UpdateRule rule : updateRules) {
-            rule.beforeDelete(p, e, existing);
+            m.check(rule, p, existing);
         }
-        Long currentVersion = (Long) existing.get("versionnumber");
-        if (expectedVersion != null && !expectedVersion.equals(currentVersion)) {
+        Long currentVersion = existing == null ? null : (Long) existing.get("versionnumber");
+        if (m.expectedVersion != null && !m.expectedVersion.equals(currentVersion)) {
             throw versionMismatch();
+        }
+        Entity row = m.validate(c, caller, existing);
+        if (p != null) {
+            m.authorize(p, existing, row);
         }
         checkDepth(caller);
-        deleting.add(e.logicalName() + ":" + id);
-        pipeline.preOperation(EventPipeline.Message.DELETE, caller, e, existing, existing);
-        cascadeDelete(c, caller, e, id, deleting);
-        if (!store.delete(c, e.logicalName(), id, currentVersion)) {
-            throw versionMismatch();
+        Map<String, Object> beforeSteps = new java.util.HashMap<>(row.attributes());
+        pipeline.preOperation(m.message(), caller, e, existing, row);
+        if (m.writesValues()) {
+            java.util.Set<String> setBySteps = setByStep(beforeSteps, row);
+            recheck(e, row);
+            if (setBySteps.contains("ownerid")) {
+                setOwner(c, e, row, (EntityReference) row.get("ownerid"));
+            }
+            Map<String, Object> values = new java.util.HashMap<>(existing == null ? Map.of() : existing.attributes());
+            values.putAll(row.attributes());
+            platform.formulas(e, row, values);
+            platform.lookupTypes(e, row);
+            java.util.Set<String> lookups = new java.util.HashSet<>(m.callerAttributes());
+            lookups.addAll(setBySteps);
+            checkLookups(c, p, e, row, lookups);
+            m.stamp(c, caller, row);
         }
-        pipeline.postOperation(EventPipeline.Message.DELETE, caller, e, existing, existing);
+        m.write(c, caller, row, currentVersion);
+        pipeline.postOperation(m.message(), caller, e, existing, row);
+        return row;
+    }
+
+    /** One write message's own parts of {@link #run}. */
+    private abstract class WriteMessage {
+        final EntityMetadata entity;
+        final Long expectedVersion;
+        /** A write the platform makes (a cascade): no privilege is checked, rules and steps run. */
+        final boolean platformWrite;
+
+        WriteMessage(EntityMetadata entity, Long expectedVersion, boolean platformWrite) {
+            this.entity = entity;
+            this.expectedVersion = expectedVersion;
+            this.platformWrite = platformWrite;
+        }
+
+        abstract EventPipeline.Message message();
+
+        abstract AccessRight right();
+
+        /** The SDK message's name, as Dataverse's errors spell it. */
+        abstract String sdkName();
+
+        /** The row the message changes, read under its lock; null when it makes a new one. */
+        Entity lockExisting(Connection c) throws SQLException {
+            return null;
+        }
+
+        Entity lockAndRead(Connection c, UUID id) throws SQLException {
+            // Writers of one row queue on its lock: the version compared and the values merged into formulas are then
+            // those of the row this write overwrites, so a caller without an ETag never loses a race (last writer
+            // wins) and one with an ETag loses only when the row really moved on.
+            if (!store.lock(c, entity, id)) {
+                throw DataverseFault.notFound(entity.logicalName(), id);
+            }
+            return store.retrieve(c, entity.logicalName(), id, null, false)
+                    .orElseThrow(() -> DataverseFault.notFound(entity.logicalName(), id));
+        }
+
+        /** A platform rule on the caller's values. */
+        abstract void check(UpdateRule rule, SecurityPrincipal p, Entity existing);
+
+        /** The row to write (for a delete, the row deleted), from the caller's values. */
+        abstract Entity validate(Connection c, CallerContext caller, Entity existing) throws SQLException;
+
+        /** What the values ask beyond the message's privilege on the record. */
+        void authorize(SecurityPrincipal p, Entity existing, Entity row) {
+        }
+
+        /** Whether the message writes values (create, update) rather than removing the row. */
+        boolean writesValues() {
+            return true;
+        }
+
+        /** The attributes the caller set, whose lookups are checked. */
+        java.util.Set<String> callerAttributes() {
+            return java.util.Set.of();
+        }
+
+        /** The stamps of the write itself. */
+        void stamp(Connection c, CallerContext caller, Entity row) throws SQLException {
+        }
+
+        abstract void write(Connection c, CallerContext caller, Entity row, Long currentVersion) throws SQLException;
+    }
+
+    private final class CreateMessage extends WriteMessage {
+        private final Entity input;
+        private final boolean upsertTarget;
+
+        CreateMessage(EntityMetadata entity, Entity input, boolean upsertTarget) {
+            super(entity, null, false);
+            this.input = input;
+            this.upsertTarget = upsertTarget;
+        }
+
+        @Override
+        EventPipeline.Message message() {
+            return EventPipeline.Message.CREATE;
+        }
+
+        @Override
+        AccessRight right() {
+            return AccessRight.CREATE;
+        }
+
+        @Override
+        String sdkName() {
+            return "Create";
+        }
+
+        @Override
+        void check(UpdateRule rule, SecurityPrincipal p, Entity existing) {
+            rule.beforeCreate(p, entity, input);
+        }
+
+        @Override
+        Entity validate(Connection c, CallerContext caller, Entity existing) throws SQLException {
+            return prepareCreate(c, caller, entity, input);
+        }
+
+        @Override
+        void authorize(SecurityPrincipal p, Entity existing, Entity row) {
+            access.requireRecord(p, entity, AccessRight.CREATE, access.position(entity, row));
+        }
+
+        @Override
+        java.util.Set<String> callerAttributes() {
+            return input.attributes().keySet();
+        }
+
+        @Override
+        void write(Connection c, CallerContext caller, Entity row, Long currentVersion) throws SQLException {
+            if (!upsertTarget) {
+                store.insert(c, row);
+            } else if (!store.insertUnlessPresent(c, row)) {
+                throw new IdTaken();
+            }
+        }
+    }
+
+    private final class UpdateMessage extends WriteMessage {
+        private final Entity changes;
+
+        UpdateMessage(EntityMetadata entity, Entity changes, Long expectedVersion) {
+            super(entity, expectedVersion, false);
+            this.changes = changes;
+        }
+
+        @Override
+        EventPipeline.Message message() {
+            return EventPipeline.Message.UPDATE;
+        }
+
+        @Override
+        AccessRight right() {
+            return AccessRight.WRITE;
+        }
+
+        @Override
+        String sdkName() {
+            return "Update";
+        }
+
+        @Override
+        Entity lockExisting(Connection c) throws SQLException {
+            return lockAndRead(c, changes.id());
+        }
+
+        @Override
+        void check(UpdateRule rule, SecurityPrincipal p, Entity existing) {
+            rule.beforeUpdate(p, entity, existing, changes);
+        }
+
+        @Override
+        Entity validate(Connection c, CallerContext caller, Entity existing) throws SQLException {
+            Entity row = new Entity(entity.logicalName(), changes.id());
+            for (Map.Entry<String, Object> v : changes.attributes().entrySet()) {
+                AttributeMetadata a = attribute(entity, v.getKey());
+                if (a.logicalName().equals(entity.primaryIdAttribute())) {
+                    if (v.getValue() != null && !v.getValue().equals(changes.id())) {
+                        throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "The primary key '" + a.logicalName() + "' cannot be changed.");
+                    }
+                    continue;
+                }
+                if (!a.validForUpdate()) {
+                    throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "The '" + a.logicalName() + "' attribute of the '" + entity.logicalName()
+                            + "' entity is read-only and cannot be changed.");
+                }
+                Object value = AttributeRules.check(catalog, entity, a, v.getValue());
+                if (value == null && a.required() == dev.dve.metadata.RequiredLevel.SYSTEMREQUIRED) {
+                    throw requiredMissing(entity, a);
+                }
+                row.set(a.logicalName(), value);
+            }
+            AttributeRules.resolveState(entity, row, (Integer) existing.get("statecode"));
+            if (row.contains("ownerid")) {
+                setOwner(c, entity, row, (EntityReference) row.get("ownerid"));
+            }
+            return row;
+        }
+
+        @Override
+        void authorize(SecurityPrincipal p, Entity existing, Entity row) {
+            if (changes.contains("ownerid") && !java.util.Objects.equals(changes.get("ownerid"), existing.get("ownerid"))) {
+                access.requireRecord(p, entity, AccessRight.ASSIGN, access.position(entity, existing));
+            }
+        }
+
+        @Override
+        java.util.Set<String> callerAttributes() {
+            return changes.attributes().keySet();
+        }
+
+        @Override
+        void stamp(Connection c, CallerContext caller, Entity row) throws SQLException {
+            platform.modified(entity, row, caller);
+            setIfPresent(entity, row, "versionnumber", store.nextVersion(c));
+        }
+
+        @Override
+        void write(Connection c, CallerContext caller, Entity row, Long currentVersion) throws SQLException {
+            // Other transactions wait on the lock, so only a nested operation of this one (a workflow it triggered)
+            // can have moved the version since the read; refuse rather than write formulas computed from a stale row.
+            if (!store.update(c, row, currentVersion)) {
+                throw versionMismatch();
+            }
+        }
+    }
+
+    private final class DeleteMessage extends WriteMessage {
+        private final UUID id;
+        private final java.util.Set<String> deleting;
+
+        DeleteMessage(EntityMetadata entity, UUID id, Long expectedVersion, java.util.Set<String> deleting, boolean cascaded) {
+            super(entity, expectedVersion, cascaded);
+            this.id = id;
+            this.deleting = deleting;
+        }
+
+        @Override
+        EventPipeline.Message message() {
+            return EventPipeline.Message.DELETE;
+        }
+
+        @Override
+        AccessRight right() {
+            return AccessRight.DELETE;
+        }
+
+        @Override
+        String sdkName() {
+            return "Delete";
+        }
+
+        @Override
+        Entity lockExisting(Connection c) throws SQLException {
+            return lockAndRead(c, id);
+        }
+
+        @Override
+        void check(UpdateRule rule, SecurityPrincipal p, Entity existing) {
+            rule.beforeDelete(p, entity, existing);
+        }
+
+        @Override
+        Entity validate(Connection c, CallerContext caller, Entity existing) {
+            deleting.add(entity.logicalName() + ":" + id);
+            return existing;
+        }
+
+        @Override
+        boolean writesValues() {
+            return false;
+        }
+
+        @Override
+        void write(Connection c, CallerContext caller, Entity row, Long currentVersion) throws SQLException {
+            cascadeDelete(c, caller, entity, id, deleting);
+            if (!store.delete(c, entity.logicalName(), id, currentVersion)) {
+                throw versionMismatch();
+            }
+        }
     }
 
     /** What deleting the row does to the rows referencing it, relationship by relationship. */

@@ -86,6 +86,50 @@ class RealTimeWorkflowTest extends EmulatorTest {
         assertEquals(CONTOSO, allowed.json().path("_parentaccountid_value").asText());
     }
 
+    /** A pre-operation create workflow on {@code entity} whose step sets {@code attribute} to the VB expression {@code value}. */
+    private void setBeforeTheWrite(String entity, String attribute, String value) {
+        String xaml = WorkflowTestSupport.xaml("pre-accountnumber.xaml");
+        int from = xaml.indexOf("<Sequence DisplayName=");
+        int to = xaml.lastIndexOf("</Sequence>") + "</Sequence>".length();
+        String step = "<Sequence DisplayName=\"UpdateStep1: set " + attribute + "\">"
+                + "<Assign x:TypeArguments=\"mxs:Entity\" To=\"[CreatedEntities(&quot;primaryEntity#Temp&quot;)]\" Value=\"[New Entity(&quot;" + entity + "&quot;)]\" />"
+                + "<Assign x:TypeArguments=\"s:Guid\" To=\"[CreatedEntities(&quot;primaryEntity#Temp&quot;).Id]\" Value=\"[InputEntities(&quot;primaryEntity&quot;).Id]\" />"
+                + "<mxswa:SetEntityProperty Attribute=\"" + attribute + "\" Entity=\"[CreatedEntities(&quot;primaryEntity#Temp&quot;)]\" EntityName=\"" + entity + "\""
+                + " Value=\"[" + value + "]\" />"
+                + "<mxswa:UpdateEntity DisplayName=\"UpdateStep1\" Entity=\"[CreatedEntities(&quot;primaryEntity#Temp&quot;)]\" EntityName=\"" + entity + "\" />"
+                + "<Assign x:TypeArguments=\"mxs:Entity\" To=\"[InputEntities(&quot;primaryEntity&quot;)]\" Value=\"[CreatedEntities(&quot;primaryEntity#Temp&quot;)]\" />"
+                + "</Sequence>";
+        com.fasterxml.jackson.databind.node.ObjectNode d = WorkflowTestSupport.definition("Set " + attribute, "pre-accountnumber.xaml",
+                "{\"triggeroncreate\":true,\"createstage\":20}");
+        d.put("primaryentity", entity);
+        d.put("xaml", xaml.substring(0, from) + step + xaml.substring(to));
+        String id = WorkflowTestSupport.create(api, d);
+        assertEquals(204, WorkflowTestSupport.activate(api, id).status());
+    }
+
+    /**
+     * Create, update and delete run one message template: what a pre-operation step sets on create is treated as on
+     * update — computed columns follow it, and an owner it sets moves the owning team and the owner's type.
+     */
+    @Test
+    void valuesSetBeforeTheWriteOfACreateGetThePlatformColumnsTheyDrive() {
+        setBeforeTheWrite("contact", "lastname", "&quot;Stepped&quot;");
+        Response contact = api.post("contacts", "{\"firstname\":\"Ada\",\"lastname\":\"Given\"}", "Prefer", "return=representation");
+        assertEquals(201, contact.status(), contact.body());
+        assertEquals("Stepped", contact.json().path("lastname").asText());
+        assertEquals("Ada Stepped", contact.json().path("fullname").asText(), "the full name follows the step's last name");
+
+        String sales = "00000000-0000-0000-0000-0000000000c1";
+        setBeforeTheWrite("account", "ownerid", "New EntityReference(&quot;team&quot;, &quot;" + sales + "&quot;)");
+        Response account = api.post("accounts", "{\"name\":\"Team owned\"}", "Prefer", "return=representation");
+        assertEquals(201, account.status(), account.body());
+        assertEquals(sales, account.json().path("_ownerid_value").asText());
+        assertEquals(sales, account.json().path("_owningteam_value").asText(), "the owning team follows the owner a step set");
+        assertTrue(account.json().path("_owninguser_value").isNull() || account.json().path("_owninguser_value").isMissingNode(), account.body());
+        assertEquals("00000000-0000-0000-0000-0000000000b1", account.json().path("_owningbusinessunit_value").asText(),
+                "the owner's business unit");
+    }
+
     @Test
     void valuesSetBeforeTheWriteMeetTheSameRules() {
         active(api, "Number", "pre-accountnumber.xaml", "{\"triggeroncreate\":true,\"createstage\":20}");
