@@ -5,13 +5,16 @@ import dev.dve.engine.organization.SequentialPipeline;
 
 import dev.dve.auth.CredentialStore;
 import dev.dve.auth.PrincipalDirectory;
+import dev.dve.auth.security.AccessPolicy;
 import dev.dve.auth.token.SigningKeys;
 import dev.dve.auth.token.TokenService;
+import dev.dve.engine.bulkdelete.BulkDeleteSubmission;
 import dev.dve.engine.clock.ClockStore;
 import dev.dve.engine.clock.EmulatorClock;
 import dev.dve.engine.fixtures.FixtureLoader;
 import dev.dve.engine.workflow.CustomActivities;
 import dev.dve.engine.workflow.WorkflowEngine;
+import dev.dve.engine.workflow.WorkflowExecution;
 import dev.dve.fault.DataverseFault;
 import dev.dve.fault.ErrorCode;
 import dev.dve.metadata.MetadataCatalog;
@@ -31,7 +34,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One running organization: the catalog, the database with its schema, the clock and the organization service,
- * with fixtures loaded on first start. The server, tests and tools all start one of these.
+ * with fixtures loaded on first start. The server, tests and tools all start one of these. It is the composition root:
+ * every collaborator (catalog, database, clock, access policy, services) is built here and handed to the classes that
+ * need it through their constructors; nothing fetches them from the organization service.
  */
 public final class OrganizationRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OrganizationRuntime.class);
@@ -43,12 +48,15 @@ public final class OrganizationRuntime implements AutoCloseable {
     private final Database database;
     private final RecordStore store;
     private final EmulatorClock clock;
+    private final AccessPolicy access;
     private final ClockStore clockStore;
     private final OrganizationService service;
     private final CredentialStore credentials;
     private final TokenService tokens;
     private final PrincipalDirectory principals;
     private final WorkflowEngine workflows;
+    private final WorkflowExecution workflowExecution;
+    private final BulkDeleteSubmission bulkDelete;
     private final dev.dve.engine.query.RetrieveMultiple queries;
     private final ScheduledExecutorService housekeeping;
     private final dev.dve.store.JobQueue jobs;
@@ -66,26 +74,29 @@ public final class OrganizationRuntime implements AutoCloseable {
             this.clock = new EmulatorClock();
             this.clockStore = new ClockStore(database, schema);
             clock.restore(clockStore.load());
-            this.service = new OrganizationService(catalog, database, store, clock);
+            this.access = new AccessPolicy(catalog);
+            this.service = new OrganizationService(catalog, database, store, clock, access);
             // the workflow room's rules on writes of workflows and system jobs: registered here, so the organization
             // service knows nothing of workflows
-            service.addUpdateRule(new dev.dve.engine.workflow.WorkflowRules(service.accessPolicy()));
+            service.addUpdateRule(new dev.dve.engine.workflow.WorkflowRules(access));
             this.credentials = new CredentialStore(database, schema, clock::now);
             this.tokens = new TokenService(new SigningKeys(database, schema), config.tokenTestSecret(), java.time.Clock.systemUTC());
             this.principals = new PrincipalDirectory(database, store);
-            this.workflows = new WorkflowEngine(service, new CustomActivities(database, schema));
+            this.workflows = new WorkflowEngine(service, catalog, database, clock::now, new CustomActivities(database, schema));
+            this.workflowExecution = new WorkflowExecution(service, workflows, catalog, database, access);
+            this.bulkDelete = new BulkDeleteSubmission(service, catalog, database, access, clock::now);
             this.queries = new dev.dve.engine.query.RetrieveMultiple(service, database, catalog, clock::now);
             // workflows first, then webhook steps: both in the operation's transaction
-            service.setPipeline(SequentialPipeline.of(workflows, new dev.dve.engine.webhook.WebhookTrigger(service)));
+            service.setPipeline(SequentialPipeline.of(workflows, new dev.dve.engine.webhook.WebhookTrigger(service, catalog, clock::now)));
             service.addUpdateRule(new dev.dve.engine.async.JobControl());
             this.jobs = new dev.dve.store.JobQueue(database, schema);
             this.async = new dev.dve.engine.async.AsyncService(config.async(), service, database, jobs, clock, java.time.Clock.systemUTC(),
                     config.nodeId());
             this.faults = new dev.dve.store.InjectedFaults(database, schema);
-            async.register(new dev.dve.engine.workflow.BackgroundWorkflows(workflows, service, faults));
+            async.register(new dev.dve.engine.workflow.BackgroundWorkflows(workflows, service, database, faults));
             workflows.onRecordChanged(async::recordChanged);
             async.register(new dev.dve.engine.webhook.WebhookDelivery(service));
-            async.register(new dev.dve.engine.bulkdelete.BulkDeleteJobs(service));
+            async.register(new dev.dve.engine.bulkdelete.BulkDeleteJobs(service, catalog, database));
             loadFixturesIfEmpty();
             this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "dve-housekeeping-" + config.nodeId());
@@ -105,7 +116,7 @@ public final class OrganizationRuntime implements AutoCloseable {
             return;
         }
         try {
-            int n = new FixtureLoader(service, credentials).load(config.fixturesDirectory());
+            int n = new FixtureLoader(service, catalog, database, credentials).load(config.fixturesDirectory());
             registerCustomActivities();
             LOG.info("Loaded {} fixture records", n);
         } catch (IllegalStateException e) {
@@ -132,7 +143,7 @@ public final class OrganizationRuntime implements AutoCloseable {
             faults.clear(c);
             credentials.clear();
             workflows.customActivities().clear();
-            int loaded = new FixtureLoader(service, credentials).load(config.fixturesDirectory());
+            int loaded = new FixtureLoader(service, catalog, database, credentials).load(config.fixturesDirectory());
             registerCustomActivities();
             return loaded;
         });
@@ -218,6 +229,16 @@ public final class OrganizationRuntime implements AutoCloseable {
         return workflows;
     }
 
+    /** The ExecuteWorkflow message: starts an on-demand or child workflow as a system job. */
+    public WorkflowExecution workflowExecution() {
+        return workflowExecution;
+    }
+
+    /** The BulkDelete message: queues a Bulk Delete system job. */
+    public BulkDeleteSubmission bulkDelete() {
+        return bulkDelete;
+    }
+
     public PrincipalDirectory principals() {
         return principals;
     }
@@ -228,6 +249,11 @@ public final class OrganizationRuntime implements AutoCloseable {
 
     public MetadataCatalog catalog() {
         return catalog;
+    }
+
+    /** The organization's privilege checks, for the few made outside the organization service (impersonation). */
+    public AccessPolicy accessPolicy() {
+        return access;
     }
 
     public OrganizationService service() {

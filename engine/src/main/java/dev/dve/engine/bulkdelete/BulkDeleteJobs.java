@@ -14,12 +14,14 @@ import dev.dve.engine.async.JobInterrupted;
 import dev.dve.engine.async.JobOutcome;
 import dev.dve.fault.DataverseFault;
 import dev.dve.metadata.EntityMetadata;
+import dev.dve.metadata.MetadataCatalog;
 import dev.dve.query.Condition;
 import dev.dve.query.ConditionOperator;
 import dev.dve.query.FilterExpression;
 import dev.dve.query.QueryExpression;
 import dev.dve.record.Entity;
 import dev.dve.record.EntityReference;
+import dev.dve.store.Database;
 
 import java.util.List;
 import java.util.UUID;
@@ -38,9 +40,13 @@ public final class BulkDeleteJobs implements JobHandler {
     static final int PAGE = 1000;
     private static final ObjectMapper JSON = new ObjectMapper();
     private final OrganizationService service;
+    private final MetadataCatalog catalog;
+    private final Database database;
 
-    public BulkDeleteJobs(OrganizationService service) {
+    public BulkDeleteJobs(OrganizationService service, MetadataCatalog catalog, Database database) {
         this.service = service;
+        this.catalog = catalog;
+        this.database = database;
     }
 
     @Override
@@ -87,13 +93,13 @@ public final class BulkDeleteJobs implements JobHandler {
         UUID operation = job.get("regardingobjectid") instanceof EntityReference r && r.logicalName().equals("bulkdeleteoperation") ? r.id() : null;
         Progress progress = Progress.of(execution.checkpoint());
         try {
-            List<QueryExpression> queries = new QueryExpressionReader(service.catalog()).readAll(querySet(job), execution.now());
+            List<QueryExpression> queries = new QueryExpressionReader(catalog).readAll(querySet(job), execution.now());
             int depth = job.get("depth") instanceof Integer d ? d : 1;
             CallerContext runAs = owner(job).atDepth(depth).deeper();
             record(operation, progress, 2, 20);
             for (; progress.query < queries.size(); progress.query++, progress.after = null) {
                 QueryExpression query = queries.get(progress.query);
-                EntityMetadata e = service.catalog().require(query.entityName());
+                EntityMetadata e = catalog.require(query.entityName());
                 while (true) {
                     List<Entity> page = service.retrieveMultiple(runAs, page(query, e, progress.after), false).entities();
                     if (page.isEmpty()) {
@@ -107,7 +113,7 @@ public final class BulkDeleteJobs implements JobHandler {
                         }
                         progress.after = row.id();
                     }
-                    service.database().inTransaction(c -> {
+                    database.inTransaction(c -> {
                         execution.saveCheckpoint(progress.json());
                         record(operation, progress, null, null);
                         return null;

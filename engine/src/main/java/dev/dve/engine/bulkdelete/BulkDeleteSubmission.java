@@ -4,16 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dve.auth.CallerContext;
+import dev.dve.auth.security.AccessPolicy;
 import dev.dve.auth.security.PrivilegeCatalog;
 import dev.dve.auth.security.SecurityPrincipal;
 import dev.dve.engine.organization.OrganizationService;
 import dev.dve.fault.DataverseFault;
 import dev.dve.fault.ErrorCode;
+import dev.dve.metadata.MetadataCatalog;
 import dev.dve.record.Entity;
 import dev.dve.record.EntityReference;
+import dev.dve.store.Database;
 
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The BulkDelete message: checks the caller holds {@code prvBulkDelete}, reads every query of the QuerySet (so a query
@@ -26,20 +30,29 @@ public final class BulkDeleteSubmission {
     public static final String MESSAGE = "BulkDelete";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final OrganizationService service;
+    private final MetadataCatalog catalog;
+    private final Database database;
+    private final AccessPolicy access;
+    private final Supplier<Instant> clock;
 
     /** What a client asks for; the parameters the emulator does not act on are listed in the README. */
     public record Request(JsonNode querySet, String jobName, Instant startDateTime, String recurrencePattern) {
     }
 
-    public BulkDeleteSubmission(OrganizationService service) {
+    public BulkDeleteSubmission(OrganizationService service, MetadataCatalog catalog, Database database, AccessPolicy access,
+            Supplier<Instant> clock) {
         this.service = service;
+        this.catalog = catalog;
+        this.database = database;
+        this.access = access;
+        this.clock = clock;
     }
 
     public UUID submit(CallerContext caller, Request request) {
-        return service.database().inTransaction(c -> {
+        return database.inTransaction(c -> {
             SecurityPrincipal p = service.securityPrincipal(caller);
             if (p != null) {
-                service.accessPolicy().requireSpecial(p, PrivilegeCatalog.BULK_DELETE, service.catalog().require("bulkdeleteoperation"));
+                access.requireSpecial(p, PrivilegeCatalog.BULK_DELETE, catalog.require("bulkdeleteoperation"));
             }
             if (request.jobName() == null || request.jobName().isBlank()) {
                 throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "Request message has unresolved parameters: JobName is required.");
@@ -48,7 +61,7 @@ public final class BulkDeleteSubmission {
                 throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "Recurring bulk delete jobs (RecurrencePattern '"
                         + request.recurrencePattern() + "') are not supported by the emulator; submit a job per run.");
             }
-            new QueryExpressionReader(service.catalog()).readAll(request.querySet(), service.clock().now());
+            new QueryExpressionReader(catalog).readAll(request.querySet(), clock.get());
             ObjectNode data = JSON.createObjectNode();
             data.set("QuerySet", request.querySet());
             UUID jobId = UUID.randomUUID();

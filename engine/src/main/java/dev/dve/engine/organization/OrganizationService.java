@@ -80,12 +80,12 @@ public final class OrganizationService {
         updateRules.add(rule);
     }
 
-    public OrganizationService(MetadataCatalog catalog, Database database, RecordStore store, EmulatorClock clock) {
+    public OrganizationService(MetadataCatalog catalog, Database database, RecordStore store, EmulatorClock clock, AccessPolicy access) {
         this.catalog = catalog;
         this.database = database;
         this.store = store;
         this.clock = clock;
-        this.access = new AccessPolicy(catalog);
+        this.access = access;
         this.platform = new PlatformAttributes(clock::now);
         this.querySecurity = new dev.dve.auth.security.QuerySecurity(access, catalog);
         this.security = new SecurityModel(store);
@@ -122,26 +122,10 @@ public final class OrganizationService {
                 || database.inTransaction(c -> security.hasRole(c, caller.userId(), "System Administrator"));
     }
 
-    public AccessPolicy accessPolicy() {
-        return access;
-    }
-
     private static void requireClientWritable(SecurityPrincipal p, EntityMetadata e, String message) {
         if (p != null && !e.security().clientWritable()) {
             throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "The '" + message + "' method does not support entities of type '" + e.logicalName() + "'.");
         }
-    }
-
-    public MetadataCatalog catalog() {
-        return catalog;
-    }
-
-    public Database database() {
-        return database;
-    }
-
-    public EmulatorClock clock() {
-        return clock;
     }
 
     /** Creates a record and the related records of a deep insert; returns the new record's id. */

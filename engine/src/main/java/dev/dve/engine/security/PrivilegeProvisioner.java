@@ -3,6 +3,7 @@ package dev.dve.engine.security;
 import dev.dve.auth.WellKnownPrincipals;
 import dev.dve.auth.security.PrivilegeCatalog;
 import dev.dve.engine.organization.OrganizationService;
+import dev.dve.metadata.MetadataCatalog;
 import dev.dve.record.Entity;
 
 /** Creates the privilege rows the catalog defines and the organization lacks, as Dataverse does with each table. */
@@ -10,9 +11,9 @@ public final class PrivilegeProvisioner {
     private PrivilegeProvisioner() {
     }
 
-    public static int provision(OrganizationService service) {
+    public static int provision(OrganizationService service, MetadataCatalog catalog) {
         int created = 0;
-        for (PrivilegeCatalog.PrivilegeDefinition d : PrivilegeCatalog.definitions(service.catalog())) {
+        for (PrivilegeCatalog.PrivilegeDefinition d : PrivilegeCatalog.definitions(catalog)) {
             if (service.find(WellKnownPrincipals.SYSTEM, "privilege", d.id()).isPresent()) {
                 continue;
             }

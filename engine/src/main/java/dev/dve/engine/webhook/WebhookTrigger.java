@@ -5,6 +5,7 @@ import dev.dve.auth.WellKnownPrincipals;
 import dev.dve.engine.organization.EventPipeline;
 import dev.dve.engine.organization.OrganizationService;
 import dev.dve.metadata.EntityMetadata;
+import dev.dve.metadata.MetadataCatalog;
 import dev.dve.query.Condition;
 import dev.dve.query.ConditionOperator;
 import dev.dve.query.FilterExpression;
@@ -14,11 +15,13 @@ import dev.dve.query.QueryExpression;
 import dev.dve.record.Entity;
 import dev.dve.record.EntityReference;
 
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -37,9 +40,13 @@ public final class WebhookTrigger implements EventPipeline {
     private static final int CONTRACT_WEBHOOK = 8;
     private static final int STEP_ENABLED = 0;
     private final OrganizationService service;
+    private final MetadataCatalog catalog;
+    private final Supplier<Instant> clock;
 
-    public WebhookTrigger(OrganizationService service) {
+    public WebhookTrigger(OrganizationService service, MetadataCatalog catalog, Supplier<Instant> clock) {
         this.service = service;
+        this.catalog = catalog;
+        this.clock = clock;
     }
 
     /** Synchronous steps (which would call out inside the transaction) are not emulated: nothing runs before the operation. */
@@ -123,7 +130,7 @@ public final class WebhookTrigger implements EventPipeline {
         String organizationName = organizationId == null ? null : (String) service.retrieve(WellKnownPrincipals.SYSTEM, "organization",
                 organizationId, List.of("name"), false).get("name");
         return new RemoteExecutionContext.Event(messageName, entity, recordId, message == Message.DELETE ? null : target, primaryName,
-                caller, service.clock().now(), organizationId, organizationName);
+                caller, clock.get(), organizationId, organizationName);
     }
 
     /** Queues the step's system job in the current transaction, with the context it will send. */
@@ -144,7 +151,7 @@ public final class WebhookTrigger implements EventPipeline {
                 .set("depth", event.caller().depth())
                 .set("data", context)
                 .set("ownerid", new EntityReference("systemuser", userId));
-        if (service.catalog().lookupAccepts("asyncoperation", "regardingobjectid", event.entity().logicalName())) {
+        if (catalog.lookupAccepts("asyncoperation", "regardingobjectid", event.entity().logicalName())) {
             // a deleted record is still named: the job says what the event was about (a table without a documented
             // relationship to system jobs is named by primaryentitytype only)
             job.set("regardingobjectid", new EntityReference(event.entity().logicalName(), event.recordId()));

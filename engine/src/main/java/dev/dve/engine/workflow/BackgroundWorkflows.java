@@ -27,11 +27,14 @@ import java.util.UUID;
 public final class BackgroundWorkflows implements JobHandler {
     private final WorkflowEngine engine;
     private final OrganizationService service;
+    private final dev.dve.store.Database database;
     private final dev.dve.store.InjectedFaults faults;
 
-    public BackgroundWorkflows(WorkflowEngine engine, OrganizationService service, dev.dve.store.InjectedFaults faults) {
+    public BackgroundWorkflows(WorkflowEngine engine, OrganizationService service, dev.dve.store.Database database,
+            dev.dve.store.InjectedFaults faults) {
         this.engine = engine;
         this.service = service;
+        this.database = database;
         this.faults = faults;
     }
 
@@ -73,7 +76,7 @@ public final class BackgroundWorkflows implements JobHandler {
         if (activation.get("parentworkflowid") instanceof EntityReference definition) {
             workflowIds.add(definition.id());
         }
-        JobSteps steps = new JobSteps(engine.host(runAs, runAs), execution, service, regarding, runAs);
+        JobSteps steps = new JobSteps(engine.host(runAs, runAs), execution, service, database, regarding, runAs);
         WorkflowRun run = new WorkflowRun(new FaultingHost(steps, faults, workflowIds), record, null, false);
         if (execution.checkpoint() != null) {
             run.resumeFrom(execution.checkpoint());

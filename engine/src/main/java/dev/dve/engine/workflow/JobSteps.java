@@ -12,6 +12,7 @@ import dev.dve.fault.DataverseFault;
 import dev.dve.metadata.AttributeMetadata;
 import dev.dve.record.Entity;
 import dev.dve.record.EntityReference;
+import dev.dve.store.Database;
 
 import java.time.Instant;
 import java.util.List;
@@ -29,13 +30,16 @@ import java.util.function.Supplier;
 final class JobSteps extends ForwardingHost {
     private final JobExecution execution;
     private final OrganizationService service;
+    private final Database database;
     private final EntityReference regarding;
     private final CallerContext runAs;
 
-    JobSteps(WorkflowHost host, JobExecution execution, OrganizationService service, EntityReference regarding, CallerContext runAs) {
+    JobSteps(WorkflowHost host, JobExecution execution, OrganizationService service, Database database, EntityReference regarding,
+            CallerContext runAs) {
         super(host);
         this.execution = execution;
         this.service = service;
+        this.database = database;
         this.regarding = regarding;
         this.runAs = runAs;
     }
@@ -44,7 +48,7 @@ final class JobSteps extends ForwardingHost {
     public void completeStep(StepInfo step, Runnable effect, Supplier<String> checkpointAfter) {
         Instant started = execution.now();
         try {
-            service.database().inTransaction(c -> {
+            database.inTransaction(c -> {
                 execution.checkStillWanted();
                 effect.run();
                 execution.saveCheckpoint(checkpointAfter.get());
@@ -54,7 +58,7 @@ final class JobSteps extends ForwardingHost {
         } catch (JobInterrupted stop) {
             throw stop;
         } catch (RuntimeException e) {
-            service.database().inNewTransaction(c -> {
+            database.inNewTransaction(c -> {
                 log(step, 3, started, e);
                 return null;
             });
@@ -65,7 +69,7 @@ final class JobSteps extends ForwardingHost {
     /** A waiting step's log row (status Waiting). */
     void logWait(WorkflowWaiting waiting) {
         StepInfo step = waiting.step() != null ? waiting.step() : new StepInfo("Wait", "Wait", "");
-        service.database().inTransaction(c -> {
+        database.inTransaction(c -> {
             log(step, 5, execution.now(), null);
             return null;
         });

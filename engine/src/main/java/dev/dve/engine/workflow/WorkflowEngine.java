@@ -16,19 +16,23 @@ import dev.dve.engine.workflow.xaml.XamlParser;
 import dev.dve.fault.DataverseFault;
 import dev.dve.fault.ErrorCode;
 import dev.dve.metadata.EntityMetadata;
+import dev.dve.metadata.MetadataCatalog;
 import dev.dve.query.Condition;
 import dev.dve.query.ConditionOperator;
 import dev.dve.query.QueryExpression;
 import dev.dve.record.Entity;
 import dev.dve.record.EntityReference;
+import dev.dve.store.Database;
 
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The workflow engine in the event pipeline. For workflow rows it enforces the definition's life cycle
@@ -46,11 +50,18 @@ public final class WorkflowEngine implements EventPipeline {
             "triggerondelete", "triggeronupdateattributelist", "createstage", "updatestage", "deletestage", "ondemand",
             "subprocess", "scope", "runas", "rank");
     private final OrganizationService service;
+    private final MetadataCatalog catalog;
+    private final Database database;
+    private final Supplier<Instant> clock;
     private final CustomActivities customActivities;
     private final Map<UUID, WorkflowDefinition> parsed = new ConcurrentHashMap<>();
 
-    public WorkflowEngine(OrganizationService service, CustomActivities customActivities) {
+    public WorkflowEngine(OrganizationService service, MetadataCatalog catalog, Database database, Supplier<Instant> clock,
+            CustomActivities customActivities) {
         this.service = service;
+        this.catalog = catalog;
+        this.database = database;
+        this.clock = clock;
         this.customActivities = customActivities;
     }
 
@@ -160,7 +171,7 @@ public final class WorkflowEngine implements EventPipeline {
         }
         String entity = (String) w.get("primaryentity");
         boolean global = "none".equals(entity);
-        EntityMetadata e = global ? null : service.catalog().entity(entity).orElseThrow(() ->
+        EntityMetadata e = global ? null : catalog.entity(entity).orElseThrow(() ->
                 new DataverseFault(ErrorCode.WORKFLOW_VALIDATION, "Invalid primary entity '" + entity + "'."));
         boolean realTime = Integer.valueOf(1).equals(w.get("mode"));
         if (realTime) {
@@ -302,7 +313,7 @@ public final class WorkflowEngine implements EventPipeline {
     /** Runs a custom action as the calling user, in the request's transaction; answers its output arguments. */
     public Map<String, Object> executeAction(CallerContext caller, String name, EntityReference target, Map<String, Object> inputs) {
         // one transaction for the whole action: a refusal after an update takes the update back with it
-        return service.database().inTransaction(c -> runAction(caller, name, target, inputs));
+        return database.inTransaction(c -> runAction(caller, name, target, inputs));
     }
 
     private Map<String, Object> runAction(CallerContext caller, String name, EntityReference target, Map<String, Object> inputs) {
@@ -372,7 +383,7 @@ public final class WorkflowEngine implements EventPipeline {
     /** A process session for a failed real-time run, committed on its own so it outlives the rolled-back request. */
     private void logFailure(Entity activation, Entity record, CallerContext runAs, String message) {
         EntityReference process = activation.get("parentworkflowid") instanceof EntityReference p ? p : new EntityReference("workflow", activation.id());
-        java.time.Instant now = service.clock().now();
+        java.time.Instant now = clock.get();
         Entity session = new Entity("processsession")
                 .set("name", activation.get("name"))
                 .set("processid", process)
@@ -382,10 +393,10 @@ public final class WorkflowEngine implements EventPipeline {
                 .set("startedon", now).set("completedon", now)
                 .set("executedby", new EntityReference("systemuser", runAs.userId()))
                 .set("ownerid", new EntityReference("systemuser", runAs.userId()));
-        if (record != null && record.id() != null && service.catalog().lookupAccepts("processsession", "regardingobjectid", record.logicalName())) {
+        if (record != null && record.id() != null && catalog.lookupAccepts("processsession", "regardingobjectid", record.logicalName())) {
             session.set("regardingobjectid", new EntityReference(record.logicalName(), record.id()));
         }
-        service.database().inNewTransaction(c -> service.createTrusted(runAs, session, false));
+        database.inNewTransaction(c -> service.createTrusted(runAs, session, false));
     }
 
     private Entity recordSeen(Message message, int stage, EntityMetadata entity, Entity existing, Entity target) {
@@ -494,7 +505,7 @@ public final class WorkflowEngine implements EventPipeline {
                 .set("workflowactivationid", new EntityReference("workflow", activation.id()))
                 .set("depth", depth)
                 .set("ownerid", owner);
-        if (service.catalog().lookupAccepts("asyncoperation", "regardingobjectid", regarding.logicalName())) {
+        if (catalog.lookupAccepts("asyncoperation", "regardingobjectid", regarding.logicalName())) {
             job.set("regardingobjectid", regarding);
         }
         return service.createTrusted(creator, job, false);
@@ -519,7 +530,7 @@ public final class WorkflowEngine implements EventPipeline {
 
         @Override
         public java.time.Instant now() {
-            return service.clock().now();
+            return clock.get();
         }
 
         @Override
@@ -582,17 +593,17 @@ public final class WorkflowEngine implements EventPipeline {
 
         @Override
         public java.util.Optional<dev.dve.metadata.AttributeMetadata> attribute(String entity, String attribute) {
-            return service.catalog().entity(entity).flatMap(e -> e.attribute(attribute));
+            return catalog.entity(entity).flatMap(e -> e.attribute(attribute));
         }
 
         @Override
         public java.util.Optional<String> primaryIdAttribute(String entity) {
-            return service.catalog().entity(entity).map(EntityMetadata::primaryIdAttribute);
+            return catalog.entity(entity).map(EntityMetadata::primaryIdAttribute);
         }
 
         @Override
         public String primaryName(EntityReference reference) {
-            EntityMetadata e = service.catalog().require(reference.logicalName());
+            EntityMetadata e = catalog.require(reference.logicalName());
             if (e.primaryNameAttribute() == null) {
                 return null;
             }

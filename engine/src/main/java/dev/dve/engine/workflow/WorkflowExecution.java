@@ -1,13 +1,16 @@
 package dev.dve.engine.workflow;
 
 import dev.dve.auth.CallerContext;
+import dev.dve.auth.security.AccessPolicy;
 import dev.dve.auth.security.PrivilegeCatalog;
 import dev.dve.auth.security.SecurityPrincipal;
 import dev.dve.engine.organization.OrganizationService;
 import dev.dve.fault.DataverseFault;
 import dev.dve.fault.ErrorCode;
+import dev.dve.metadata.MetadataCatalog;
 import dev.dve.record.Entity;
 import dev.dve.record.EntityReference;
+import dev.dve.store.Database;
 
 import java.util.List;
 import java.util.UUID;
@@ -21,17 +24,24 @@ public final class WorkflowExecution {
     public static final int OPERATION_WORKFLOW = 10;
     private final OrganizationService service;
     private final WorkflowEngine engine;
+    private final MetadataCatalog catalog;
+    private final Database database;
+    private final AccessPolicy access;
 
-    public WorkflowExecution(OrganizationService service, WorkflowEngine engine) {
+    public WorkflowExecution(OrganizationService service, WorkflowEngine engine, MetadataCatalog catalog, Database database,
+            AccessPolicy access) {
         this.service = service;
         this.engine = engine;
+        this.catalog = catalog;
+        this.database = database;
+        this.access = access;
     }
 
     public UUID execute(CallerContext caller, UUID workflowId, UUID entityId) {
-        return service.database().inTransaction(c -> {
+        return database.inTransaction(c -> {
             SecurityPrincipal p = service.securityPrincipal(caller);
             if (p != null) {
-                service.accessPolicy().requireSpecial(p, PrivilegeCatalog.EXECUTE_WORKFLOW, service.catalog().require("workflow"));
+                access.requireSpecial(p, PrivilegeCatalog.EXECUTE_WORKFLOW, catalog.require("workflow"));
             }
             Entity workflow = service.retrieve(caller, "workflow", workflowId,
                     List.of("name", "statecode", "ondemand", "subprocess", "primaryentity", "activeworkflowid", "type"), false);

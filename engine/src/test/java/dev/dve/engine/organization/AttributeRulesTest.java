@@ -177,8 +177,9 @@ class AttributeRulesTest {
             database = new Database(DatabaseConfig.inMemoryH2("attribute-rules-" + UUID.randomUUID()));
             SchemaBuilder schema = new SchemaBuilder(CATALOG, database);
             schema.apply();
-            service = new OrganizationService(CATALOG, database, new RecordStore(CATALOG, database.dialect()), new EmulatorClock());
-            new FixtureLoader(service, new CredentialStore(database, schema, Instant::now)).load(null);
+            service = new OrganizationService(CATALOG, database, new RecordStore(CATALOG, database.dialect()), new EmulatorClock(),
+                    new dev.dve.auth.security.AccessPolicy(CATALOG));
+            new FixtureLoader(service, CATALOG, database, new CredentialStore(database, schema, Instant::now)).load(null);
         }
 
         @AfterAll

@@ -45,8 +45,9 @@ class RetrieveMultipleTest {
         database = new Database(DatabaseConfig.inMemoryH2("retrieve-multiple-" + UUID.randomUUID()));
         SchemaBuilder schema = new SchemaBuilder(CATALOG, database);
         schema.apply();
-        OrganizationService service = new OrganizationService(CATALOG, database, new RecordStore(CATALOG, database.dialect()), new EmulatorClock());
-        new FixtureLoader(service, new CredentialStore(database, schema, Instant::now)).load(null);
+        OrganizationService service = new OrganizationService(CATALOG, database, new RecordStore(CATALOG, database.dialect()), new EmulatorClock(),
+                new dev.dve.auth.security.AccessPolicy(CATALOG));
+        new FixtureLoader(service, CATALOG, database, new CredentialStore(database, schema, Instant::now)).load(null);
         for (int i = 0; i < 12; i++) {
             // two rows per name, so the order by name alone is not a keyset
             service.create(CALLER, new Entity("account").set("name", "page-" + (char) ('a' + i / 2)).set("telephone1", "paging"));

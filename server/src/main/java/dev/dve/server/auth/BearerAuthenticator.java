@@ -48,7 +48,7 @@ public final class BearerAuthenticator implements CallerResolver {
         }
         SecurityPrincipal p = runtime.service().securityPrincipal(real);
         if (!p.privileges().has(PrivilegeCatalog.ACT_ON_BEHALF)) {
-            runtime.service().accessPolicy().requireSpecial(p, PrivilegeCatalog.ACT_ON_BEHALF, runtime.catalog().require("systemuser"));
+            runtime.accessPolicy().requireSpecial(p, PrivilegeCatalog.ACT_ON_BEHALF, runtime.catalog().require("systemuser"));
         }
         Entity target = impersonated.get();
         requireEnabled(target);

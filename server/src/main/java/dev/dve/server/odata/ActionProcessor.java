@@ -1,7 +1,6 @@
 package dev.dve.server.odata;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.dve.engine.workflow.WorkflowExecution;
 import dev.dve.fault.DataverseFault;
 import dev.dve.fault.ErrorCode;
 import dev.dve.metadata.EntityMetadata;
@@ -58,7 +57,7 @@ final class ActionProcessor extends DataverseProcessor implements ActionEntityPr
             throw DataverseFault.payload("workflows", "Microsoft.OData.ODataException: Cannot convert the literal '" + entityId.asText()
                     + "' to the expected type 'Edm.Guid'.");
         }
-        UUID job = new WorkflowExecution(service(), scope.runtime().workflows()).execute(scope.caller(), workflowId, target);
+        UUID job = scope.runtime().workflowExecution().execute(scope.caller(), workflowId, target);
         String context = request.getRawBaseUri() + "/$metadata#asyncoperations/$entity";
         writeJson(response, HttpStatusCode.OK.getStatusCode(), g -> {
             g.writeStringField("@odata.context", context);
@@ -129,7 +128,7 @@ final class ActionProcessor extends DataverseProcessor implements ActionEntityPr
         JsonNode recurrence = body.path("RecurrencePattern");
         var submitted = new dev.dve.engine.bulkdelete.BulkDeleteSubmission.Request(body.get("QuerySet"),
                 jobName.isTextual() ? jobName.asText() : null, start, recurrence.isTextual() ? recurrence.asText() : null);
-        UUID job = new dev.dve.engine.bulkdelete.BulkDeleteSubmission(service()).submit(scope.caller(), submitted);
+        UUID job = scope.runtime().bulkDelete().submit(scope.caller(), submitted);
         String context = request.getRawBaseUri() + "/$metadata#Microsoft.Dynamics.CRM." + name + "Response";
         writeJson(response, HttpStatusCode.OK.getStatusCode(), g -> {
             g.writeStringField("@odata.context", context);

@@ -102,7 +102,7 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
         List<AttributeMetadata> attrs = e.columns(q.columns());
         int pageSize = pageSize(prefer);
         List<String> fetch = q.columns() == null ? null : new ArrayList<>(q.columns());
-        ExpandLoader expander = new ExpandLoader(service(), scope.caller(), annotations.needsLookupNames(), queryContext());
+        ExpandLoader expander = new ExpandLoader(service(), scope.runtime().catalog(), scope.caller(), annotations.needsLookupNames(), queryContext());
         List<ExpandLoader.Expansion> expansions = expander.plan(e, uriInfo.getExpandOption(), uriInfo, fetch);
         q.columns(withVersion(e, fetch));
         RetrieveMultiple.Page page = scope.runtime().queries().odataPage(scope.caller(), q, pageSize,
@@ -344,7 +344,7 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
         AnnotationFilter annotations = prefer.annotations();
         List<String> columns = QueryOptionTranslator.columns(t.entity(), uriInfo);
         List<String> fetch = columns == null ? null : new ArrayList<>(columns);
-        ExpandLoader expander = new ExpandLoader(service(), scope.caller(), annotations.needsLookupNames(), queryContext());
+        ExpandLoader expander = new ExpandLoader(service(), scope.runtime().catalog(), scope.caller(), annotations.needsLookupNames(), queryContext());
         List<ExpandLoader.Expansion> expansions = expander.plan(t.entity(), uriInfo.getExpandOption(), uriInfo, fetch);
         Entity row = service().retrieve(scope.caller(), t.entity().logicalName(), t.id(), withVersion(t.entity(), fetch),
                 annotations.needsLookupNames());

@@ -100,10 +100,10 @@ final class ExpandLoader {
     private final boolean lookupNames;
     private final QueryFunctions.Context context;
 
-    ExpandLoader(OrganizationService service, CallerContext caller, boolean lookupNames, QueryFunctions.Context context) {
+    ExpandLoader(OrganizationService service, MetadataCatalog catalog, CallerContext caller, boolean lookupNames, QueryFunctions.Context context) {
         this.context = context;
         this.service = service;
-        this.catalog = service.catalog();
+        this.catalog = catalog;
         this.caller = caller;
         this.lookupNames = lookupNames;
     }
