@@ -133,6 +133,34 @@ public final class RetrieveMultiple {
         });
     }
 
+    /** The columns of a query's linked tables that its rows carry, as (alias, attribute) pairs, in the order they are read. */
+    public List<java.util.Map.Entry<String, AttributeMetadata>> linkedColumns(QueryExpression q) {
+        return new dev.dve.store.QueryTranslator(catalog, database.dialect()).linkedColumns(q);
+    }
+
+    /** The kinds of stored view a query can name: an organization's system view or a user's saved view. */
+    public enum ViewKind {
+        SAVED_QUERY("savedquery"), USER_QUERY("userquery");
+
+        private final String entity;
+
+        ViewKind(String entity) {
+            this.entity = entity;
+        }
+    }
+
+    /**
+     * The FetchXML of a stored view the caller may read, which must return rows of {@code entity} (a view of another
+     * table is a query error, as Dataverse answers it).
+     */
+    public String viewFetchXml(CallerContext caller, ViewKind kind, java.util.UUID id, String entity) {
+        Entity view = service.retrieve(caller, kind.entity, id, List.of("fetchxml", "returnedtypecode"), false);
+        if (!entity.equals(view.get("returnedtypecode"))) {
+            throw dev.dve.fault.DataverseFault.query("The view " + id + " returns '" + view.get("returnedtypecode") + "', not '" + entity + "'.");
+        }
+        return (String) view.get("fetchxml");
+    }
+
     /**
      * A page of a FetchXML query: page {@code page} of {@code count} rows (default {@link #MAX_PAGE}); with the cookie
      * of the page before it the page continues after that page's last row, else (or when the order rests on a linked

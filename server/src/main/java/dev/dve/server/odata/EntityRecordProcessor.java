@@ -152,18 +152,15 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
                     return o.getText();
                 }
                 case "savedQuery", "userQuery" -> {
-                    String entity = o.getName().equals("savedQuery") ? "savedquery" : "userquery";
                     UUID id;
                     try {
                         id = dev.dve.payload.PayloadReader.parseGuid(o.getText());
                     } catch (IllegalArgumentException ex) {
                         throw DataverseFault.query("The " + o.getName() + " parameter must be the view's id.");
                     }
-                    Entity view = service().retrieve(scope.caller(), entity, id, List.of("fetchxml", "returnedtypecode"), false);
-                    if (!e.logicalName().equals(view.get("returnedtypecode"))) {
-                        throw DataverseFault.query("The view " + id + " returns '" + view.get("returnedtypecode") + "', not '" + e.logicalName() + "'.");
-                    }
-                    return (String) view.get("fetchxml");
+                    RetrieveMultiple.ViewKind kind = o.getName().equals("savedQuery") ? RetrieveMultiple.ViewKind.SAVED_QUERY
+                            : RetrieveMultiple.ViewKind.USER_QUERY;
+                    return scope.runtime().queries().viewFetchXml(scope.caller(), kind, id, e.logicalName());
                 }
                 default -> {
                 }
@@ -200,8 +197,7 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
         List<Entity> page = result.rows();
         long total = result.totalCount();
         String cookie = result.nextCookie();
-        List<java.util.Map.Entry<String, AttributeMetadata>> linked = new dev.dve.store.QueryTranslator(scope.runtime().catalog(),
-                scope.runtime().database().dialect()).linkedColumns(q);
+        List<java.util.Map.Entry<String, AttributeMetadata>> linked = scope.runtime().queries().linkedColumns(q);
         String context = request.getRawBaseUri() + "/$metadata#" + e.entitySetName();
         String pagingCookie = cookie;
         applyPreferences(response, prefer, false);
