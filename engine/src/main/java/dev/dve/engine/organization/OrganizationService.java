@@ -381,7 +381,6 @@ public final class OrganizationService {
         run(c, caller, new UpdateMessage(entity(changes.logicalName()), changes, expectedVersion));
     }
 
-
     /**
      * Deletes a record; with {@code expectedVersion} only if the row still has that version. The relationships in
      * which it is the referenced row follow their delete cascade, in the same transaction: referencing rows are
@@ -471,18 +470,31 @@ public final class OrganizationService {
         /** A write the platform makes (a cascade): no privilege is checked, rules and steps run. */
         final boolean platformWrite;
 
-        WriteMessage(EntityMetadata entity, Long expectedVersion, boolean platformWrite) {
+        private final EventPipeline.Message message;
+        /** The privilege the message needs on the record. */
+        private final AccessRight right;
+
+        WriteMessage(EventPipeline.Message message, AccessRight right, EntityMetadata entity, Long expectedVersion, boolean platformWrite) {
+            this.message = message;
+            this.right = right;
             this.entity = entity;
             this.expectedVersion = expectedVersion;
             this.platformWrite = platformWrite;
         }
 
-        abstract EventPipeline.Message message();
+        EventPipeline.Message message() {
+            return message;
+        }
 
-        abstract AccessRight right();
+        AccessRight right() {
+            return right;
+        }
 
-        /** The SDK message's name, as Dataverse's errors spell it. */
-        abstract String sdkName();
+        /** The SDK message's name, as Dataverse's errors spell it ("Create"). */
+        String sdkName() {
+            String n = message.name();
+            return n.charAt(0) + n.substring(1).toLowerCase(java.util.Locale.ROOT);
+        }
 
         /** The row the message changes, read under its lock; null when it makes a new one. */
         Entity lockExisting(Connection c) throws SQLException {
@@ -532,24 +544,9 @@ public final class OrganizationService {
         private final boolean upsertTarget;
 
         CreateMessage(EntityMetadata entity, Entity input, boolean upsertTarget) {
-            super(entity, null, false);
+            super(EventPipeline.Message.CREATE, AccessRight.CREATE, entity, null, false);
             this.input = input;
             this.upsertTarget = upsertTarget;
-        }
-
-        @Override
-        EventPipeline.Message message() {
-            return EventPipeline.Message.CREATE;
-        }
-
-        @Override
-        AccessRight right() {
-            return AccessRight.CREATE;
-        }
-
-        @Override
-        String sdkName() {
-            return "Create";
         }
 
         @Override
@@ -586,23 +583,8 @@ public final class OrganizationService {
         private final Entity changes;
 
         UpdateMessage(EntityMetadata entity, Entity changes, Long expectedVersion) {
-            super(entity, expectedVersion, false);
+            super(EventPipeline.Message.UPDATE, AccessRight.WRITE, entity, expectedVersion, false);
             this.changes = changes;
-        }
-
-        @Override
-        EventPipeline.Message message() {
-            return EventPipeline.Message.UPDATE;
-        }
-
-        @Override
-        AccessRight right() {
-            return AccessRight.WRITE;
-        }
-
-        @Override
-        String sdkName() {
-            return "Update";
         }
 
         @Override
@@ -676,24 +658,9 @@ public final class OrganizationService {
         private final java.util.Set<String> deleting;
 
         DeleteMessage(EntityMetadata entity, UUID id, Long expectedVersion, java.util.Set<String> deleting, boolean cascaded) {
-            super(entity, expectedVersion, cascaded);
+            super(EventPipeline.Message.DELETE, AccessRight.DELETE, entity, expectedVersion, cascaded);
             this.id = id;
             this.deleting = deleting;
-        }
-
-        @Override
-        EventPipeline.Message message() {
-            return EventPipeline.Message.DELETE;
-        }
-
-        @Override
-        AccessRight right() {
-            return AccessRight.DELETE;
-        }
-
-        @Override
-        String sdkName() {
-            return "Delete";
         }
 
         @Override
