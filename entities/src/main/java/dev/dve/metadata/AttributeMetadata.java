@@ -49,8 +49,17 @@ public record AttributeMetadata(
         return type.isLookup() ? "_" + logicalName + "_value" : logicalName;
     }
 
+    /**
+     * Whether the lookup may point at more than one entity, so its row keeps the referenced logical name beside the
+     * id: several targets, or none documented (any row, as the platform writes it).
+     */
     public boolean isPolymorphic() {
-        return type.isLookup() && targets.size() > 1;
+        return type.isLookup() && targets.size() != 1;
+    }
+
+    /** The entity a single-target lookup points at; null for other attributes and for several or no targets. */
+    public String soleTarget() {
+        return type.isLookup() && targets.size() == 1 ? targets.get(0).entity() : null;
     }
 
     public Optional<LookupTarget> target(String entity) {

@@ -12,6 +12,11 @@ public final class MetadataCatalog {
     private final Map<String, EntityMetadata> byLogicalName = new LinkedHashMap<>();
     private final Map<String, EntityMetadata> bySetName = new LinkedHashMap<>();
     private final Map<String, OneToManyRelationship> relationships = new LinkedHashMap<>();
+    /**
+     * Every relationship with each of its referenced entities: an owner lookup's one relationship ({@code owner_accounts})
+     * is here once for systemuser and once for team, both with the single navigation property {@code ownerid}.
+     */
+    private final List<OneToManyRelationship> sides = new ArrayList<>();
 
     public MetadataCatalog(Collection<EntityMetadata> entities) {
         this(entities, Map.of());
@@ -44,9 +49,14 @@ public final class MetadataCatalog {
                             : cascades.getOrDefault(t.relationship(), CascadeConfiguration.NONE);
                     OneToManyRelationship r = new OneToManyRelationship(t.relationship(), t.entity(),
                             e.logicalName(), a.logicalName(), t.navigation(), cascade);
-                    if (relationships.put(r.schemaName(), r) != null) {
+                    OneToManyRelationship existing = relationships.putIfAbsent(r.schemaName(), r);
+                    // the targets of one lookup may share a relationship (an owner's principal: systemuser or team)
+                    if (existing != null && !(existing.referencingEntity().equals(r.referencingEntity())
+                            && existing.referencingAttribute().equals(r.referencingAttribute())
+                            && existing.referencingNavigation().equals(r.referencingNavigation()))) {
                         throw new MetadataException("Relationship '" + r.schemaName() + "' is defined twice");
                     }
+                    sides.add(r);
                 }
             }
         }
@@ -88,10 +98,28 @@ public final class MetadataCatalog {
         return Optional.ofNullable(relationships.get(schemaName));
     }
 
+    /** The relationship as seen from one of its referenced entities (an owner relationship from systemuser or team). */
+    public Optional<OneToManyRelationship> relationship(String schemaName, String referencedEntity) {
+        return sides.stream().filter(r -> r.schemaName().equals(schemaName) && r.referencedEntity().equals(referencedEntity)).findFirst();
+    }
+
+    /**
+     * The entities a single-valued navigation property may lead to: one, or systemuser and team for an owner's
+     * {@code ownerid} (its CSDL type is their base type, principal).
+     */
+    public List<OneToManyRelationship> navigationTargets(String referencingEntity, String navigation) {
+        return sides.stream().filter(r -> r.referencingEntity().equals(referencingEntity) && r.referencingNavigation().equals(navigation)).toList();
+    }
+
+    /** Whether the relationship leads from an owner lookup to principal (systemuser or team): shared by several entities. */
+    public boolean isPrincipalRelationship(OneToManyRelationship r) {
+        return sides.stream().filter(x -> x.schemaName().equals(r.schemaName())).count() > 1;
+    }
+
     /** Relationships in which the entity is the "one" side: its collection-valued navigation properties. */
     public List<OneToManyRelationship> oneToMany(String referencedEntity) {
         List<OneToManyRelationship> out = new ArrayList<>();
-        for (OneToManyRelationship r : relationships.values()) {
+        for (OneToManyRelationship r : sides) {
             if (r.referencedEntity().equals(referencedEntity)) {
                 out.add(r);
             }
@@ -99,7 +127,10 @@ public final class MetadataCatalog {
         return out;
     }
 
-    /** Relationships in which the entity is the "many" side: its single-valued navigation properties. */
+    /**
+     * Relationships in which the entity is the "many" side: its single-valued navigation properties, one per
+     * property (for {@code ownerid}, the systemuser side of the owner relationship).
+     */
     public List<OneToManyRelationship> manyToOne(String referencingEntity) {
         List<OneToManyRelationship> out = new ArrayList<>();
         for (OneToManyRelationship r : relationships.values()) {

@@ -206,7 +206,10 @@ public final class MetadataLoader {
         List<LookupTarget> targets = new ArrayList<>();
         if (type.isLookup()) {
             JsonNode t = a.path("targets");
-            if (!t.isObject() || t.isEmpty()) {
+            // a plain Lookup may document no targets (workflowlog.regardingobjectid): a Guid-valued _x_value the
+            // platform writes, with the referenced row's logical name kept beside it and no navigation property
+            boolean untargeted = type == AttributeType.LOOKUP && (t.isMissingNode() || t.isObject() && t.isEmpty());
+            if (!untargeted && (!t.isObject() || t.isEmpty())) {
                 throw new MetadataException(source + ": lookup '" + name + "' has no targets");
             }
             boolean polymorphic = t.size() > 1 || t.has("*") || t.has("*custom");

@@ -125,7 +125,7 @@ public final class PayloadReader {
             p.before().add(new Payload.BoundInsert(single.get().attribute().logicalName(), read(target, v)));
             return true;
         }
-        Optional<OneToManyRelationship> rel = catalog.relationship(key).filter(r -> r.referencedEntity().equals(e.logicalName()));
+        Optional<OneToManyRelationship> rel = catalog.relationship(key, e.logicalName());
         if (rel.isPresent()) {
             if (!v.isArray()) {
                 throw DataverseFault.payload(e.entitySetName(), "Microsoft.OData.ODataException: A collection-valued navigation property '" + key + "' must be a JSON array.");

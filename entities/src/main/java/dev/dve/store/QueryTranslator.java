@@ -361,6 +361,9 @@ public final class QueryTranslator {
         if (!a.isPolymorphic()) {
             return nameSubquery(a, a.targets().get(0));
         }
+        if (a.targets().isEmpty()) {
+            return "CAST(NULL AS CHAR(1))";
+        }
         StringBuilder s = new StringBuilder("CASE ").append(col(Columns.lookupType(a)));
         for (LookupTarget t : a.targets()) {
             s.append(" WHEN '").append(t.entity()).append("' THEN ").append(nameSubquery(a, t));

@@ -236,7 +236,7 @@ public final class RecordStore {
             while (rs.next()) {
                 Entity row = new Entity(e.logicalName());
                 for (AttributeMetadata a : attrs) {
-                    String defaultTarget = a.type().isLookup() ? a.targets().get(0).entity() : null;
+                    String defaultTarget = a.soleTarget();
                     Object v = JdbcValues.read(rs, a, a.logicalName(), defaultTarget, q.lookupNames());
                     if (a.logicalName().equals(e.primaryIdAttribute())) {
                         row.setId((UUID) v);
@@ -245,7 +245,7 @@ public final class RecordStore {
                 }
                 for (int i = 0; i < linkedColumns.size(); i++) {
                     AttributeMetadata a = linkedColumns.get(i).getValue();
-                    String defaultTarget = a.type().isLookup() ? a.targets().get(0).entity() : null;
+                    String defaultTarget = a.soleTarget();
                     row.set(linkedColumns.get(i).getKey() + "." + a.logicalName(), JdbcValues.read(rs, a, QueryTranslator.linkedLabel(i),
                             QueryTranslator.linkedTypeLabel(i), defaultTarget, null));
                 }
@@ -277,7 +277,7 @@ public final class RecordStore {
                     }
                     AttributeMetadata a = translator.attributeOf(q, g);
                     row.put(g, JdbcValues.read(rs, a, QueryTranslator.groupLabel(gi), QueryTranslator.groupTypeLabel(gi),
-                            a.type().isLookup() ? a.targets().get(0).entity() : null, null));
+                            a.soleTarget(), null));
                 }
                 List<dev.dve.query.Aggregation.Aggregate> aggregates = q.aggregation().aggregates();
                 for (int ai = 0; ai < aggregates.size(); ai++) {

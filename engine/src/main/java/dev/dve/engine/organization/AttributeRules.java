@@ -63,7 +63,7 @@ final class AttributeRules {
         if (value instanceof BigDecimal b && a.precision() != null && b.scale() > a.precision()) {
             return b.setScale(a.precision(), RoundingMode.HALF_UP);
         }
-        if (value instanceof EntityReference r && a.target(r.logicalName()).isEmpty()) {
+        if (value instanceof EntityReference r && !a.targets().isEmpty() && a.target(r.logicalName()).isEmpty()) {
             throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "Entity type '" + r.logicalName() + "' is not a valid target of lookup '"
                     + a.logicalName() + "' of entity '" + e.logicalName() + "'.");
         }

@@ -59,8 +59,17 @@ public final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
     public static final String BULK_DELETE = "BulkDelete";
     private static final FullQualifiedName OPTION = new FullQualifiedName(NAMESPACE, "OptionSetOption");
     private static final String OPTION_TERM = "OptionSet";
+    /** The base type of systemuser and team: what an owner lookup's one navigation property {@code ownerid} leads to. */
+    public static final String PRINCIPAL = "principal";
 
     private final MetadataCatalog catalog;
+    /**
+     * True: the CSDL as {@code $metadata} shows it, {@code ownerid} typed principal. False: the model requests are
+     * parsed with, where {@code ownerid} is typed systemuser so that {@code $expand=ownerid($select=fullname)} and
+     * {@code $filter=ownerid/fullname eq …} name a user's columns, as clients write them (Olingo resolves a property only
+     * on the declared type, and principal declares just {@code ownerid}); a team owner is still expanded as a team.
+     */
+    private final boolean document;
     private final Map<String, CsdlEntityType> types = new LinkedHashMap<>();
     private final Map<String, CsdlEntitySet> sets = new LinkedHashMap<>();
     private final List<CsdlComplexType> complexTypes = new ArrayList<>();
@@ -78,7 +87,16 @@ public final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
 
     /** The catalog's CSDL plus the activated custom actions (category 3 workflows). */
     public CatalogEdmProvider(MetadataCatalog catalog, List<WorkflowEngine.ActionSignature> customActions) {
+        this(catalog, customActions, false);
+    }
+
+    /** {@code document}: the CSDL {@code $metadata} shows (ownerid typed principal), else the model requests are parsed with. */
+    public CatalogEdmProvider(MetadataCatalog catalog, List<WorkflowEngine.ActionSignature> customActions, boolean document) {
         this.catalog = catalog;
+        this.document = document;
+        if (hasPrincipal()) {
+            types.put(PRINCIPAL, principalType());
+        }
         for (EntityMetadata e : catalog.entities()) {
             types.put(e.logicalName(), entityType(e));
             sets.put(e.entitySetName(), entitySet(e));
@@ -221,6 +239,34 @@ public final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
         };
     }
 
+    private boolean hasPrincipal() {
+        return catalog.entity("systemuser").isPresent() && catalog.entity("team").isPresent();
+    }
+
+    /**
+     * principal as Dataverse declares it: abstract, the owner's id {@code ownerid}, and the collection-valued side of
+     * every owner relationship ({@code owner_accounts}), which systemuser and team inherit. Unlike Dataverse it declares
+     * no key: Olingo gives a derived type its base type's key whenever the base has one, and systemuser and team keep
+     * their own ({@code systemuserid}, {@code teamid}) — an abstract type without a key is valid CSDL.
+     */
+    private CsdlEntityType principalType() {
+        List<CsdlNavigationProperty> navs = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (OneToManyRelationship r : catalog.oneToMany("systemuser")) {
+            if (catalog.isPrincipalRelationship(r) && seen.add(r.schemaName())) {
+                navs.add(new CsdlNavigationProperty().setName(r.schemaName()).setType(typeName(r.referencingEntity()))
+                        .setCollection(true).setPartner(r.referencingNavigation()));
+            }
+        }
+        return new CsdlEntityType().setName(PRINCIPAL).setAbstract(true)
+                .setProperties(List.of(property("ownerid", EdmPrimitiveTypeKind.Guid)))
+                .setNavigationProperties(navs);
+    }
+
+    private boolean derivesFromPrincipal(EntityMetadata e) {
+        return hasPrincipal() && (e.logicalName().equals("systemuser") || e.logicalName().equals("team"));
+    }
+
     private CsdlEntityType entityType(EntityMetadata e) {
         List<CsdlProperty> props = new ArrayList<>();
         for (AttributeMetadata a : e.attributes()) {
@@ -242,15 +288,22 @@ public final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
         }
         List<CsdlNavigationProperty> navs = new ArrayList<>();
         for (OneToManyRelationship r : catalog.manyToOne(e.logicalName())) {
-            navs.add(new CsdlNavigationProperty().setName(r.referencingNavigation()).setType(typeName(r.referencedEntity()))
-                    .setNullable(true));
+            boolean principal = document && catalog.isPrincipalRelationship(r);
+            CsdlNavigationProperty nav = new CsdlNavigationProperty().setName(r.referencingNavigation())
+                    .setType(principal ? typeName(PRINCIPAL) : typeName(r.referencedEntity())).setNullable(true);
+            navs.add(principal ? nav.setPartner(r.schemaName()) : nav);
         }
+        boolean derived = derivesFromPrincipal(e);
         for (OneToManyRelationship r : catalog.oneToMany(e.logicalName())) {
+            if (derived && catalog.isPrincipalRelationship(r)) {
+                continue; // declared on principal
+            }
             navs.add(new CsdlNavigationProperty().setName(r.schemaName()).setType(typeName(r.referencingEntity()))
                     .setCollection(true));
         }
-        return new CsdlEntityType().setName(e.logicalName()).setProperties(props).setNavigationProperties(navs)
+        CsdlEntityType type = new CsdlEntityType().setName(e.logicalName()).setProperties(props).setNavigationProperties(navs)
                 .setKey(List.of(new CsdlPropertyRef().setName(e.primaryIdAttribute())));
+        return derived ? type.setBaseType(typeName(PRINCIPAL)) : type;
     }
 
     private static CsdlAnnotation optionAnnotation(AttributeMetadata a) {
@@ -280,6 +333,10 @@ public final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
         for (AttributeMetadata a : e.attributes()) {
             if (a.type().isLookup()) {
                 for (LookupTarget t : a.targets()) {
+                    if (bindings.stream().anyMatch(b -> b.getPath().equals(t.navigation()))
+                            || document && a.isPolymorphic() && t.navigation().equals(a.logicalName())) {
+                        continue; // ownerid: one navigation property to two entity sets (its type is principal)
+                    }
                     bindings.add(new CsdlNavigationPropertyBinding().setPath(t.navigation())
                             .setTarget(catalog.require(t.entity()).entitySetName()));
                 }

@@ -61,7 +61,7 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
         }
         String name = nav.getProperty().getName();
         if (nav.getProperty().isCollection()) {
-            OneToManyRelationship r = scope.runtime().catalog().relationship(name).orElseThrow();
+            OneToManyRelationship r = scope.runtime().catalog().relationship(name, e.logicalName()).orElseThrow();
             service().retrieve(scope.caller(), e.logicalName(), id, List.of(e.primaryIdAttribute()), false);
             EntityMetadata child = entityByType(r.referencingEntity());
             UUID childId = nav.getKeyPredicates().isEmpty() ? null : key(child, nav.getKeyPredicates());
@@ -71,10 +71,12 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
                 .filter(x -> x.referencingNavigation().equals(name)).findFirst().orElseThrow();
         Entity parent = service().retrieve(scope.caller(), e.logicalName(), id, List.of(r.referencingAttribute()), false);
         Object ref = parent.get(r.referencingAttribute());
-        if (!(ref instanceof EntityReference target) || !target.logicalName().equals(r.referencedEntity())) {
+        // ownerid leads to principal: the user or the team the row names
+        if (!(ref instanceof EntityReference target) || scope.runtime().catalog().navigationTargets(e.logicalName(), name).stream()
+                .noneMatch(x -> x.referencedEntity().equals(target.logicalName()))) {
             throw new DataverseFault(ErrorCode.OBJECT_DOES_NOT_EXIST, "No " + r.referencedEntity() + " is related to " + e.logicalName() + " " + id + " through '" + name + "'.");
         }
-        return new Target(entityByType(r.referencedEntity()), target.id(), null);
+        return new Target(entityByType(target.logicalName()), target.id(), null);
     }
 
     @Override
@@ -472,8 +474,10 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
     private void writeExpanded(com.fasterxml.jackson.core.JsonGenerator g, ODataRequest request, EntityMetadata e, Entity row,
                                List<ExpandLoader.Expansion> expansions, AnnotationFilter annotations, JsonFormat json) throws java.io.IOException {
         java.util.Set<String> expanded = new java.util.HashSet<>();
-        for (ExpandLoader.Expansion x : expansions) {
-            expanded.add(x.navigation);
+        for (ExpandLoader.Expansion declared : expansions) {
+            expanded.add(declared.navigation);
+            // ownerid (principal): the side, user or team, that holds this row's owner
+            ExpandLoader.Expansion x = declared.alternates.stream().filter(a -> a.byParent.containsKey(row.id())).findFirst().orElse(declared);
             List<Entity> related = x.byParent.getOrDefault(row.id(), List.of());
             if (x.collection) {
                 g.writeArrayFieldStart(x.navigation);
@@ -496,6 +500,10 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
                 g.writeEndObject();
             } else {
                 g.writeObjectFieldStart(x.navigation);
+                if (!declared.alternates.isEmpty() && !json.full()) {
+                    // a derived type of the declared principal names itself (full metadata always does)
+                    g.writeStringField("@odata.type", "#" + CatalogEdmProvider.NAMESPACE + "." + x.target.logicalName());
+                }
                 scope.writer().writeEntity(g, x.target, related.get(0), x.attributes, annotations, false, json);
                 writeExpanded(g, request, x.target, related.get(0), x.nested, annotations, json);
                 g.writeEndObject();

@@ -48,6 +48,11 @@ final class ExpandLoader {
         final List<AttributeMetadata> attributes;
         final List<String> selectedNames;
         final List<Expansion> nested;
+        /**
+         * For {@code ownerid} (typed principal): the same expansion read from the other entities the navigation may
+         * lead to (team beside systemuser), with the selected columns each has; a parent's row is in one of them.
+         */
+        final List<Expansion> alternates = new ArrayList<>();
         final Map<UUID, List<Entity>> byParent = new LinkedHashMap<>();
         /** The $skiptoken of the rest of a parent's collection, for the parents with more than one page of related rows. */
         final Map<UUID, String> nextCookies = new LinkedHashMap<>();
@@ -172,9 +177,38 @@ final class ExpandLoader {
                     QueryOptionTranslator.selectedNames(item.getSelectOption()), nested);
             x.parentSet = parent.entitySetName();
             x.options = ExpandText.query(itemOptions);
+            if (!collection) {
+                for (OneToManyRelationship other : catalog.navigationTargets(parent.logicalName(), name)) {
+                    if (!other.referencedEntity().equals(target.logicalName())) {
+                        x.alternates.add(alternate(x, other, fetch));
+                    }
+                }
+            }
             out.add(x);
         }
         return out;
+    }
+
+    /** The expansion of a principal navigation read from another derived entity: the selected columns it has. */
+    private Expansion alternate(Expansion x, OneToManyRelationship r, List<String> fetch) {
+        EntityMetadata target = catalog.require(r.referencedEntity());
+        List<String> columns = null;
+        if (fetch != null) {
+            columns = new ArrayList<>();
+            for (String c : fetch) {
+                if (target.hasAttribute(c)) {
+                    columns.add(c);
+                }
+            }
+            if (!columns.contains(target.primaryIdAttribute())) {
+                columns.add(0, target.primaryIdAttribute());
+            }
+        }
+        QueryExpression q = new QueryExpression(target.logicalName()).columns(columns);
+        List<String> shown = new ArrayList<>(List.of(target.primaryIdAttribute()));
+        x.attributes.stream().map(AttributeMetadata::logicalName).filter(n -> target.hasAttribute(n) && !shown.contains(n)).forEach(shown::add);
+        List<String> selected = x.selectedNames.stream().filter(target::hasAttribute).toList();
+        return new Expansion(x.navigation, false, x.reference, target, r, q, target.columns(columns == null ? null : shown), selected, List.of());
     }
 
     /** Reads the related rows of the given parents, then their own expansions. */
@@ -188,6 +222,9 @@ final class ExpandLoader {
                 loadCollection(x, parents, loaded);
             } else {
                 loadSingle(x, parents, loaded);
+                for (Expansion alternate : x.alternates) {
+                    loadSingle(alternate, parents, new ArrayList<>());
+                }
             }
             load(x.nested, loaded);
         }

@@ -101,7 +101,9 @@ public final class ODataServlet extends HttpServlet {
     }
 
     private void process(RequestScope scope, HttpServletRequest req, HttpServletResponse resp, String path) throws IOException {
-        ODataHttpHandler handler = odata.createHandler(currentMetadata());
+        MetadataSnapshot snapshot = currentSnapshot();
+        ODataHttpHandler handler = odata.createHandler(snapshot.metadata());
+        handler.register(new MetadataDocumentWriter(snapshot.document()));
         handler.setSplit(1);
         handler.register(new EntityRecordProcessor(scope));
         handler.register(new FunctionProcessor(scope));
@@ -116,21 +118,22 @@ public final class ODataServlet extends HttpServlet {
     }
 
     /** The CSDL with one set of custom actions; rebuilt when the activated actions change. */
-    private record MetadataSnapshot(List<WorkflowEngine.ActionSignature> actions, ServiceMetadata metadata) {
+    private record MetadataSnapshot(List<WorkflowEngine.ActionSignature> actions, ServiceMetadata metadata, ServiceMetadata document) {
     }
 
     private MetadataSnapshot snapshot(List<WorkflowEngine.ActionSignature> actions) {
-        return new MetadataSnapshot(actions, odata.createServiceMetadata(new CatalogEdmProvider(runtime.catalog(), actions), List.of()));
+        return new MetadataSnapshot(actions, odata.createServiceMetadata(new CatalogEdmProvider(runtime.catalog(), actions), List.of()),
+                odata.createServiceMetadata(new CatalogEdmProvider(runtime.catalog(), actions, true), List.of()));
     }
 
-    private ServiceMetadata currentMetadata() {
+    private MetadataSnapshot currentSnapshot() {
         List<WorkflowEngine.ActionSignature> actions = runtime.workflows().actions();
         MetadataSnapshot s = metadata;
         if (!s.actions().equals(actions)) {
             s = snapshot(actions);
             metadata = s;
         }
-        return s.metadata();
+        return s;
     }
 
     /**

@@ -110,6 +110,9 @@ final class PropertyValueProcessor extends DataverseProcessor implements Primiti
     }
 
     private void write(ODataRequest request, ODataResponse response, Column c, JsonNode value) {
+        if (c.attribute().type().isLookup() && c.attribute().targets().isEmpty()) {
+            throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "The lookup '" + c.attribute().logicalName() + "' has no navigation property; the platform sets it.");
+        }
         if (c.attribute().type().isLookup()) {
             throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "A lookup is set through its navigation property: use PUT or DELETE on '…/"
                     + c.attribute().targets().get(0).navigation() + "/$ref'.");

@@ -43,12 +43,23 @@ final class ReferenceRequestProcessor extends DataverseProcessor implements Refe
         EntityMetadata parent = entity(set);
         UUID id = key(parent, set.getKeyPredicates());
         String name = nav.getProperty().getName();
-        OneToManyRelationship r = nav.getProperty().isCollection() ? scope.runtime().catalog().relationship(name).orElseThrow()
+        OneToManyRelationship r = nav.getProperty().isCollection() ? scope.runtime().catalog().relationship(name, parent.logicalName()).orElseThrow()
                 : scope.runtime().catalog().manyToOne(parent.logicalName()).stream().filter(x -> x.referencingNavigation().equals(name)).findFirst().orElseThrow();
         return new Path(parent, id, nav, r);
     }
 
+    /** The record a single-valued navigation property is set to: of its entity, or for ownerid a user or a team. */
+    private EntityReference referenced(ODataRequest request, Path p) {
+        List<String> allowed = scope.runtime().catalog().navigationTargets(p.parent().logicalName(), p.relationship().referencingNavigation())
+                .stream().map(OneToManyRelationship::referencedEntity).toList();
+        return target(request, allowed);
+    }
+
     private EntityReference target(ODataRequest request, String expectedEntity) {
+        return target(request, List.of(expectedEntity));
+    }
+
+    private EntityReference target(ODataRequest request, List<String> expectedEntities) {
         JsonNode body = scope.payloads().parse("$ref", body(request));
         String url = body.path("@odata.id").asText(null);
         if (url == null) {
@@ -56,7 +67,7 @@ final class ReferenceRequestProcessor extends DataverseProcessor implements Refe
         }
         EntityReference ref = scope.payloads().parseEntityId(url).orElseThrow(() ->
                 new DataverseFault(ErrorCode.INVALID_ARGUMENT, "'" + url + "' is not the URL of a record."));
-        if (!ref.logicalName().equals(expectedEntity)) {
+        if (!expectedEntities.contains(ref.logicalName())) {
             throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "A '" + ref.logicalName() + "' cannot be associated through this navigation property.");
         }
         return ref;
@@ -69,7 +80,8 @@ final class ReferenceRequestProcessor extends DataverseProcessor implements Refe
             throw DataverseFault.query("Reading $ref of a collection is not supported.");
         }
         Entity row = service().retrieve(scope.caller(), p.parent().logicalName(), p.parentId(), List.of(p.relationship().referencingAttribute()), false);
-        if (!(row.get(p.relationship().referencingAttribute()) instanceof EntityReference r) || !r.logicalName().equals(p.relationship().referencedEntity())) {
+        if (!(row.get(p.relationship().referencingAttribute()) instanceof EntityReference r) || scope.runtime().catalog()
+                .navigationTargets(p.parent().logicalName(), p.relationship().referencingNavigation()).stream().noneMatch(x -> x.referencedEntity().equals(r.logicalName()))) {
             response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
             return;
         }
@@ -99,7 +111,7 @@ final class ReferenceRequestProcessor extends DataverseProcessor implements Refe
         if (p.nav().getProperty().isCollection()) {
             throw new DataverseFault(ErrorCode.METHOD_NOT_ALLOWED, "Use POST to add to a collection-valued navigation property.");
         }
-        EntityReference ref = target(request, p.relationship().referencedEntity());
+        EntityReference ref = referenced(request, p);
         service().update(scope.caller(), new Entity(p.parent().logicalName(), p.parentId()).set(p.relationship().referencingAttribute(), ref), null);
         noContent(response);
     }

