@@ -38,7 +38,7 @@ class CascadeDefaultsTest {
     void relationshipsNotListedCascadeNothing() {
         assertEquals(CascadeType.NO_CASCADE, delete("Account_AsyncOperations"), "a record's system jobs outlive it");
         assertEquals(CascadeType.NO_CASCADE, delete("Contact_ProcessSessions"));
-        assertEquals(CascadeType.NO_CASCADE, delete("owner_account"));
+        assertEquals(CascadeType.NO_CASCADE, delete("owner_accounts"));
         assertEquals(CascadeType.NO_CASCADE, delete("lk_task_createdby"));
         assertEquals(CascadeConfiguration.NONE, catalog.relationship("business_unit_accounts").orElseThrow().cascade());
     }

@@ -22,9 +22,11 @@ class MetadataLoaderTest {
         assertEquals("contact", r.referencingEntity());
         assertEquals("parentcustomerid", r.referencingAttribute());
         assertEquals("parentcustomerid_account", r.referencingNavigation());
-        AttributeMetadata owner = c.require("account").attribute("ownerid").orElseThrow();
+        AttributeMetadata owner = c.require("task").attribute("ownerid").orElseThrow();
         assertEquals("ownerid", owner.target("systemuser").orElseThrow().navigation());
-        assertEquals("owner_account", owner.target("systemuser").orElseThrow().relationship(), "trait placeholders are filled in");
+        assertEquals("owner_task", owner.target("systemuser").orElseThrow().relationship(), "trait placeholders are filled in");
+        assertEquals("owner_accounts", c.require("account").attribute("ownerid").orElseThrow().target("team").orElseThrow().relationship(),
+                "an entity file's own column replaces the trait's");
         AttributeMetadata status = c.require("asyncoperation").attribute("statuscode").orElseThrow();
         assertEquals(2, status.optionSet().option(22).orElseThrow().state());
         assertEquals("_regardingobjectid_value", c.require("asyncoperation").attribute("regardingobjectid").orElseThrow().webApiName());

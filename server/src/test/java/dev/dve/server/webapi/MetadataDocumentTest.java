@@ -115,13 +115,13 @@ class MetadataDocumentTest extends EmulatorTest {
         Element principal = entityType(d, "principal");
         assertEquals("true", principal.getAttribute("Abstract"));
         assertEquals("Edm.Guid", children(principal, "Property").get("ownerid").getAttribute("Type"));
-        Element owners = children(principal, "NavigationProperty").get("owner_account");
+        Element owners = children(principal, "NavigationProperty").get("owner_accounts");
         assertEquals("Collection(mscrm.account)", owners.getAttribute("Type"));
         assertEquals("ownerid", owners.getAttribute("Partner"));
         for (String derived : new String[]{"systemuser", "team"}) {
             Element type = entityType(d, derived);
             assertEquals("mscrm.principal", type.getAttribute("BaseType"), derived);
-            assertTrue(!children(type, "NavigationProperty").containsKey("owner_account"), derived + " inherits owner_account");
+            assertTrue(!children(type, "NavigationProperty").containsKey("owner_accounts"), derived + " inherits owner_accounts");
             assertEquals(1, type.getElementsByTagNameNS("*", "Key").getLength(), derived + " keeps its own key");
         }
         assertEquals("systemuserid", ((Element) entityType(d, "systemuser").getElementsByTagNameNS("*", "PropertyRef").item(0)).getAttribute("Name"));

@@ -82,7 +82,11 @@ class OwnerPrincipalTest extends EmulatorTest {
         assertEquals("Assigned", byOwner.get(0).path("name").asText());
         assertEquals(204, api.put("accounts(" + id + ")/ownerid/$ref", "{\"@odata.id\":\"systemusers(" + ADMIN + ")\"}").status());
         assertEquals(ADMIN, api.get("accounts(" + id + ")?$select=_ownerid_value").json().path("_ownerid_value").asText());
-        JsonNode owned = api.get("teams(" + team + ")/owner_accounts?$select=name").json().path("value");
-        assertEquals(0, owned.size(), "back with the user: " + owned);
+        Response ownedByTeam = api.get("teams(" + team + ")/owner_accounts?$select=name");
+        assertEquals(200, ownedByTeam.status(), ownedByTeam.body());
+        assertEquals(0, ownedByTeam.json().path("value").size(), "back with the user: " + ownedByTeam.body());
+        Response ownedByAdmin = api.get("systemusers(" + ADMIN + ")/owner_accounts?$select=name&$filter=accountid%20eq%20" + id);
+        assertEquals(200, ownedByAdmin.status(), ownedByAdmin.body());
+        assertEquals(1, ownedByAdmin.json().path("value").size(), ownedByAdmin.body());
     }
 }
