@@ -504,6 +504,10 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
                     // a derived type of the declared principal names itself (full metadata always does)
                     g.writeStringField("@odata.type", "#" + CatalogEdmProvider.NAMESPACE + "." + x.target.logicalName());
                 }
+                if (!declared.alternates.isEmpty()) {
+                    // principal's one property, which Dataverse answers for an expanded owner whichever its type
+                    g.writeStringField("ownerid", related.get(0).id().toString());
+                }
                 scope.writer().writeEntity(g, x.target, related.get(0), x.attributes, annotations, false, json);
                 writeExpanded(g, request, x.target, related.get(0), x.nested, annotations, json);
                 g.writeEndObject();

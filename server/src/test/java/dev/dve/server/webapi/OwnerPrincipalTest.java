@@ -56,12 +56,14 @@ class OwnerPrincipalTest extends EmulatorTest {
         assertEquals(teamOwned, rows.get(0).path("accountid").asText());
         assertEquals("#Microsoft.Dynamics.CRM.team", asTeam.path("@odata.type").asText(), asTeam.toString());
         assertEquals(team, asTeam.path("teamid").asText());
+        assertEquals(team, asTeam.path("ownerid").asText(), "principal's own property, as Dataverse answers an expanded owner");
         assertFalse(asTeam.has("name"), "only the selected columns the team has: " + asTeam);
         assertFalse(asTeam.has("fullname"), "a team has no fullname: " + asTeam);
         JsonNode asUser = rows.get(1).path("ownerid");
         assertEquals(userOwned, rows.get(1).path("accountid").asText());
         assertEquals("#Microsoft.Dynamics.CRM.systemuser", asUser.path("@odata.type").asText(), asUser.toString());
         assertEquals(ADMIN, asUser.path("systemuserid").asText());
+        assertEquals(ADMIN, asUser.path("ownerid").asText());
         assertEquals("# Emulator Application", asUser.path("fullname").asText());
         Response single = api.get("accounts(" + teamOwned + ")/ownerid");
         assertEquals(200, single.status(), single.body());
