@@ -128,6 +128,14 @@ public final class OrganizationService {
         }
     }
 
+    /**
+     * Runs several calls of this service as one unit, as a {@code $batch} change set asks: they join one transaction
+     * and are committed together, or not at all when the work throws.
+     */
+    public <T> T inOneTransaction(java.util.function.Supplier<T> work) {
+        return database.inTransaction(c -> work.get());
+    }
+
     /** Creates a record and the related records of a deep insert; returns the new record's id. */
     public UUID create(CallerContext caller, Payload payload) {
         return database.inTransaction(c -> createInTransaction(c, caller, payload));

@@ -171,7 +171,7 @@ final class BatchRequestProcessor extends DataverseProcessor implements BatchPro
     @Override
     public ODataResponsePart processChangeSet(BatchFacade facade, List<ODataRequest> requests) {
         try {
-            List<ODataResponse> responses = scope.runtime().database().inTransaction(c -> {
+            List<ODataResponse> responses = scope.runtime().service().inOneTransaction(() -> {
                 List<ODataResponse> out = new ArrayList<>();
                 // Content-ID -> whether Olingo can rewrite a reference to it (a create without a Location cannot be)
                 Map<String, Boolean> contentIds = new java.util.HashMap<>();
