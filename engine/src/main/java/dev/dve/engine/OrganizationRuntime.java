@@ -62,6 +62,7 @@ public final class OrganizationRuntime implements AutoCloseable {
     private final dev.dve.store.JobQueue jobs;
     private final dev.dve.engine.async.AsyncService async;
     private final dev.dve.store.InjectedFaults faults;
+    private final dev.dve.engine.security.RecordSharing sharing;
 
     public OrganizationRuntime(RuntimeConfig config) {
         this.config = config;
@@ -79,6 +80,10 @@ public final class OrganizationRuntime implements AutoCloseable {
             // the workflow room's rules on writes of workflows and system jobs: registered here, so the organization
             // service knows nothing of workflows
             service.addUpdateRule(new dev.dve.engine.workflow.WorkflowRules(access));
+            // record sharing: access checks read the shares; a deleted record (or principal) takes its shares along
+            access.useShares(new dev.dve.auth.security.StoredShares(database, store));
+            this.sharing = new dev.dve.engine.security.RecordSharing(service, catalog, database, store, access, clock::now);
+            service.addUpdateRule(sharing);
             this.credentials = new CredentialStore(database, schema, clock::now);
             this.tokens = new TokenService(new SigningKeys(database, schema), config.tokenTestSecret(), java.time.Clock.systemUTC());
             this.principals = new PrincipalDirectory(database, store);
@@ -167,6 +172,11 @@ public final class OrganizationRuntime implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("Cannot read " + f, e);
         }
+    }
+
+    /** GrantAccess, ModifyAccess, RevokeAccess and the share queries. */
+    public dev.dve.engine.security.RecordSharing sharing() {
+        return sharing;
     }
 
     public Instant now() {

@@ -9,5 +9,7 @@ public enum ConditionOperator {
      * The date falls in the given fiscal period of any fiscal year: values are the period (1–4, quarters) and the
      * organization's fiscal year start ({@link java.time.MonthDay}).
      */
-    IN_FISCAL_PERIOD
+    IN_FISCAL_PERIOD,
+    /** The integer column shares at least one set bit with the value (a flag of a bit mask, {@code accessrightsmask}). */
+    MASK
 }

@@ -20,6 +20,11 @@ public final class MariaDbDialect implements SqlDialect {
     }
 
     @Override
+    public String bitAnd(String left, String right) {
+        return "(" + left + " & " + right + ")";
+    }
+
+    @Override
     public String columnType(AttributeMetadata a) {
         return switch (a.type()) {
             case UNIQUEIDENTIFIER, LOOKUP, OWNER, CUSTOMER -> guidType();

@@ -464,6 +464,13 @@ public final class QueryTranslator {
                 sql.append("MOD(").append(dialect.fiscalPart(dev.dve.query.Aggregation.DatePart.FISCAL_PERIOD, column, start)).append(", 10) = ?");
                 params.add(((Number) v.get(0)).intValue());
             }
+            case MASK -> {
+                if (!(single(c) instanceof Number flags)) {
+                    throw new IllegalArgumentException("MASK takes one integer");
+                }
+                sql.append(dialect.bitAnd(column, "?")).append(" <> 0");
+                params.add(flags.intValue());
+            }
             case BETWEEN, NOT_BETWEEN -> {
                 if (v.size() != 2) {
                     throw DataverseFault.query("The 'Between' operator needs exactly two values.");

@@ -101,6 +101,11 @@ public interface SqlDialect {
         return " FOR UPDATE SKIP LOCKED";
     }
 
+    /** The bitwise AND of two integer expressions (the right one may be a parameter). */
+    default String bitAnd(String left, String right) {
+        return "BITAND(" + left + ", CAST(" + right + " AS INTEGER))";
+    }
+
     /** An expression for a part of a timestamp column as a number (FetchXML dategrouping). */
     default String datePart(dev.dve.query.Aggregation.DatePart part, String column) {
         return switch (part) {

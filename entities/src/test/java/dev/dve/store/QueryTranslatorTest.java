@@ -113,6 +113,16 @@ class QueryTranslatorTest {
     }
 
     @Test
+    void maskSelectsTheRowsSharingABitWithTheValue() {
+        // employees: Alpha 10 (1010), beta 200 (11001000), Twin 30 (11110) and 40 (101000), EVIL none
+        assertEquals(List.of("Alpha Corp", "Twin"), accounts(Condition.of("numberofemployees", ConditionOperator.MASK, 2)));
+        assertEquals(List.of("beta ltd"), accounts(Condition.of("numberofemployees", ConditionOperator.MASK, 64)));
+        assertEquals(List.of("Alpha Corp", "Twin", "beta ltd"), accounts(Condition.of("numberofemployees", ConditionOperator.MASK, 66))
+                .stream().sorted().toList());
+        assertEquals(List.of(), accounts(Condition.of("numberofemployees", ConditionOperator.MASK, 1)));
+    }
+
+    @Test
     void notEqualKeepsNullsAsDataverseDoes() {
         List<String> notFirst = accounts(Condition.of("description", ConditionOperator.NOT_EQUAL, "first"));
         assertEquals(4, notFirst.size(), "the three others, two with no description: " + notFirst);

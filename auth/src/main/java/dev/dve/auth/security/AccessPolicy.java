@@ -7,6 +7,9 @@ import dev.dve.metadata.MetadataCatalog;
 import dev.dve.query.Condition;
 import dev.dve.query.ConditionOperator;
 import dev.dve.query.Criterion;
+import dev.dve.query.FilterExpression;
+import dev.dve.query.LogicalOperator;
+import dev.dve.query.SubqueryCondition;
 import dev.dve.record.Entity;
 import dev.dve.record.EntityReference;
 
@@ -18,12 +21,26 @@ import java.util.UUID;
  * Decides whether a principal may do something to an entity or a row, by privilege and depth: Basic reaches the
  * rows the user or its teams own, Local the user's business unit, Deep that unit and the units below it, Global
  * the organization. Collection reads are narrowed by a criterion translated to SQL, never filtered afterwards.
+ * <p>
+ * With {@link #useShares shares}, a user-owned row shared with the user or one of its teams (GrantAccess) is reached
+ * for the rights shared, whatever the depth — the privilege itself is still needed at some depth, as in Dataverse.
  */
 public final class AccessPolicy {
     private final MetadataCatalog catalog;
+    private volatile RecordShares shares;
 
     public AccessPolicy(MetadataCatalog catalog) {
         this.catalog = catalog;
+    }
+
+    /** Honours the records' shares from now on (the runtime sets the stored ones; without, shares are not looked at). */
+    public void useShares(RecordShares shares) {
+        this.shares = catalog.entity(RecordShares.ENTITY).isPresent() ? shares : null;
+    }
+
+    /** Whether rows of the entity can be shared: user- or team-owned rows, when the catalog has the share table. */
+    public boolean shareable(EntityMetadata e) {
+        return e.isUserOwned() && PrivilegeCatalog.hasOwnPrivileges(e) && catalog.entity(RecordShares.ENTITY).isPresent();
     }
 
     /** The entity whose privileges govern this one (itself, the parent of an intersect table), or null when open. */
@@ -86,13 +103,73 @@ public final class AccessPolicy {
             return;
         }
         PrivilegeDepth depth = held(p, g, right);
-        if (g != e || g.isOrganizationOwned() || reaches(p, e, depth, row)) {
+        if (g != e || g.isOrganizationOwned() || reaches(p, e, depth, row) || sharedWith(p, e, right, row)) {
             return;
         }
         throw new DataverseFault(ErrorCode.PRIVILEGE_DENIED, "SecLib::AccessCheckEx failed. Returned hr = -2147187962, ObjectID: "
                 + row.recordId() + ", OwnerId: " + row.ownerId() + ",  OwnerIdType: " + ("team".equals(row.ownerType()) ? 9 : 8)
                 + " and CallingUser: " + p.userId() + ". ObjectTypeCode: " + e.objectTypeCode() + ", objectBusinessUnitId: "
                 + row.businessUnitId() + ", AccessRights: " + right.accessRightsName() + " ");
+    }
+
+    /**
+     * The rights the principal has on the row ({@link AccessRight} flags): those whose privilege it holds deep enough
+     * to reach the row, and those a share of the row gives it while it holds the privilege at some depth.
+     */
+    public int rights(SecurityPrincipal p, EntityMetadata e, RecordPosition row) {
+        EntityMetadata g = governing(e);
+        int mask = 0;
+        int shared = -1;
+        for (AccessRight r : AccessRight.values()) {
+            if (g == null) {
+                mask |= r.flag();
+                continue;
+            }
+            PrivilegeDepth d = p.privileges().depth(r.privilegeName(g.security().privilegeName()));
+            if (d == null) {
+                continue;
+            }
+            if (g != e || g.isOrganizationOwned() || reaches(p, e, d, row)) {
+                mask |= r.flag();
+            } else if (r != AccessRight.CREATE && shares != null && shareable(e) && row.recordId() != null) {
+                if (shared < 0) {
+                    shared = shares.rights(p, e, row.recordId());
+                }
+                mask |= shared & r.flag();
+            }
+        }
+        return mask;
+    }
+
+    /** Whether one of the row's shares gives the principal (or one of its teams) the right. */
+    private boolean sharedWith(SecurityPrincipal p, EntityMetadata e, AccessRight right, RecordPosition row) {
+        RecordShares s = shares;
+        return s != null && right != AccessRight.CREATE && row.recordId() != null && shareable(e)
+                && (s.rights(p, e, row.recordId()) & right.flag()) != 0;
+    }
+
+    /**
+     * The rows shared with the principal or one of its teams for the right (directly or inherited): {@code id IN
+     * (SELECT objectid FROM principalobjectaccess WHERE …)}, every value a parameter.
+     */
+    public Criterion sharedRows(SecurityPrincipal p, EntityMetadata e, AccessRight right) {
+        List<Object> principals = new ArrayList<>();
+        principals.add(p.userId());
+        principals.addAll(p.teams());
+        return new SubqueryCondition(e.primaryIdAttribute(), false, RecordShares.ENTITY, "objectid", FilterExpression.and(
+                Condition.of("objecttypecode", ConditionOperator.EQUAL, e.logicalName()),
+                new Condition("principalid", ConditionOperator.IN, principals),
+                new FilterExpression(LogicalOperator.OR, List.of(
+                        Condition.of("accessrightsmask", ConditionOperator.MASK, right.flag()),
+                        Condition.of("inheritedaccessrightsmask", ConditionOperator.MASK, right.flag())))));
+    }
+
+    /** The depth criterion, or it or the rows shared for reading when the entity's rows can be shared. */
+    private Criterion orShared(SecurityPrincipal p, EntityMetadata e, Criterion byDepth) {
+        if (shares == null || !shareable(e)) {
+            return byDepth;
+        }
+        return new FilterExpression(LogicalOperator.OR, List.of(byDepth, sharedRows(p, e, AccessRight.READ)));
     }
 
     /** Refuses unless the principal holds a special privilege (prvActivateSynchronousWorkflow …). */
@@ -147,16 +224,16 @@ public final class AccessPolicy {
             List<Object> owners = new ArrayList<>();
             owners.add(p.userId());
             owners.addAll(p.teams());
-            return new Condition("ownerid", ConditionOperator.IN, owners);
+            return orShared(p, e, new Condition("ownerid", ConditionOperator.IN, owners));
         }
         String bu = businessUnitAttribute(e);
         if (bu == null) {
             return new Condition(e.primaryIdAttribute(), ConditionOperator.NULL, List.of());
         }
         if (depth == PrivilegeDepth.DEEP) {
-            return new Condition(bu, ConditionOperator.IN, new ArrayList<>(p.subtree()));
+            return orShared(p, e, new Condition(bu, ConditionOperator.IN, new ArrayList<>(p.subtree())));
         }
-        return Condition.of(bu, ConditionOperator.EQUAL, p.businessUnitId());
+        return orShared(p, e, Condition.of(bu, ConditionOperator.EQUAL, p.businessUnitId()));
     }
 
     /**

@@ -44,8 +44,30 @@ public final class SecurityModel {
         };
         Set<UUID> teams = teams(c, userId);
         Set<UUID> roles = roles(c, userId, teams);
-        Map<String, PrivilegeDepth> privileges = new HashMap<>();
         Set<UUID> grantingRoles = new HashSet<>();
+        PrivilegeSet privileges = privileges(c, roles, grantingRoles);
+        return new SecurityPrincipal(userId, id(user.get("businessunitid")), teams, privileges, businessUnitParents(c),
+                grantingRoles.size(), accessMode, id(user.get("azureactivedirectoryobjectid")));
+    }
+
+    /**
+     * A team as the access checks see it (RetrievePrincipalAccess for a team): its business unit, itself as the only
+     * team whose rows and shares it reaches, and the privileges of its roles.
+     */
+    public SecurityPrincipal teamPrincipal(Connection c, UUID teamId) throws SQLException {
+        Entity team = store.retrieve(c, "team", teamId, List.of("businessunitid"), false)
+                .orElseThrow(() -> new DataverseFault(ErrorCode.OBJECT_DOES_NOT_EXIST, "team With Id = " + teamId + " Does Not Exist"));
+        Set<UUID> roles = ids(c, new QueryExpression("teamroles").columns(List.of("roleid"))
+                .where(Condition.of("teamid", ConditionOperator.EQUAL, teamId)), "roleid");
+        Set<UUID> grantingRoles = new HashSet<>();
+        PrivilegeSet privileges = privileges(c, roles, grantingRoles);
+        return new SecurityPrincipal(teamId, id(team.get("businessunitid")), Set.of(teamId), privileges, businessUnitParents(c),
+                grantingRoles.size(), "0 Read-Write", null);
+    }
+
+    /** The deepest grant of each privilege the roles hold; the roles that grant any are added to {@code grantingRoles}. */
+    private PrivilegeSet privileges(Connection c, Set<UUID> roles, Set<UUID> grantingRoles) throws SQLException {
+        Map<String, PrivilegeDepth> privileges = new HashMap<>();
         if (!roles.isEmpty()) {
             QueryExpression q = new QueryExpression("roleprivileges").columns(List.of("roleid", "privilegedepthmask"))
                     .where(new Condition("roleid", ConditionOperator.IN, new ArrayList<>(roles)))
@@ -56,12 +78,15 @@ public final class SecurityModel {
                 grantingRoles.add(id(grant.get("roleid")));
             }
         }
+        return new PrivilegeSet(privileges);
+    }
+
+    private Map<UUID, UUID> businessUnitParents(Connection c) throws SQLException {
         Map<UUID, UUID> parents = new HashMap<>();
         for (Entity unit : store.retrieveMultiple(c, new QueryExpression("businessunit").columns(List.of("businessunitid", "parentbusinessunitid")))) {
             parents.put(unit.id(), id(unit.get("parentbusinessunitid")));
         }
-        return new SecurityPrincipal(userId, id(user.get("businessunitid")), teams, new PrivilegeSet(privileges), parents,
-                grantingRoles.size(), accessMode, id(user.get("azureactivedirectoryobjectid")));
+        return parents;
     }
 
     /** Whether the user holds a role of that name, directly or through a team. */

@@ -19,6 +19,7 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -270,5 +271,118 @@ class AccessPolicyTest {
         assertEquals(2, all.children().size());
         // without read of system jobs: none
         assertThrows(DataverseFault.class, () -> policy.readFilter(user("prvReadProcessSession", PrivilegeDepth.GLOBAL), log));
+    }
+
+    // ---- shares (GrantAccess): a principalobjectaccess row gives rights on one record ----
+
+    /** A policy whose shares give {@code mask} on {@code shared} and nothing elsewhere; counts the look-ups. */
+    private static final class Shares implements RecordShares {
+        final UUID shared;
+        final int mask;
+        int lookups;
+
+        Shares(UUID shared, int mask) {
+            this.shared = shared;
+            this.mask = mask;
+        }
+
+        @Override
+        public int rights(SecurityPrincipal p, EntityMetadata e, UUID recordId) {
+            lookups++;
+            return recordId.equals(shared) ? mask : 0;
+        }
+    }
+
+    private boolean may(AccessPolicy policy, SecurityPrincipal p, AccessRight right, RecordPosition row) {
+        try {
+            policy.requireRecord(p, account, right, row);
+            return true;
+        } catch (DataverseFault f) {
+            assertEquals(ErrorCode.PRIVILEGE_DENIED, f.code());
+            return false;
+        }
+    }
+
+    @Test
+    void aShareReachesAColleaguesRowForTheSharedRightsOnly() {
+        RecordPosition theirs = accountOf(COLLEAGUE, "systemuser", SALES);
+        RecordPosition other = accountOf(COLLEAGUE, "systemuser", SALES);
+        AccessPolicy shared = new AccessPolicy(CATALOG);
+        Shares shares = new Shares(theirs.recordId(), AccessRight.READ.flag() | AccessRight.WRITE.flag());
+        shared.useShares(shares);
+        SecurityPrincipal p = user(Map.of("prvReadAccount", PrivilegeDepth.BASIC, "prvWriteAccount", PrivilegeDepth.BASIC,
+                "prvDeleteAccount", PrivilegeDepth.BASIC));
+        assertTrue(may(shared, p, AccessRight.READ, theirs));
+        assertTrue(may(shared, p, AccessRight.WRITE, theirs));
+        assertFalse(may(shared, p, AccessRight.DELETE, theirs), "Delete was not shared");
+        assertFalse(may(shared, p, AccessRight.READ, other), "another row of the colleague");
+        assertFalse(may(policy, p, AccessRight.READ, theirs), "a policy without shares ignores them");
+    }
+
+    @Test
+    void aShareNeedsThePrivilegeAtSomeDepthAndNeverCreates() {
+        RecordPosition theirs = accountOf(COLLEAGUE, "systemuser", SALES);
+        AccessPolicy shared = new AccessPolicy(CATALOG);
+        Shares shares = new Shares(theirs.recordId(), AccessRight.ALL);
+        shared.useShares(shares);
+        DataverseFault f = assertThrows(DataverseFault.class, () -> shared.requireRecord(user("prvWriteAccount", PrivilegeDepth.BASIC),
+                account, AccessRight.READ, theirs));
+        assertTrue(f.getMessage().contains("is missing prvReadAccount privilege"), f.getMessage());
+        shares.lookups = 0;
+        assertFalse(may(shared, user("prvCreateAccount", PrivilegeDepth.BASIC), AccessRight.CREATE, theirs), "create is by depth only");
+        assertEquals(0, shares.lookups, "no share is looked up for a create");
+        assertTrue(may(shared, user("prvReadAccount", PrivilegeDepth.BASIC), AccessRight.READ, accountOf(USER, "systemuser", SALES)));
+        assertEquals(0, shares.lookups, "no share is looked up when the depth reaches");
+    }
+
+    @Test
+    void aCollectionReadAlsoReturnsTheRowsSharedWithTheUserOrItsTeams() {
+        AccessPolicy shared = new AccessPolicy(CATALOG);
+        shared.useShares(new Shares(UUID.randomUUID(), 0));
+        dev.dve.query.FilterExpression basic = (dev.dve.query.FilterExpression) shared.readFilter(user("prvReadAccount", PrivilegeDepth.BASIC), account);
+        assertEquals(dev.dve.query.LogicalOperator.OR, basic.operator());
+        assertEquals(new Condition("ownerid", ConditionOperator.IN, List.of(USER, TEAM)), basic.children().get(0));
+        dev.dve.query.SubqueryCondition sub = (dev.dve.query.SubqueryCondition) basic.children().get(1);
+        assertEquals("accountid", sub.attribute());
+        assertEquals("principalobjectaccess", sub.entity());
+        assertEquals("objectid", sub.key());
+        dev.dve.query.FilterExpression which = (dev.dve.query.FilterExpression) sub.criteria();
+        assertEquals(Condition.of("objecttypecode", ConditionOperator.EQUAL, "account"), which.children().get(0));
+        assertEquals(new Condition("principalid", ConditionOperator.IN, List.of(USER, TEAM)), which.children().get(1));
+        assertEquals(new dev.dve.query.FilterExpression(dev.dve.query.LogicalOperator.OR, List.of(
+                Condition.of("accessrightsmask", ConditionOperator.MASK, 1),
+                Condition.of("inheritedaccessrightsmask", ConditionOperator.MASK, 1))), which.children().get(2));
+        dev.dve.query.FilterExpression local = (dev.dve.query.FilterExpression) shared.readFilter(user("prvReadAccount", PrivilegeDepth.LOCAL), account);
+        assertEquals(Condition.of("owningbusinessunit", ConditionOperator.EQUAL, SALES), local.children().get(0));
+        assertNull(shared.readFilter(user("prvReadAccount", PrivilegeDepth.GLOBAL), account), "Global reads everything anyway");
+        // rows that cannot be shared keep their plain filter
+        assertTrue(shared.readFilter(user("prvReadBusinessUnit", PrivilegeDepth.LOCAL), CATALOG.require("businessunit")) instanceof Condition);
+    }
+
+    @Test
+    void theRightsOfAPrincipalOnARowComeFromDepthAndShares() {
+        RecordPosition theirs = accountOf(COLLEAGUE, "systemuser", SALES);
+        AccessPolicy shared = new AccessPolicy(CATALOG);
+        shared.useShares(new Shares(theirs.recordId(), AccessRight.WRITE.flag() | AccessRight.DELETE.flag()));
+        SecurityPrincipal p = user(Map.of("prvReadAccount", PrivilegeDepth.LOCAL, "prvWriteAccount", PrivilegeDepth.BASIC,
+                "prvAppendToAccount", PrivilegeDepth.BASIC));
+        assertEquals("ReadAccess, WriteAccess", AccessRight.maskNames(shared.rights(p, account, theirs)),
+                "Read by depth, Write by the share; Delete shared but its privilege not held, AppendTo held but not reaching");
+        assertEquals("ReadAccess, WriteAccess, AppendToAccess", AccessRight.maskNames(shared.rights(p, account, accountOf(USER, "systemuser", SALES))),
+                "the user's own row: every privilege held reaches it");
+        assertEquals("None", AccessRight.maskNames(0));
+    }
+
+    @Test
+    void accessMasksAreReadAndWrittenAsTheWebApiSpellsThem() {
+        assertEquals(3, AccessRight.parseMask("ReadAccess, WriteAccess"));
+        assertEquals(3, AccessRight.parseMask("WriteAccess,ReadAccess"));
+        assertEquals(0, AccessRight.parseMask("None"));
+        assertEquals(262144, AccessRight.parseMask("262144"));
+        assertNull(AccessRight.parseMask("ReadAccess, Bogus"));
+        assertNull(AccessRight.parseMask("8"), "8 is no right");
+        assertNull(AccessRight.parseMask(""));
+        assertEquals("ReadAccess, WriteAccess, AppendAccess, AppendToAccess, CreateAccess, DeleteAccess, ShareAccess, AssignAccess",
+                AccessRight.maskNames(AccessRight.ALL));
     }
 }

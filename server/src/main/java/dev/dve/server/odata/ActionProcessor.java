@@ -87,7 +87,12 @@ final class ActionProcessor extends DataverseProcessor implements ActionEntityPr
 
     @Override
     public void processActionVoid(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType requestFormat) {
-        customAction(request, uriInfo);
+        String name = actionName(uriInfo);
+        if (SHARING.contains(name) && !(uriInfo.getUriResourceParts().get(0) instanceof UriResourceEntitySet)) {
+            share(name, request);
+        } else {
+            customAction(request, uriInfo);
+        }
         response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
         response.setHeader("OData-Version", "4.0");
     }
@@ -134,6 +139,50 @@ final class ActionProcessor extends DataverseProcessor implements ActionEntityPr
             g.writeStringField("@odata.context", context);
             g.writeStringField("JobId", job.toString());
         });
+    }
+
+    private static final java.util.Set<String> SHARING = java.util.Set.of(CatalogEdmProvider.GRANT_ACCESS,
+            CatalogEdmProvider.MODIFY_ACCESS, CatalogEdmProvider.REVOKE_ACCESS);
+
+    /** GrantAccess, ModifyAccess, RevokeAccess: the parameters read here; the engine checks and writes the share. */
+    private void share(String name, ODataRequest request) {
+        String text = body(request);
+        JsonNode body = scope.payloads().parse(name, text.isBlank() ? "{}" : text);
+        RecordReferenceJson refs = new RecordReferenceJson(scope.runtime().catalog());
+        EntityReference target = refs.read(name, "Target", body.get("Target"));
+        var sharing = scope.runtime().sharing();
+        if (name.equals(CatalogEdmProvider.REVOKE_ACCESS)) {
+            sharing.revoke(scope.caller(), target, refs.read(name, "Revokee", body.get("Revokee")));
+            return;
+        }
+        JsonNode access = body.get("PrincipalAccess");
+        if (access == null || access.isNull()) {
+            throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "Request message has unresolved parameters: PrincipalAccess is required.");
+        }
+        if (!access.isObject()) {
+            throw DataverseFault.payload(name, "Microsoft.OData.ODataException: The parameter 'PrincipalAccess' must be a "
+                    + "Microsoft.Dynamics.CRM.PrincipalAccess object.");
+        }
+        EntityReference principal = refs.read(name, "Principal", access.get("Principal"));
+        int mask = accessMask(name, access.get("AccessMask"));
+        if (name.equals(CatalogEdmProvider.GRANT_ACCESS)) {
+            sharing.grant(scope.caller(), target, principal, mask);
+        } else {
+            sharing.modify(scope.caller(), target, principal, mask);
+        }
+    }
+
+    /** An {@code AccessRights} value: the member names ("ReadAccess, WriteAccess") or the number. */
+    private static int accessMask(String action, JsonNode v) {
+        if (v == null || v.isNull()) {
+            throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "Request message has unresolved parameters: AccessMask is required.");
+        }
+        Integer mask = v.isTextual() || v.isIntegralNumber() ? dev.dve.auth.security.AccessRight.parseMask(v.asText()) : null;
+        if (mask == null) {
+            throw DataverseFault.payload(action, "Microsoft.OData.ODataException: The value '" + (v.isTextual() ? v.asText() : v.toString())
+                    + "' is not a valid member of the enumeration type 'Microsoft.Dynamics.CRM.AccessRights'.");
+        }
+        return mask;
     }
 
     private static String actionName(UriInfo uriInfo) {

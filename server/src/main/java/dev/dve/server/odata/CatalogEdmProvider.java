@@ -57,6 +57,11 @@ public final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
     public static final String WHOAMI = "WhoAmI";
     public static final String EXECUTE_WORKFLOW = "ExecuteWorkflow";
     public static final String BULK_DELETE = "BulkDelete";
+    public static final String GRANT_ACCESS = "GrantAccess";
+    public static final String MODIFY_ACCESS = "ModifyAccess";
+    public static final String REVOKE_ACCESS = "RevokeAccess";
+    public static final String RETRIEVE_SHARED = "RetrieveSharedPrincipalsAndAccess";
+    public static final String RETRIEVE_PRINCIPAL_ACCESS = "RetrievePrincipalAccess";
     private static final FullQualifiedName OPTION = new FullQualifiedName(NAMESPACE, "OptionSetOption");
     private static final String OPTION_TERM = "OptionSet";
     /** The base type of systemuser and team: what an owner lookup's one navigation property {@code ownerid} leads to. */
@@ -122,8 +127,12 @@ public final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
         if (catalog.entity("bulkdeleteoperation").isPresent() && catalog.entity("activityparty").isPresent()) {
             addBulkDelete();
         }
+        if (catalog.entity(dev.dve.auth.security.RecordShares.ENTITY).isPresent() && catalog.entity("systemuser").isPresent()
+                && catalog.entity("team").isPresent()) {
+            addSharing();
+        }
         for (WorkflowEngine.ActionSignature a : customActions) {
-            if (!a.name().equals(BULK_DELETE)) {
+            if (!a.name().equals(BULK_DELETE) && !SHARING.contains(a.name())) {
                 addCustomAction(a);
             }
         }
@@ -197,6 +206,55 @@ public final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
                         new CsdlParameter().setName("RunNow").setType(EdmPrimitiveTypeKind.Boolean.getFullQualifiedName())))
                 .setReturnType(new CsdlReturnType().setType(crm(BULK_DELETE + "Response")).setNullable(false)));
         actionImports.add(new CsdlActionImport().setName(BULK_DELETE).setAction(crm(BULK_DELETE)));
+    }
+
+    private static final java.util.Set<String> SHARING = java.util.Set.of(GRANT_ACCESS, MODIFY_ACCESS, REVOKE_ACCESS,
+            RETRIEVE_SHARED, RETRIEVE_PRINCIPAL_ACCESS);
+
+    /**
+     * Record sharing as Dataverse declares it: the {@code AccessRights} flags, the abstract {@code crmbaseentity} (any
+     * record, a Target) and {@code principal} (a user or team, keyed {@code ownerid}), the {@code PrincipalAccess}
+     * complex type, the GrantAccess, ModifyAccess and RevokeAccess actions, the RetrieveSharedPrincipalsAndAccess
+     * function and RetrievePrincipalAccess bound to systemuser and team.
+     */
+    private void addSharing() {
+        List<CsdlEnumMember> rights = new ArrayList<>();
+        rights.add(new CsdlEnumMember().setName("None").setValue("0"));
+        java.util.Arrays.stream(dev.dve.auth.security.AccessRight.values())
+                .sorted(java.util.Comparator.comparingInt(dev.dve.auth.security.AccessRight::flag))
+                .forEach(r -> rights.add(new CsdlEnumMember().setName(r.accessRightsName()).setValue(String.valueOf(r.flag()))));
+        enumTypes.add(new CsdlEnumType().setName("AccessRights").setFlags(true)
+                .setUnderlyingType(EdmPrimitiveTypeKind.Int32.getFullQualifiedName()).setMembers(rights));
+        types.putIfAbsent("crmbaseentity", new CsdlEntityType().setName("crmbaseentity").setAbstract(true));
+        types.putIfAbsent("principal", new CsdlEntityType().setName("principal").setAbstract(true)
+                .setProperties(List.of(property("ownerid", EdmPrimitiveTypeKind.Guid).setNullable(false)))
+                .setKey(List.of(new CsdlPropertyRef().setName("ownerid"))));
+        complexTypes.add(new CsdlComplexType().setName("PrincipalAccess")
+                .setProperties(List.of(complex("AccessMask", "AccessRights", false).setNullable(false)))
+                .setNavigationProperties(List.of(new CsdlNavigationProperty().setName("Principal").setType(typeName("principal")).setNullable(false))));
+        complexTypes.add(new CsdlComplexType().setName(RETRIEVE_SHARED + "Response")
+                .setProperties(List.of(complex("PrincipalAccesses", "PrincipalAccess", true))));
+        complexTypes.add(new CsdlComplexType().setName(RETRIEVE_PRINCIPAL_ACCESS + "Response")
+                .setProperties(List.of(complex("AccessRights", "AccessRights", false).setNullable(false))));
+        CsdlParameter target = new CsdlParameter().setName("Target").setType(typeName("crmbaseentity")).setNullable(false);
+        CsdlParameter principalAccess = new CsdlParameter().setName("PrincipalAccess").setType(crm("PrincipalAccess")).setNullable(false);
+        actions.add(new CsdlAction().setName(GRANT_ACCESS).setBound(false).setParameters(List.of(target, principalAccess)));
+        actions.add(new CsdlAction().setName(MODIFY_ACCESS).setBound(false).setParameters(List.of(target, principalAccess)));
+        actions.add(new CsdlAction().setName(REVOKE_ACCESS).setBound(false).setParameters(List.of(target,
+                new CsdlParameter().setName("Revokee").setType(typeName("principal")).setNullable(false))));
+        for (String a : List.of(GRANT_ACCESS, MODIFY_ACCESS, REVOKE_ACCESS)) {
+            actionImports.add(new CsdlActionImport().setName(a).setAction(crm(a)));
+        }
+        functions.add(new CsdlFunction().setName(RETRIEVE_SHARED).setBound(false).setComposable(false)
+                .setParameters(List.of(target))
+                .setReturnType(new CsdlReturnType().setType(crm(RETRIEVE_SHARED + "Response")).setNullable(false)));
+        functionImports.add(new CsdlFunctionImport().setName(RETRIEVE_SHARED).setFunction(crm(RETRIEVE_SHARED))
+                .setIncludeInServiceDocument(false));
+        for (String bound : List.of("systemuser", "team")) {
+            functions.add(new CsdlFunction().setName(RETRIEVE_PRINCIPAL_ACCESS).setBound(true).setComposable(false)
+                    .setParameters(List.of(new CsdlParameter().setName("entity").setType(typeName(bound)).setNullable(false), target))
+                    .setReturnType(new CsdlReturnType().setType(crm(RETRIEVE_PRINCIPAL_ACCESS + "Response")).setNullable(false)));
+        }
     }
 
     private void addCustomAction(WorkflowEngine.ActionSignature a) {

@@ -114,7 +114,7 @@ public final class ODataServlet extends HttpServlet {
         handler.register(new PropertyValueProcessor(scope));
         handler.register(new DataverseErrorProcessor());
         handler.register(new StreamingContentTypes());
-        handler.process(withFunctionParentheses(CollectionLiterals.normalize(req), path), resp);
+        handler.process(withFunctionParentheses(ParameterAliases.normalize(CollectionLiterals.normalize(req)), path), resp);
     }
 
     /** The CSDL with one set of custom actions; rebuilt when the activated actions change. */

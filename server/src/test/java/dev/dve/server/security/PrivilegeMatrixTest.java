@@ -230,42 +230,45 @@ class PrivilegeMatrixTest extends EmulatorTest {
     }
 
     /**
-     * Share: Dataverse shares a record through the {@code GrantAccess} action (Target, PrincipalAccess) and checks
-     * prvShareAccount at the record's depth. The emulator does not implement sharing: whatever the caller's Share
-     * depth, the unbound action is an unknown resource (404 0x8006088a), the bound one an unknown type cast
-     * (400 0x80060888), and no access is granted.
+     * Share: prvShareAccount at each depth (0: not held), every other account privilege at Global. GrantAccess of the
+     * four accounts to the colleague succeeds exactly where the Share depth reaches; a refusal names the missing
+     * privilege or the ShareAccess record check, and leaves no share. RetrievePrincipalAccess reports ShareAccess only
+     * where it is held.
      */
     @ParameterizedTest(name = "GrantAccess with prvShareAccount at mask {0} (0: none)")
-    @ValueSource(ints = {0, 1, 8})
-    void shareIsNotImplementedGrantAccessIsUnknown(int mask) {
+    @ValueSource(ints = {0, 1, 2, 4, 8})
+    void shareReachesExactlyItsDepth(int mask) {
         for (String right : RIGHTS) {
             if (!right.equals("Share") || mask > 0) {
                 grant("prv" + right + "Account", right.equals("Share") ? mask : 8);
             }
         }
+        Set<String> reachable = mask == 0 ? Set.of() : reach(mask);
         Map<String, String> acc = accounts();
         WebApi t = as("tester@emulator.local");
         String colleague = owners.get("sameUnit");
-        for (String account : List.of(acc.get("own"), acc.get("parentUnit"))) {
+        acc.forEach((k, account) -> {
             String body = "{\"Target\":{\"@odata.type\":\"Microsoft.Dynamics.CRM.account\",\"accountid\":\"" + account + "\"},"
                     + "\"PrincipalAccess\":{\"Principal\":{\"@odata.type\":\"Microsoft.Dynamics.CRM.systemuser\",\"systemuserid\":\"" + colleague + "\"},"
                     + "\"AccessMask\":\"ReadAccess\"}}";
-            for (WebApi caller : List.of(t, api)) {
-                Response unbound = caller.post("GrantAccess", body);
-                assertEquals(404, unbound.status(), unbound.body());
-                assertEquals("0x8006088a", unbound.errorCode(), unbound.body());
-                assertEquals("Resource not found for the segment 'GrantAccess'.", unbound.errorMessage());
-                Response bound = caller.post("accounts(" + account + ")/Microsoft.Dynamics.CRM.GrantAccess", body);
-                // bound to the record, the segment reads as a type cast to an unknown type
-                assertEquals(400, bound.status(), bound.body());
-                assertEquals("0x80060888", bound.errorCode(), bound.body());
-                assertEquals("The type of the type cast 'Microsoft.Dynamics.CRM.GrantAccess' is not defined.", bound.errorMessage());
+            Response r = t.post("GrantAccess", body);
+            String target = java.net.URLEncoder.encode("{'@odata.id':'accounts(" + account + ")'}", java.nio.charset.StandardCharsets.UTF_8);
+            JsonNode shares = api.get("RetrieveSharedPrincipalsAndAccess(Target=@t)?@t=" + target).expect(200).json().path("PrincipalAccesses");
+            String rights = api.get("systemusers(" + tester + ")/Microsoft.Dynamics.CRM.RetrievePrincipalAccess(Target=@t)?@t=" + target)
+                    .expect(200).json().path("AccessRights").asText();
+            if (reachable.contains(k)) {
+                assertEquals(204, r.status(), "share " + k + ": " + r.body());
+                assertEquals(1, shares.size(), k);
+                assertEquals(colleague, shares.get(0).path("Principal").path("ownerid").asText());
+                assertEquals("ReadAccess", shares.get(0).path("AccessMask").asText());
+                assertTrue(rights.contains("ShareAccess"), rights);
+            } else {
+                assertDenied(r, "share " + k);
+                assertTrue(r.errorMessage().contains(mask == 0 ? "is missing prvShareAccount privilege" : "AccessRights: ShareAccess"), r.errorMessage());
+                assertEquals(0, shares.size(), "no share of " + k);
+                assertTrue(!rights.contains("ShareAccess") && rights.contains("ReadAccess"), rights);
             }
-        }
-        Response shares = api.get("principalobjectaccessset");
-        assertEquals(404, shares.status(), "no table of shares: " + shares.body());
-        assertEquals(owners.get("parentUnit"), api.get("accounts(" + acc.get("parentUnit") + ")?$select=_ownerid_value").expect(200).json()
-                .path("_ownerid_value").asText(), "the record is untouched");
+        });
     }
 
     @ParameterizedTest(name = "role change takes effect on the next request ({0})")
