@@ -454,11 +454,10 @@ public final class QueryTranslator {
                 sql.append(')');
             }
             case IN_FISCAL_PERIOD -> {
-                if (v.size() != 2 || !(v.get(0) instanceof Number) || !(v.get(1) instanceof java.time.MonthDay start)) {
-                    throw new IllegalArgumentException("IN_FISCAL_PERIOD takes the period and the fiscal year start");
+                if (v.size() != 2 || !(v.get(0) instanceof Number) || !(v.get(1) instanceof dev.dve.query.FiscalCalendar calendar)) {
+                    throw new IllegalArgumentException("IN_FISCAL_PERIOD takes the period and the fiscal calendar");
                 }
-                // the fiscal-period expression of date groupings is year * 10 + period; its last digit is the period
-                sql.append("MOD(").append(dialect.fiscalPart(dev.dve.query.Aggregation.DatePart.FISCAL_PERIOD, column, start)).append(", 10) = ?");
+                sql.append(dialect.fiscalPeriod(column, calendar)).append(" = ?");
                 params.add(((Number) v.get(0)).intValue());
             }
             case BETWEEN, NOT_BETWEEN -> {

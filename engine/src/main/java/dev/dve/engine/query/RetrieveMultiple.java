@@ -43,16 +43,29 @@ public final class RetrieveMultiple {
     public QueryFunctions.Context functionContext(CallerContext caller) {
         return new QueryFunctions.Context(clock.get(), caller.userId(), caller.businessUnitId(),
                 () -> service.securityPrincipalFor(caller.userId()).teams(), catalog, hierarchy(caller),
-                () -> organization("fiscalcalendarstart") instanceof java.time.Instant i
-                        ? java.time.MonthDay.from(i.atZone(java.time.ZoneOffset.UTC)) : java.time.MonthDay.of(1, 1),
+                () -> fiscalCalendar(),
                 () -> organization("languagecode") instanceof Number n ? n.intValue() : 1033);
     }
 
     /** A column of the organization row (there is one), read as the platform. */
     private Object organization(String column) {
+        Entity org = organization(List.of(column));
+        return org == null ? null : org.get(column);
+    }
+
+    private Entity organization(List<String> columns) {
         List<Entity> orgs = service.retrieveMultiple(dev.dve.auth.WellKnownPrincipals.SYSTEM,
-                new QueryExpression("organization").columns(List.of(column)).top(1), false).entities();
-        return orgs.isEmpty() ? null : orgs.get(0).get(column);
+                new QueryExpression("organization").columns(columns).top(1), false).entities();
+        return orgs.isEmpty() ? null : orgs.get(0);
+    }
+
+    /** The organization's fiscal calendar: its start ({@code fiscalcalendarstart}) and periods ({@code fiscalperiodtype}). */
+    private dev.dve.query.FiscalCalendar fiscalCalendar() {
+        Entity org = organization(List.of("fiscalcalendarstart", "fiscalperiodtype"));
+        java.time.MonthDay start = org != null && org.get("fiscalcalendarstart") instanceof java.time.Instant i
+                ? java.time.MonthDay.from(i.atZone(java.time.ZoneOffset.UTC)) : java.time.MonthDay.of(1, 1);
+        Integer type = org != null && org.get("fiscalperiodtype") instanceof Number n ? n.intValue() : null;
+        return new dev.dve.query.FiscalCalendar(start, dev.dve.query.FiscalCalendar.Template.of(type));
     }
 
     /** Hierarchy walks for Above/Under: one query per level (at most 100), as the caller. */
