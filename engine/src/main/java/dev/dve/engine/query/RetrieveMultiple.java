@@ -44,7 +44,21 @@ public final class RetrieveMultiple {
         return new QueryFunctions.Context(clock.get(), caller.userId(), caller.businessUnitId(),
                 () -> service.securityPrincipalFor(caller.userId()).teams(), catalog, hierarchy(caller),
                 () -> fiscalCalendar(),
-                () -> organization("languagecode") instanceof Number n ? n.intValue() : 1033);
+                () -> userLanguage(caller.userId()));
+    }
+
+    /**
+     * The user interface language of a user: their own {@code usersettings.uilanguageid} when they have set one, else
+     * the organization's {@code languagecode} (read as the platform: the language is the caller's own fact).
+     */
+    private int userLanguage(java.util.UUID user) {
+        List<Entity> settings = service.retrieveMultiple(dev.dve.auth.WellKnownPrincipals.SYSTEM, new QueryExpression("usersettings")
+                .columns(List.of("uilanguageid")).where(dev.dve.query.Condition.of("systemuserid", dev.dve.query.ConditionOperator.EQUAL, user))
+                .top(1), false).entities();
+        if (!settings.isEmpty() && settings.get(0).get("uilanguageid") instanceof Number n && n.intValue() > 0) {
+            return n.intValue();
+        }
+        return organization("languagecode") instanceof Number n ? n.intValue() : 1033;
     }
 
     /** A column of the organization row (there is one), read as the platform. */
