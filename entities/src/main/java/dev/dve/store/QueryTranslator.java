@@ -410,7 +410,55 @@ public final class QueryTranslator {
                     .append(" WHERE ").append(alias).append('.').append(dialect.quote(attribute(related, sub.key()).logicalName())).append(" IS NOT NULL AND ");
             criterion(sql, related, new Aliases(new QueryExpression(related.logicalName()), aliases.subqueries), sub.criteria(), params, alias);
             sql.append(')');
+        } else if (c instanceof dev.dve.query.HierarchyCondition h) {
+            hierarchy(sql, e, aliases, h, params, rootAlias);
         }
+    }
+
+    /**
+     * A hierarchy condition as one recursive subquery in the statement:
+     * {@code col IN (WITH RECURSIVE hN(hid, hdepth) AS (anchor UNION ALL step) SELECT hid FROM hN)}. Below a row the
+     * anchor is its children and each step the children of the rows found; above a row the anchor is its parent and
+     * each step the parent of the row found. Each step passes only rows meeting the walk filter and stops at the depth
+     * bound, which also ends the walk round a cycle. Table and column names come from the catalog; the root id and the
+     * depth travel as parameters.
+     */
+    private void hierarchy(StringBuilder sql, EntityMetadata e, Aliases aliases, dev.dve.query.HierarchyCondition h, List<Object> params, String rootAlias) {
+        EntityMetadata walked = catalog.require(h.entity());
+        String parentName = walked.hierarchyAttribute().orElseThrow(() -> DataverseFault.query(
+                "The entity '" + walked.logicalName() + "' has no hierarchical relationship."));
+        String column = qualified(e, aliases, h.attribute(), rootAlias);
+        String cte = "h" + aliases.nextSubquery();
+        String row = aliases.nextSubquery();
+        String table = dialect.quote(walked.tableName()) + " " + row;
+        String id = row + "." + dialect.quote(walked.primaryIdAttribute());
+        String parent = row + "." + dialect.quote(attribute(walked, parentName).logicalName());
+        boolean below = h.direction() == dev.dve.query.HierarchyCondition.Direction.BELOW;
+        String reached = below ? id : parent;
+        Aliases walkAliases = new Aliases(new QueryExpression(walked.logicalName()), aliases.subqueries);
+        sql.append(h.negated() ? "NOT (" : "(");
+        if (h.includeRoot()) {
+            sql.append(column).append(" = ? OR ");
+            params.add(JdbcValues.toJdbc(h.root()));
+        }
+        sql.append(column).append(" IN (WITH RECURSIVE ").append(cte).append("(hid, hdepth) AS (SELECT ").append(reached).append(", 1 FROM ")
+                .append(table).append(" WHERE ").append(below ? parent : id).append(" = ?");
+        params.add(JdbcValues.toJdbc(h.root()));
+        if (!below) {
+            sql.append(" AND ").append(parent).append(" IS NOT NULL");
+        }
+        sql.append(" AND ");
+        criterion(sql, walked, walkAliases, h.walkFilter(), params, row);
+        sql.append(" UNION ALL SELECT ").append(reached).append(", ").append(cte).append(".hdepth + 1 FROM ").append(table)
+                .append(" INNER JOIN ").append(cte).append(" ON ").append(below ? parent : id).append(" = ").append(cte).append(".hid WHERE ")
+                .append(cte).append(".hdepth < ?");
+        params.add(h.maxDepth());
+        if (!below) {
+            sql.append(" AND ").append(parent).append(" IS NOT NULL");
+        }
+        sql.append(" AND ");
+        criterion(sql, walked, walkAliases, h.walkFilter(), params, row);
+        sql.append(") SELECT ").append(cte).append(".hid FROM ").append(cte).append("))");
     }
 
     private String qualified(EntityMetadata e, Aliases aliases, String name, String rootAlias) {

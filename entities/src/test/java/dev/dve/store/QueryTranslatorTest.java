@@ -113,6 +113,27 @@ class QueryTranslatorTest {
     }
 
     @Test
+    void hierarchyConditionsWalkInTheStatementItself() {
+        dev.dve.query.HierarchyCondition.Direction below = dev.dve.query.HierarchyCondition.Direction.BELOW;
+        dev.dve.query.HierarchyCondition.Direction above = dev.dve.query.HierarchyCondition.Direction.ABOVE;
+        assertEquals(List.of("beta ltd", "Twin"), accounts(new dev.dve.query.HierarchyCondition("accountid", "account", alpha, below, false, false)));
+        assertEquals(List.of("Alpha Corp", "beta ltd", "Twin"), accounts(new dev.dve.query.HierarchyCondition("accountid", "account", alpha, below, true, false)));
+        assertEquals(List.of("Alpha Corp"), accounts(new dev.dve.query.HierarchyCondition("accountid", "account", beta, above, false, false)));
+        assertEquals(List.of("Alpha Corp", "Twin", EVIL), accounts(new dev.dve.query.HierarchyCondition("accountid", "account", alpha, below, false, true)),
+                "NotUnder: the rows outside the subtree, the root and the other twin");
+        assertEquals(List.of("Twin"), accounts(new dev.dve.query.HierarchyCondition("accountid", "account", alpha, below, false, false)
+                .walkingOnly(Condition.of("name", ConditionOperator.EQUAL, "Twin"))), "the walk passes only rows meeting its filter");
+        // contacts whose account is alpha or below it: the compared column is a lookup, the walked entity another table
+        assertEquals(List.of("Ann", "Bob"), names(new QueryExpression("contact").columns(List.of("lastname")).orderBy("lastname", false)
+                .where(new dev.dve.query.HierarchyCondition("parentcustomerid", "account", alpha, below, true, false))));
+        SqlStatement sql = new QueryTranslator(catalog, database.dialect()).select(new QueryExpression("account").columns(List.of("name"))
+                .where(new dev.dve.query.HierarchyCondition("accountid", "account", alpha, below, false, false)));
+        assertTrue(sql.sql().contains("WITH RECURSIVE"), sql.sql());
+        assertFalse(sql.sql().contains(alpha.toString()), "the root travels as a parameter: " + sql.sql());
+        assertTrue(sql.parameters().contains(dev.dve.query.HierarchyCondition.MAX_DEPTH), "and so does the depth bound");
+    }
+
+    @Test
     void notEqualKeepsNullsAsDataverseDoes() {
         List<String> notFirst = accounts(Condition.of("description", ConditionOperator.NOT_EQUAL, "first"));
         assertEquals(4, notFirst.size(), "the three others, two with no description: " + notFirst);

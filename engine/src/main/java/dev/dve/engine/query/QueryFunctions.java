@@ -90,17 +90,8 @@ public final class QueryFunctions {
 
     /** Who is asking and when: what the user- and date-relative functions are computed from. */
     public record Context(Instant now, UUID userId, UUID businessUnitId, java.util.function.Supplier<Set<UUID>> teams,
-                          dev.dve.metadata.MetadataCatalog catalog, Hierarchy hierarchy, java.util.function.Supplier<dev.dve.query.FiscalCalendar> fiscal,
+                          dev.dve.metadata.MetadataCatalog catalog, java.util.function.Supplier<dev.dve.query.FiscalCalendar> fiscal,
                           java.util.function.Supplier<Integer> language) {
-    }
-
-    /** Walks an entity's hierarchy (its lookup to itself), one query per level, through the organization service. */
-    public interface Hierarchy {
-        /** The rows below {@code root} (not including it). */
-        Set<UUID> below(String entity, String parentAttribute, UUID root);
-
-        /** The rows above {@code start} (not including it). */
-        Set<UUID> above(String entity, String parentAttribute, UUID start);
     }
 
     /** The lookup of an entity's hierarchical relationship, as its metadata names it. */
@@ -171,27 +162,22 @@ public final class QueryFunctions {
                 } catch (IllegalArgumentException ex) {
                     throw DataverseFault.query("The PropertyValue of " + function + " must be a record id.");
                 }
-                String parent = parentAttribute(e);
-                Set<UUID> set = new java.util.LinkedHashSet<>(function.startsWith("Above")
-                        ? ctx.hierarchy().above(e.logicalName(), parent, id) : ctx.hierarchy().below(e.logicalName(), parent, id));
-                if (function.endsWith("OrEqual")) {
-                    set.add(id);
-                }
-                if (function.equals("NotUnder")) {
-                    return set.isEmpty() ? new FilterExpression(LogicalOperator.AND, List.of())
-                            : new Condition(col, ConditionOperator.NOT_IN, new ArrayList<>(set));
-                }
-                return set.isEmpty() ? new dev.dve.query.Not(new FilterExpression(LogicalOperator.AND, List.of()))
-                        : new Condition(col, ConditionOperator.IN, new ArrayList<>(set));
+                parentAttribute(e);
+                return new dev.dve.query.HierarchyCondition(col, e.logicalName(), id,
+                        function.startsWith("Above") ? dev.dve.query.HierarchyCondition.Direction.ABOVE : dev.dve.query.HierarchyCondition.Direction.BELOW,
+                        function.endsWith("OrEqual"), function.equals("NotUnder"));
             }
             case "EqualUserOrUserHierarchy", "EqualUserOrUserHierarchyAndTeams" -> {
                 requireId(function, a);
-                Set<UUID> users = new java.util.LinkedHashSet<>(ctx.hierarchy().below("systemuser", parentAttribute(ctx.catalog().require("systemuser")), ctx.userId()));
-                users.add(ctx.userId());
-                if (function.endsWith("AndTeams")) {
-                    users.addAll(ctx.teams().get());
+                parentAttribute(ctx.catalog().require("systemuser"));
+                // the caller and the users below them (the manager hierarchy), in the statement as a recursive subquery
+                Criterion hierarchy = new dev.dve.query.HierarchyCondition(col, "systemuser", ctx.userId(),
+                        dev.dve.query.HierarchyCondition.Direction.BELOW, true, false);
+                if (!function.endsWith("AndTeams") || ctx.teams().get().isEmpty()) {
+                    return hierarchy;
                 }
-                return new Condition(col, ConditionOperator.IN, new ArrayList<>(users));
+                return new FilterExpression(LogicalOperator.OR, List.of(hierarchy,
+                        new Condition(col, ConditionOperator.IN, new ArrayList<>(ctx.teams().get()))));
             }
             case "EqualUserTeams", "EqualUserOrUserTeams" -> {
                 requireId(function, a);

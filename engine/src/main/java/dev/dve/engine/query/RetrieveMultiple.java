@@ -37,12 +37,11 @@ public final class RetrieveMultiple {
 
     /**
      * What the caller- and date-relative query functions are computed from for this caller: the emulator clock, the
-     * caller's user, unit and teams, the organization's fiscal calendar and language, and hierarchy walks that read
-     * only what the caller may read.
+     * caller's user, unit and teams, the organization's fiscal calendar and the caller's language.
      */
     public QueryFunctions.Context functionContext(CallerContext caller) {
         return new QueryFunctions.Context(clock.get(), caller.userId(), caller.businessUnitId(),
-                () -> service.securityPrincipalFor(caller.userId()).teams(), catalog, hierarchy(caller),
+                () -> service.securityPrincipalFor(caller.userId()).teams(), catalog,
                 () -> fiscalCalendar(),
                 () -> userLanguage(caller.userId()));
     }
@@ -80,43 +79,6 @@ public final class RetrieveMultiple {
                 ? java.time.MonthDay.from(i.atZone(java.time.ZoneOffset.UTC)) : java.time.MonthDay.of(1, 1);
         Integer type = org != null && org.get("fiscalperiodtype") instanceof Number n ? n.intValue() : null;
         return new dev.dve.query.FiscalCalendar(start, dev.dve.query.FiscalCalendar.Template.of(type));
-    }
-
-    /** Hierarchy walks for Above/Under: one query per level (at most 100), as the caller. */
-    private QueryFunctions.Hierarchy hierarchy(CallerContext caller) {
-        return new QueryFunctions.Hierarchy() {
-            @Override
-            public java.util.Set<java.util.UUID> below(String entity, String parent, java.util.UUID root) {
-                java.util.Set<java.util.UUID> out = new java.util.LinkedHashSet<>();
-                List<Object> frontier = List.of(root);
-                for (int level = 0; level < 100 && !frontier.isEmpty(); level++) {
-                    QueryExpression q = new QueryExpression(entity).columns(List.of())
-                            .where(new dev.dve.query.Condition(parent, dev.dve.query.ConditionOperator.IN, frontier));
-                    List<Object> next = new ArrayList<>();
-                    for (Entity row : service.retrieveMultiple(caller, q, false).entities()) {
-                        if (out.add(row.id())) {
-                            next.add(row.id());
-                        }
-                    }
-                    frontier = next;
-                }
-                return out;
-            }
-
-            @Override
-            public java.util.Set<java.util.UUID> above(String entity, String parent, java.util.UUID start) {
-                java.util.Set<java.util.UUID> out = new java.util.LinkedHashSet<>();
-                java.util.UUID current = start;
-                for (int level = 0; level < 100 && current != null; level++) {
-                    java.util.Optional<Entity> row = service.find(caller, entity, current);
-                    current = row.isPresent() && row.get().get(parent) instanceof dev.dve.record.EntityReference r ? r.id() : null;
-                    if (current != null && !out.add(current)) {
-                        break;
-                    }
-                }
-                return out;
-            }
-        };
     }
 
     /**
