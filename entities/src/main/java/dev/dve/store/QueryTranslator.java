@@ -78,6 +78,10 @@ public final class QueryTranslator {
         }
     }
 
+    /** The SQL labels of a row's place within its group and within the query's order (a per-group limit). */
+    private static final String GROUP_ROW = "dve_group_row";
+    private static final String ORDER_ROW = "dve_order_row";
+
     /** The SQL label of the i-th joined column a query returns (its "alias.column" name stays out of the SQL). */
     static String linkedLabel(int i) {
         return "j" + i;
@@ -211,21 +215,35 @@ public final class QueryTranslator {
                         .append(dialect.quote(linkedTypeLabel(i)));
             }
         }
+        StringBuilder order = new StringBuilder();
+        boolean idOrdered = false;
+        for (Order o : q.orders()) {
+            order.append(column(e, aliases, o.attribute())).append(o.descending() ? " DESC" : " ASC").append(", ");
+            idOrdered |= o.attribute().equals(e.primaryIdAttribute());
+        }
+        if (idOrdered) {
+            order.setLength(order.length() - 2);
+        } else {
+            order.append(col(e.primaryIdAttribute())).append(" ASC");
+        }
+        QueryExpression.PerGroupLimit perGroup = q.perGroupLimit();
+        if (perGroup != null) {
+            // each row's place within its group and within the whole order, to keep the first rows of each group
+            sql.append(", ROW_NUMBER() OVER (PARTITION BY ").append(col(attribute(e, perGroup.attribute()).logicalName())).append(" ORDER BY ")
+                    .append(order).append(") AS ").append(dialect.quote(GROUP_ROW)).append(", ROW_NUMBER() OVER (ORDER BY ").append(order)
+                    .append(") AS ").append(dialect.quote(ORDER_ROW));
+        }
         sql.append(" FROM ").append(dialect.quote(e.tableName())).append(' ').append(ALIAS);
         List<Object> joinParams = new ArrayList<>();
         joins(sql, e, ALIAS, e, q.links(), aliases, joinParams);
         params.addAll(joinParams);
         appendWhere(sql, e, aliases, q.criteria(), params);
-        sql.append(" ORDER BY ");
-        boolean idOrdered = false;
-        for (Order o : q.orders()) {
-            sql.append(column(e, aliases, o.attribute())).append(o.descending() ? " DESC" : " ASC").append(", ");
-            idOrdered |= o.attribute().equals(e.primaryIdAttribute());
-        }
-        if (idOrdered) {
-            sql.setLength(sql.length() - 2);
+        if (perGroup != null) {
+            sql.insert(0, "SELECT * FROM (").append(") w WHERE w.").append(dialect.quote(GROUP_ROW)).append(" <= ? ORDER BY w.")
+                    .append(dialect.quote(ORDER_ROW));
+            params.add(perGroup.limit());
         } else {
-            sql.append(col(e.primaryIdAttribute())).append(" ASC");
+            sql.append(" ORDER BY ").append(order);
         }
         if (q.top() != null) {
             sql.append(" LIMIT ?");

@@ -134,6 +134,34 @@ class QueryTranslatorTest {
     }
 
     @Test
+    void aPerGroupLimitKeepsTheFirstRowsOfEachGroup() {
+        // contacts by account, at most one per account, the last name first: Bob for beta, Ann for alpha, Cid (no account)
+        QueryExpression q = new QueryExpression("contact").columns(List.of("lastname")).orderBy("lastname", true)
+                .perGroupLimit(new QueryExpression.PerGroupLimit("parentcustomerid", 1));
+        assertEquals(List.of("Cid", "Bob", "Ann"), names(q), "in the query's order");
+        Entity abe = contact("Abe", alpha);
+        Entity amy = contact("Amy", alpha);
+        database.inTransaction(c -> {
+            store.insert(c, abe);
+            store.insert(c, amy);
+            return null;
+        });
+        try {
+            assertEquals(List.of("Cid", "Bob", "Ann"), names(q), "Ann is alpha's last name in that order");
+            q.perGroupLimit(new QueryExpression.PerGroupLimit("parentcustomerid", 2));
+            assertEquals(List.of("Cid", "Bob", "Ann", "Amy"), names(q));
+            q.top(2);
+            assertEquals(List.of("Cid", "Bob"), names(q), "a top still limits the whole");
+            QueryExpression ascending = new QueryExpression("contact").columns(List.of("lastname")).orderBy("lastname", false)
+                    .where(Condition.of("parentcustomerid", ConditionOperator.EQUAL, alpha))
+                    .perGroupLimit(new QueryExpression.PerGroupLimit("parentcustomerid", 2));
+            assertEquals(List.of("Abe", "Amy"), names(ascending));
+        } finally {
+            database.inTransaction(c -> store.delete(c, "contact", abe.id(), null) && store.delete(c, "contact", amy.id(), null));
+        }
+    }
+
+    @Test
     void notEqualKeepsNullsAsDataverseDoes() {
         List<String> notFirst = accounts(Condition.of("description", ConditionOperator.NOT_EQUAL, "first"));
         assertEquals(4, notFirst.size(), "the three others, two with no description: " + notFirst);
