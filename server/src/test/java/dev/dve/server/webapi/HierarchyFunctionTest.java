@@ -113,4 +113,30 @@ class HierarchyFunctionTest extends EmulatorTest {
         assertEquals(List.of(), names(basic, "mine", "Above", ids.get(2)));
         assertEquals(List.of("mine-000", "mine-002"), names(basic, "mine", "NotUnder", ids.get(0)));
     }
+
+    @Test
+    void equalUserOrUserHierarchyFollowsTheManagers() {
+        // Avery (admin) manages Riley (runner), who manages Bailey (basic); Morgan (maker) is outside
+        String admin = "00000000-0000-0000-0000-000000000102";
+        String maker = "00000000-0000-0000-0000-000000000103";
+        String runner = "00000000-0000-0000-0000-000000000104";
+        String basic = "00000000-0000-0000-0000-000000000105";
+        api.patch("systemusers(" + runner + ")", "{\"parentsystemuserid@odata.bind\":\"/systemusers(" + admin + ")\"}").expect(204);
+        api.patch("systemusers(" + basic + ")", "{\"parentsystemuserid@odata.bind\":\"/systemusers(" + runner + ")\"}").expect(204);
+        for (String[] owner : new String[][]{{"admin", admin}, {"maker", maker}, {"runner", runner}, {"basic", basic}}) {
+            api.post("accounts", "{\"name\":\"owned by " + owner[0] + "\",\"telephone1\":\"managed\",\"ownerid@odata.bind\":\"/systemusers(" + owner[1] + ")\"}")
+                    .expect(204);
+        }
+        WebApi avery = as("admin@emulator.local");
+        String filter = "accounts?$select=name&$orderby=name&$filter=telephone1%20eq%20'managed'%20and%20" + F;
+        assertEquals(List.of("owned by admin", "owned by basic", "owned by runner"),
+                avery.get(filter + "EqualUserOrUserHierarchy(PropertyName='ownerid')").json().findValuesAsText("name"));
+        String xml = "<fetch><entity name='account'><attribute name='name'/><order attribute='name'/><filter>"
+                + "<condition attribute='telephone1' operator='eq' value='managed'/><condition attribute='ownerid' operator='eq-useroruserhierarchy'/>"
+                + "</filter></entity></fetch>";
+        assertEquals(List.of("owned by admin", "owned by basic", "owned by runner"), avery.get("accounts?fetchXml="
+                + URLEncoder.encode(xml, StandardCharsets.UTF_8).replace("+", "%20")).json().findValuesAsText("name"));
+        assertEquals(List.of("owned by runner"), as("runner@emulator.local").get(filter + "EqualUserOrUserHierarchy(PropertyName='ownerid')")
+                .json().findValuesAsText("name"), "Riley's own row; Bailey's is under Riley but Riley reads only their own accounts");
+    }
 }
