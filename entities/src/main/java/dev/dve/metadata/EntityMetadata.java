@@ -33,7 +33,15 @@ public final class EntityMetadata {
      * {@code parentLookup}: for a table governed by another's privileges, the lookup to its parent row (a process log's
      * system job); a principal reads the rows whose parent it can read. Null: the governing privilege alone decides.
      */
-    public record Security(String privilegeName, String privilegeEntity, boolean clientWritable, String parentLookup) {
+    /**
+     * {@code userKeyed}: the row's primary key is the id of the user it belongs to (usersettings), and a principal
+     * holding a privilege at Basic depth reaches exactly its own row.
+     */
+    public record Security(String privilegeName, String privilegeEntity, boolean clientWritable, String parentLookup, boolean userKeyed) {
+        public Security(String privilegeName, String privilegeEntity, boolean clientWritable, String parentLookup) {
+            this(privilegeName, privilegeEntity, clientWritable, parentLookup, false);
+        }
+
         public Security(String privilegeName, String privilegeEntity, boolean clientWritable) {
             this(privilegeName, privilegeEntity, clientWritable, null);
         }

@@ -165,7 +165,8 @@ public final class MetadataLoader {
                 n.path("privilegeName").asText(schemaName),
                 n.path("privilegeEntity").isTextual() ? n.path("privilegeEntity").asText() : null,
                 n.path("clientWritable").asBoolean(true),
-                n.path("privilegeParent").isTextual() ? n.path("privilegeParent").asText() : null);
+                n.path("privilegeParent").isTextual() ? n.path("privilegeParent").asText() : null,
+                n.path("userKeyed").asBoolean(false));
         if (security.parentLookup() != null && (!attrs.containsKey(security.parentLookup()) || !attrs.get(security.parentLookup()).type().isLookup())) {
             throw new MetadataException(source + ": privilegeParent '" + security.parentLookup() + "' is not a lookup");
         }

@@ -1,5 +1,5 @@
 package dev.dve.query;
 
 /** A node of a query's filter tree. */
-public sealed interface Criterion permits FilterExpression, Condition, Not, ColumnComparison, SubqueryCondition {
+public sealed interface Criterion permits FilterExpression, Condition, Not, ColumnComparison, SubqueryCondition, HierarchyCondition {
 }

@@ -18,6 +18,11 @@ public final class QueryExpression {
     private boolean lookupNames;
     private final List<LinkEntity> links = new ArrayList<>();
     private Aggregation aggregation;
+    private PerGroupLimit perGroupLimit;
+
+    /** At most {@code limit} rows for each value of {@code attribute}: the first ones in the query's order. */
+    public record PerGroupLimit(String attribute, int limit) {
+    }
 
     public QueryExpression(String entityName) {
         this.entityName = entityName;
@@ -95,6 +100,19 @@ public final class QueryExpression {
 
     public QueryExpression aggregation(Aggregation a) {
         this.aggregation = a;
+        return this;
+    }
+
+    /**
+     * The per-group limit (null: none): an expanded collection's {@code $top} for each parent row, read in the one
+     * query of all the parents' related rows.
+     */
+    public PerGroupLimit perGroupLimit() {
+        return perGroupLimit;
+    }
+
+    public QueryExpression perGroupLimit(PerGroupLimit limit) {
+        this.perGroupLimit = limit;
         return this;
     }
 

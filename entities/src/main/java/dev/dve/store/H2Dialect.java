@@ -49,6 +49,16 @@ public final class H2Dialect implements SqlDialect {
         return part == dev.dve.query.Aggregation.DatePart.WEEK ? "ISO_WEEK(" + column + ")" : SqlDialect.super.datePart(part, column);
     }
 
+    @Override
+    public String date(String year, int month, int day) {
+        return "DATEADD(DAY, " + (day - 1) + ", DATEADD(MONTH, " + (month - 1) + ", DATEADD(YEAR, " + year + " - 2000, DATE '2000-01-01')))";
+    }
+
+    @Override
+    public String dayDifference(String from, String to) {
+        return "DATEDIFF(DAY, " + from + ", " + to + ")";
+    }
+
     /**
      * Writers of one row queue on its lock. H2 gives up after 2 seconds by default, which twenty writers of one busy
      * row exceed; wait as long as MariaDB does by default (innodb_lock_wait_timeout, 50 s) so both stores behave alike.

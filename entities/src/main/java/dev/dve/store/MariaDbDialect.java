@@ -81,6 +81,16 @@ public final class MariaDbDialect implements SqlDialect {
         return part == dev.dve.query.Aggregation.DatePart.WEEK ? "WEEK(" + column + ", 3)" : SqlDialect.super.datePart(part, column);
     }
 
+    @Override
+    public String date(String year, int month, int day) {
+        return "(MAKEDATE(" + year + ", 1) + INTERVAL " + (month - 1) + " MONTH + INTERVAL " + (day - 1) + " DAY)";
+    }
+
+    @Override
+    public String dayDifference(String from, String to) {
+        return "DATEDIFF(" + to + ", " + from + ")";
+    }
+
     /**
      * InnoDB leaves a shared lock on the existing row when an INSERT fails on its key; two requests that lost the same
      * insert race and then both ask for the exclusive lock deadlock. With ON DUPLICATE KEY UPDATE the losing insert

@@ -78,6 +78,10 @@ public final class QueryTranslator {
         }
     }
 
+    /** The SQL labels of a row's place within its group and within the query's order (a per-group limit). */
+    private static final String GROUP_ROW = "dve_group_row";
+    private static final String ORDER_ROW = "dve_order_row";
+
     /** The SQL label of the i-th joined column a query returns (its "alias.column" name stays out of the SQL). */
     static String linkedLabel(int i) {
         return "j" + i;
@@ -211,21 +215,35 @@ public final class QueryTranslator {
                         .append(dialect.quote(linkedTypeLabel(i)));
             }
         }
+        StringBuilder order = new StringBuilder();
+        boolean idOrdered = false;
+        for (Order o : q.orders()) {
+            order.append(column(e, aliases, o.attribute())).append(o.descending() ? " DESC" : " ASC").append(", ");
+            idOrdered |= o.attribute().equals(e.primaryIdAttribute());
+        }
+        if (idOrdered) {
+            order.setLength(order.length() - 2);
+        } else {
+            order.append(col(e.primaryIdAttribute())).append(" ASC");
+        }
+        QueryExpression.PerGroupLimit perGroup = q.perGroupLimit();
+        if (perGroup != null) {
+            // each row's place within its group and within the whole order, to keep the first rows of each group
+            sql.append(", ROW_NUMBER() OVER (PARTITION BY ").append(col(attribute(e, perGroup.attribute()).logicalName())).append(" ORDER BY ")
+                    .append(order).append(") AS ").append(dialect.quote(GROUP_ROW)).append(", ROW_NUMBER() OVER (ORDER BY ").append(order)
+                    .append(") AS ").append(dialect.quote(ORDER_ROW));
+        }
         sql.append(" FROM ").append(dialect.quote(e.tableName())).append(' ').append(ALIAS);
         List<Object> joinParams = new ArrayList<>();
         joins(sql, e, ALIAS, e, q.links(), aliases, joinParams);
         params.addAll(joinParams);
         appendWhere(sql, e, aliases, q.criteria(), params);
-        sql.append(" ORDER BY ");
-        boolean idOrdered = false;
-        for (Order o : q.orders()) {
-            sql.append(column(e, aliases, o.attribute())).append(o.descending() ? " DESC" : " ASC").append(", ");
-            idOrdered |= o.attribute().equals(e.primaryIdAttribute());
-        }
-        if (idOrdered) {
-            sql.setLength(sql.length() - 2);
+        if (perGroup != null) {
+            sql.insert(0, "SELECT * FROM (").append(") w WHERE w.").append(dialect.quote(GROUP_ROW)).append(" <= ? ORDER BY w.")
+                    .append(dialect.quote(ORDER_ROW));
+            params.add(perGroup.limit());
         } else {
-            sql.append(col(e.primaryIdAttribute())).append(" ASC");
+            sql.append(" ORDER BY ").append(order);
         }
         if (q.top() != null) {
             sql.append(" LIMIT ?");
@@ -413,7 +431,55 @@ public final class QueryTranslator {
                     .append(" WHERE ").append(alias).append('.').append(dialect.quote(attribute(related, sub.key()).logicalName())).append(" IS NOT NULL AND ");
             criterion(sql, related, new Aliases(new QueryExpression(related.logicalName()), aliases.subqueries), sub.criteria(), params, alias);
             sql.append(')');
+        } else if (c instanceof dev.dve.query.HierarchyCondition h) {
+            hierarchy(sql, e, aliases, h, params, rootAlias);
         }
+    }
+
+    /**
+     * A hierarchy condition as one recursive subquery in the statement:
+     * {@code col IN (WITH RECURSIVE hN(hid, hdepth) AS (anchor UNION ALL step) SELECT hid FROM hN)}. Below a row the
+     * anchor is its children and each step the children of the rows found; above a row the anchor is its parent and
+     * each step the parent of the row found. Each step passes only rows meeting the walk filter and stops at the depth
+     * bound, which also ends the walk round a cycle. Table and column names come from the catalog; the root id and the
+     * depth travel as parameters.
+     */
+    private void hierarchy(StringBuilder sql, EntityMetadata e, Aliases aliases, dev.dve.query.HierarchyCondition h, List<Object> params, String rootAlias) {
+        EntityMetadata walked = catalog.require(h.entity());
+        String parentName = walked.hierarchyAttribute().orElseThrow(() -> DataverseFault.query(
+                "The entity '" + walked.logicalName() + "' has no hierarchical relationship."));
+        String column = qualified(e, aliases, h.attribute(), rootAlias);
+        String cte = "h" + aliases.nextSubquery();
+        String row = aliases.nextSubquery();
+        String table = dialect.quote(walked.tableName()) + " " + row;
+        String id = row + "." + dialect.quote(walked.primaryIdAttribute());
+        String parent = row + "." + dialect.quote(attribute(walked, parentName).logicalName());
+        boolean below = h.direction() == dev.dve.query.HierarchyCondition.Direction.BELOW;
+        String reached = below ? id : parent;
+        Aliases walkAliases = new Aliases(new QueryExpression(walked.logicalName()), aliases.subqueries);
+        sql.append(h.negated() ? "NOT (" : "(");
+        if (h.includeRoot()) {
+            sql.append(column).append(" = ? OR ");
+            params.add(JdbcValues.toJdbc(h.root()));
+        }
+        sql.append(column).append(" IN (WITH RECURSIVE ").append(cte).append("(hid, hdepth) AS (SELECT ").append(reached).append(", 1 FROM ")
+                .append(table).append(" WHERE ").append(below ? parent : id).append(" = ?");
+        params.add(JdbcValues.toJdbc(h.root()));
+        if (!below) {
+            sql.append(" AND ").append(parent).append(" IS NOT NULL");
+        }
+        sql.append(" AND ");
+        criterion(sql, walked, walkAliases, h.walkFilter(), params, row);
+        sql.append(" UNION ALL SELECT ").append(reached).append(", ").append(cte).append(".hdepth + 1 FROM ").append(table)
+                .append(" INNER JOIN ").append(cte).append(" ON ").append(below ? parent : id).append(" = ").append(cte).append(".hid WHERE ")
+                .append(cte).append(".hdepth < ?");
+        params.add(h.maxDepth());
+        if (!below) {
+            sql.append(" AND ").append(parent).append(" IS NOT NULL");
+        }
+        sql.append(" AND ");
+        criterion(sql, walked, walkAliases, h.walkFilter(), params, row);
+        sql.append(") SELECT ").append(cte).append(".hid FROM ").append(cte).append("))");
     }
 
     private String qualified(EntityMetadata e, Aliases aliases, String name, String rootAlias) {
@@ -457,11 +523,10 @@ public final class QueryTranslator {
                 sql.append(')');
             }
             case IN_FISCAL_PERIOD -> {
-                if (v.size() != 2 || !(v.get(0) instanceof Number) || !(v.get(1) instanceof java.time.MonthDay start)) {
-                    throw new IllegalArgumentException("IN_FISCAL_PERIOD takes the period and the fiscal year start");
+                if (v.size() != 2 || !(v.get(0) instanceof Number) || !(v.get(1) instanceof dev.dve.query.FiscalCalendar calendar)) {
+                    throw new IllegalArgumentException("IN_FISCAL_PERIOD takes the period and the fiscal calendar");
                 }
-                // the fiscal-period expression of date groupings is year * 10 + period; its last digit is the period
-                sql.append("MOD(").append(dialect.fiscalPart(dev.dve.query.Aggregation.DatePart.FISCAL_PERIOD, column, start)).append(", 10) = ?");
+                sql.append(dialect.fiscalPeriod(column, calendar)).append(" = ?");
                 params.add(((Number) v.get(0)).intValue());
             }
             case MASK -> {

@@ -124,18 +124,50 @@ public interface SqlDialect {
      * row, not user input.
      */
     default String fiscalPart(dev.dve.query.Aggregation.DatePart part, String column, java.time.MonthDay start) {
+        String fiscalYear = fiscalYear(column, start);
+        if (part == dev.dve.query.Aggregation.DatePart.FISCAL_YEAR) {
+            return fiscalYear;
+        }
+        return "(" + fiscalYear + " * 10 + " + fiscalPeriod(column, new dev.dve.query.FiscalCalendar(start,
+                dev.dve.query.FiscalCalendar.Template.QUARTERLY)) + ")";
+    }
+
+    /** The fiscal year (named by the calendar year it starts in) of a timestamp column, for fiscal years starting on {@code start}. */
+    private String fiscalYear(String column, java.time.MonthDay start) {
         int m = start.getMonthValue();
         int d = start.getDayOfMonth();
         String y = "EXTRACT(YEAR FROM " + column + ")";
         String mo = "EXTRACT(MONTH FROM " + column + ")";
         String dy = "EXTRACT(DAY FROM " + column + ")";
-        String fiscalYear = "(" + y + " - CASE WHEN " + mo + " < " + m + " OR (" + mo + " = " + m + " AND " + dy + " < " + d + ") THEN 1 ELSE 0 END)";
-        if (part == dev.dve.query.Aggregation.DatePart.FISCAL_YEAR) {
-            return fiscalYear;
-        }
-        String monthsIn = "((" + y + " * 12 + " + mo + ") - (" + fiscalYear + " * 12 + " + m + ") - CASE WHEN " + dy + " < " + d + " THEN 1 ELSE 0 END)";
-        return "(" + fiscalYear + " * 10 + FLOOR(" + monthsIn + " / 3) + 1)";
+        return "(" + y + " - CASE WHEN " + mo + " < " + m + " OR (" + mo + " = " + m + " AND " + dy + " < " + d + ") THEN 1 ELSE 0 END)";
     }
+
+    /**
+     * The period (1 … the calendar's periods per year) of its fiscal year a timestamp column falls in: whole months
+     * since the fiscal year's start divided by the months of a period, or, for four-week periods, whole days since the
+     * start divided by 28 (the thirteenth period keeping the year's last days). The calendar's numbers come from the
+     * organization row, not from user input.
+     */
+    default String fiscalPeriod(String column, dev.dve.query.FiscalCalendar calendar) {
+        int m = calendar.start().getMonthValue();
+        int d = calendar.start().getDayOfMonth();
+        String fiscalYear = fiscalYear(column, calendar.start());
+        if (calendar.template() == dev.dve.query.FiscalCalendar.Template.FOUR_WEEKLY) {
+            return "LEAST(FLOOR(" + dayDifference(date(fiscalYear, m, d), column) + " / " + dev.dve.query.FiscalCalendar.FOUR_WEEKS + ") + 1, "
+                    + calendar.template().periods() + ")";
+        }
+        String y = "EXTRACT(YEAR FROM " + column + ")";
+        String mo = "EXTRACT(MONTH FROM " + column + ")";
+        String dy = "EXTRACT(DAY FROM " + column + ")";
+        String monthsIn = "((" + y + " * 12 + " + mo + ") - (" + fiscalYear + " * 12 + " + m + ") - CASE WHEN " + dy + " < " + d + " THEN 1 ELSE 0 END)";
+        return "(FLOOR(" + monthsIn + " / " + calendar.template().months() + ") + 1)";
+    }
+
+    /** The date of month {@code month}, day {@code day} of the year an integer expression names. */
+    String date(String year, int month, int day);
+
+    /** Whole days from the date of {@code from} to the date of {@code to}. */
+    String dayDifference(String from, String to);
 
     /** Whether the exception reports a unique-key violation. */
     boolean isDuplicateKey(SQLException e);

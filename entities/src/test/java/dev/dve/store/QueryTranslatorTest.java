@@ -123,6 +123,55 @@ class QueryTranslatorTest {
     }
 
     @Test
+    void hierarchyConditionsWalkInTheStatementItself() {
+        dev.dve.query.HierarchyCondition.Direction below = dev.dve.query.HierarchyCondition.Direction.BELOW;
+        dev.dve.query.HierarchyCondition.Direction above = dev.dve.query.HierarchyCondition.Direction.ABOVE;
+        assertEquals(List.of("beta ltd", "Twin"), accounts(new dev.dve.query.HierarchyCondition("accountid", "account", alpha, below, false, false)));
+        assertEquals(List.of("Alpha Corp", "beta ltd", "Twin"), accounts(new dev.dve.query.HierarchyCondition("accountid", "account", alpha, below, true, false)));
+        assertEquals(List.of("Alpha Corp"), accounts(new dev.dve.query.HierarchyCondition("accountid", "account", beta, above, false, false)));
+        assertEquals(List.of("Alpha Corp", "Twin", EVIL), accounts(new dev.dve.query.HierarchyCondition("accountid", "account", alpha, below, false, true)),
+                "NotUnder: the rows outside the subtree, the root and the other twin");
+        assertEquals(List.of("Twin"), accounts(new dev.dve.query.HierarchyCondition("accountid", "account", alpha, below, false, false)
+                .walkingOnly(Condition.of("name", ConditionOperator.EQUAL, "Twin"))), "the walk passes only rows meeting its filter");
+        // contacts whose account is alpha or below it: the compared column is a lookup, the walked entity another table
+        assertEquals(List.of("Ann", "Bob"), names(new QueryExpression("contact").columns(List.of("lastname")).orderBy("lastname", false)
+                .where(new dev.dve.query.HierarchyCondition("parentcustomerid", "account", alpha, below, true, false))));
+        SqlStatement sql = new QueryTranslator(catalog, database.dialect()).select(new QueryExpression("account").columns(List.of("name"))
+                .where(new dev.dve.query.HierarchyCondition("accountid", "account", alpha, below, false, false)));
+        assertTrue(sql.sql().contains("WITH RECURSIVE"), sql.sql());
+        assertFalse(sql.sql().contains(alpha.toString()), "the root travels as a parameter: " + sql.sql());
+        assertTrue(sql.parameters().contains(dev.dve.query.HierarchyCondition.MAX_DEPTH), "and so does the depth bound");
+    }
+
+    @Test
+    void aPerGroupLimitKeepsTheFirstRowsOfEachGroup() {
+        // contacts by account, at most one per account, the last name first: Bob for beta, Ann for alpha, Cid (no account)
+        QueryExpression q = new QueryExpression("contact").columns(List.of("lastname")).orderBy("lastname", true)
+                .perGroupLimit(new QueryExpression.PerGroupLimit("parentcustomerid", 1));
+        assertEquals(List.of("Cid", "Bob", "Ann"), names(q), "in the query's order");
+        Entity abe = contact("Abe", alpha);
+        Entity amy = contact("Amy", alpha);
+        database.inTransaction(c -> {
+            store.insert(c, abe);
+            store.insert(c, amy);
+            return null;
+        });
+        try {
+            assertEquals(List.of("Cid", "Bob", "Ann"), names(q), "Ann is alpha's last name in that order");
+            q.perGroupLimit(new QueryExpression.PerGroupLimit("parentcustomerid", 2));
+            assertEquals(List.of("Cid", "Bob", "Ann", "Amy"), names(q));
+            q.top(2);
+            assertEquals(List.of("Cid", "Bob"), names(q), "a top still limits the whole");
+            QueryExpression ascending = new QueryExpression("contact").columns(List.of("lastname")).orderBy("lastname", false)
+                    .where(Condition.of("parentcustomerid", ConditionOperator.EQUAL, alpha))
+                    .perGroupLimit(new QueryExpression.PerGroupLimit("parentcustomerid", 2));
+            assertEquals(List.of("Abe", "Amy"), names(ascending));
+        } finally {
+            database.inTransaction(c -> store.delete(c, "contact", abe.id(), null) && store.delete(c, "contact", amy.id(), null));
+        }
+    }
+
+    @Test
     void notEqualKeepsNullsAsDataverseDoes() {
         List<String> notFirst = accounts(Condition.of("description", ConditionOperator.NOT_EQUAL, "first"));
         assertEquals(4, notFirst.size(), "the three others, two with no description: " + notFirst);

@@ -192,6 +192,9 @@ public final class AccessPolicy {
         if (depth == PrivilegeDepth.GLOBAL) {
             return true;
         }
+        if (depth == PrivilegeDepth.BASIC && e.security().userKeyed()) {
+            return p.userId().equals(row.recordId());
+        }
         if (depth == PrivilegeDepth.BASIC && e.isUserOwned()) {
             return row.ownerId() != null && (row.ownerId().equals(p.userId()) || p.teams().contains(row.ownerId()));
         }
@@ -219,6 +222,9 @@ public final class AccessPolicy {
         }
         if (g != e || e.isOrganizationOwned() || depth == PrivilegeDepth.GLOBAL) {
             return null;
+        }
+        if (depth == PrivilegeDepth.BASIC && e.security().userKeyed()) {
+            return Condition.of(e.primaryIdAttribute(), ConditionOperator.EQUAL, p.userId());
         }
         if (depth == PrivilegeDepth.BASIC && e.isUserOwned()) {
             List<Object> owners = new ArrayList<>();

@@ -53,7 +53,9 @@ public final class PrivilegeCatalog {
                 String name = r.privilegeName(e.security().privilegeName());
                 boolean user = e.isUserOwned();
                 boolean business = e.isBusinessOwned();
-                out.add(new PrivilegeDefinition(id(name), name, r.flag(), user, user || business, user || business, true));
+                // a user-keyed table (usersettings): Basic depth reaches the user's own row
+                boolean basic = user || e.security().userKeyed();
+                out.add(new PrivilegeDefinition(id(name), name, r.flag(), basic, user || business, user || business, true));
             }
         }
         for (String s : SPECIAL) {

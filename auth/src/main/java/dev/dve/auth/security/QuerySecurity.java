@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * Narrows a query to the rows a principal may read, as part of its SQL: the root table's read filter, and the same
  * filter on every joined table (link-entities) and every table a subquery reaches (lookup paths, {@code any}/{@code
- * all}, FetchXML's exists/in links), so neither a join nor a filter can reveal a row the caller may not read.
+ * all}, FetchXML's exists/in links, hierarchy walks), so neither a join nor a filter can reveal a row the caller may not read.
  */
 public final class QuerySecurity {
     private final AccessPolicy access;
@@ -62,6 +62,11 @@ public final class QuerySecurity {
         }
         if (c instanceof Not n) {
             return new Not(secureSubqueries(p, n.inner()));
+        }
+        if (c instanceof dev.dve.query.HierarchyCondition h) {
+            // a hierarchy walk passes only rows the principal may read: an unreadable row ends its branch
+            Criterion filter = access.readFilter(p, catalog.require(h.entity()));
+            return filter == null ? h : h.walkingOnly(filter);
         }
         if (c instanceof SubqueryCondition sub) {
             Criterion inner = secureSubqueries(p, sub.criteria());

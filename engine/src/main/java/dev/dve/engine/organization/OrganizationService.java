@@ -255,6 +255,9 @@ public final class OrganizationService {
                 && !e.primaryIdAttribute().equals("organizationid")) {
             row.set("organizationid", organizationId(c));
         }
+        if (e.security().userKeyed()) {
+            keyedToUser(c, e, input, row);
+        }
         platform.formulas(e, row, row.attributes());
         platform.lookupTypes(e, row);
         for (AttributeMetadata a : e.attributes()) {
@@ -775,6 +778,20 @@ public final class OrganizationService {
             updateInTransaction(c, caller, entity, expectedVersion);
             return new UpsertResult(entity.id(), false);
         });
+    }
+
+    /**
+     * A user-keyed row (usersettings) belongs to the user its key names: the user must exist, and the row sits in the
+     * user's business unit.
+     */
+    private void keyedToUser(Connection c, EntityMetadata e, Entity input, Entity row) throws SQLException {
+        if (input.id() == null) {
+            throw new DataverseFault(ErrorCode.INVALID_ARGUMENT, "A " + e.logicalName() + " record is keyed by its user: "
+                    + e.primaryIdAttribute() + " must be the id of a systemuser.");
+        }
+        Entity user = store.retrieve(c, "systemuser", row.id(), List.of("businessunitid"), false)
+                .orElseThrow(() -> DataverseFault.notFound("systemuser", row.id()));
+        setIfPresent(e, row, "businessunitid", user.get("businessunitid"));
     }
 
     private void setOwner(Connection c, EntityMetadata e, Entity row, EntityReference owner) throws SQLException {

@@ -83,24 +83,15 @@ public final class QueryFunctions {
 
             @Override
             public java.time.MonthDay fiscalStart() {
-                return ctx.fiscalStart().get();
+                return ctx.fiscal().get().start();
             }
         };
     }
 
     /** Who is asking and when: what the user- and date-relative functions are computed from. */
     public record Context(Instant now, UUID userId, UUID businessUnitId, java.util.function.Supplier<Set<UUID>> teams,
-                          dev.dve.metadata.MetadataCatalog catalog, Hierarchy hierarchy, java.util.function.Supplier<java.time.MonthDay> fiscalStart,
+                          dev.dve.metadata.MetadataCatalog catalog, java.util.function.Supplier<dev.dve.query.FiscalCalendar> fiscal,
                           java.util.function.Supplier<Integer> language) {
-    }
-
-    /** Walks an entity's hierarchy (its lookup to itself), one query per level, through the organization service. */
-    public interface Hierarchy {
-        /** The rows below {@code root} (not including it). */
-        Set<UUID> below(String entity, String parentAttribute, UUID root);
-
-        /** The rows above {@code start} (not including it). */
-        Set<UUID> above(String entity, String parentAttribute, UUID start);
     }
 
     /** The lookup of an entity's hierarchical relationship, as its metadata names it. */
@@ -171,27 +162,22 @@ public final class QueryFunctions {
                 } catch (IllegalArgumentException ex) {
                     throw DataverseFault.query("The PropertyValue of " + function + " must be a record id.");
                 }
-                String parent = parentAttribute(e);
-                Set<UUID> set = new java.util.LinkedHashSet<>(function.startsWith("Above")
-                        ? ctx.hierarchy().above(e.logicalName(), parent, id) : ctx.hierarchy().below(e.logicalName(), parent, id));
-                if (function.endsWith("OrEqual")) {
-                    set.add(id);
-                }
-                if (function.equals("NotUnder")) {
-                    return set.isEmpty() ? new FilterExpression(LogicalOperator.AND, List.of())
-                            : new Condition(col, ConditionOperator.NOT_IN, new ArrayList<>(set));
-                }
-                return set.isEmpty() ? new dev.dve.query.Not(new FilterExpression(LogicalOperator.AND, List.of()))
-                        : new Condition(col, ConditionOperator.IN, new ArrayList<>(set));
+                parentAttribute(e);
+                return new dev.dve.query.HierarchyCondition(col, e.logicalName(), id,
+                        function.startsWith("Above") ? dev.dve.query.HierarchyCondition.Direction.ABOVE : dev.dve.query.HierarchyCondition.Direction.BELOW,
+                        function.endsWith("OrEqual"), function.equals("NotUnder"));
             }
             case "EqualUserOrUserHierarchy", "EqualUserOrUserHierarchyAndTeams" -> {
                 requireId(function, a);
-                Set<UUID> users = new java.util.LinkedHashSet<>(ctx.hierarchy().below("systemuser", parentAttribute(ctx.catalog().require("systemuser")), ctx.userId()));
-                users.add(ctx.userId());
-                if (function.endsWith("AndTeams")) {
-                    users.addAll(ctx.teams().get());
+                parentAttribute(ctx.catalog().require("systemuser"));
+                // the caller and the users below them (the manager hierarchy), in the statement as a recursive subquery
+                Criterion hierarchy = new dev.dve.query.HierarchyCondition(col, "systemuser", ctx.userId(),
+                        dev.dve.query.HierarchyCondition.Direction.BELOW, true, false);
+                if (!function.endsWith("AndTeams") || ctx.teams().get().isEmpty()) {
+                    return hierarchy;
                 }
-                return new Condition(col, ConditionOperator.IN, new ArrayList<>(users));
+                return new FilterExpression(LogicalOperator.OR, List.of(hierarchy,
+                        new Condition(col, ConditionOperator.IN, new ArrayList<>(ctx.teams().get()))));
             }
             case "EqualUserTeams", "EqualUserOrUserTeams" -> {
                 requireId(function, a);
@@ -206,7 +192,7 @@ public final class QueryFunctions {
                 requireDate(function, a);
                 try {
                     if (function.contains("Fiscal")) {
-                        return fiscal(function, col, values, today, ctx.fiscalStart().get());
+                        return fiscal(function, col, values, today, ctx.fiscal().get());
                     }
                     return dates(function, col, values, now, today);
                 } catch (java.time.DateTimeException | ArithmeticException tooFar) {
@@ -325,38 +311,34 @@ public final class QueryFunctions {
 
     /**
      * Fiscal functions: the fiscal year starts on the organization's fiscal calendar start (month and day) and is
-     * named by the calendar year it starts in; its periods are quarters.
+     * named by the calendar year it starts in; its periods are those of the organization's {@code fiscalperiodtype}
+     * (see {@link dev.dve.query.FiscalCalendar}).
      */
-    private static Criterion fiscal(String function, String col, List<String> values, LocalDate today, java.time.MonthDay start) {
-        LocalDate yearStart = start.atYear(today.getYear());
-        if (yearStart.isAfter(today)) {
-            yearStart = yearStart.minusYears(1);
-        }
-        int fy = yearStart.getYear();
-        int period = (int) (ChronoUnit.MONTHS.between(yearStart, today) / 3) + 1;
-        LocalDate periodStart = yearStart.plusMonths((period - 1) * 3L);
+    private static Criterion fiscal(String function, String col, List<String> values, LocalDate today, dev.dve.query.FiscalCalendar calendar) {
+        int fy = calendar.yearOf(today);
+        int period = calendar.periodOf(today);
+        int periods = calendar.template().periods();
+        LocalDate yearStart = calendar.yearStart(fy);
         long x = values.isEmpty() ? 0 : parseCount(function, values.get(0));
         return switch (function) {
-            case "ThisFiscalYear" -> range(col, day(yearStart), day(yearStart.plusYears(1)));
-            case "LastFiscalYear" -> range(col, day(yearStart.minusYears(1)), day(yearStart));
-            case "NextFiscalYear" -> range(col, day(yearStart.plusYears(1)), day(yearStart.plusYears(2)));
-            case "ThisFiscalPeriod" -> range(col, day(periodStart), day(periodStart.plusMonths(3)));
-            case "LastFiscalPeriod" -> range(col, day(periodStart.minusMonths(3)), day(periodStart));
-            case "NextFiscalPeriod" -> range(col, day(periodStart.plusMonths(3)), day(periodStart.plusMonths(6)));
-            case "LastXFiscalYears" -> range(col, day(yearStart.minusYears(x)), day(yearStart));
-            case "NextXFiscalYears" -> range(col, day(yearStart.plusYears(1)), day(yearStart.plusYears(1 + x)));
-            case "LastXFiscalPeriods" -> range(col, day(periodStart.minusMonths(3 * x)), day(periodStart));
-            case "NextXFiscalPeriods" -> range(col, day(periodStart.plusMonths(3)), day(periodStart.plusMonths(3 + 3 * x)));
-            case "InFiscalYear" -> {
-                LocalDate s = start.atYear((int) x);
-                yield range(col, day(s), day(s.plusYears(1)));
-            }
+            case "ThisFiscalYear" -> range(col, day(yearStart), day(calendar.yearStart(fy + 1L)));
+            case "LastFiscalYear" -> range(col, day(calendar.yearStart(fy - 1L)), day(yearStart));
+            case "NextFiscalYear" -> range(col, day(calendar.yearStart(fy + 1L)), day(calendar.yearStart(fy + 2L)));
+            case "ThisFiscalPeriod" -> range(col, day(calendar.periodStart(fy, period)), day(calendar.periodStart(fy, period + 1L)));
+            case "LastFiscalPeriod" -> range(col, day(calendar.periodStart(fy, period - 1L)), day(calendar.periodStart(fy, period)));
+            case "NextFiscalPeriod" -> range(col, day(calendar.periodStart(fy, period + 1L)), day(calendar.periodStart(fy, period + 2L)));
+            case "LastXFiscalYears" -> range(col, day(calendar.yearStart(Math.subtractExact(fy, x))), day(yearStart));
+            case "NextXFiscalYears" -> range(col, day(calendar.yearStart(fy + 1L)), day(calendar.yearStart(Math.addExact(fy + 1L, x))));
+            case "LastXFiscalPeriods" -> range(col, day(calendar.periodStart(fy, Math.subtractExact(period, x))), day(calendar.periodStart(fy, period)));
+            case "NextXFiscalPeriods" -> range(col, day(calendar.periodStart(fy, period + 1L)), day(calendar.periodStart(fy, Math.addExact(period + 1L, x))));
+            case "InFiscalYear" -> range(col, day(calendar.yearStart(x)), day(calendar.yearStart(x + 1)));
             case "InFiscalPeriod" -> {
                 // the period in every fiscal year, as Dataverse matches it
-                if (x < 1 || x > 4) {
-                    throw DataverseFault.query("The fiscal period of " + function + " must be between 1 and 4 (quarters).");
+                if (x < 1 || x > periods) {
+                    throw DataverseFault.query("The fiscal period of " + function + " must be between 1 and " + periods
+                            + " (the organization's fiscal periods per year).");
                 }
-                yield new Condition(col, ConditionOperator.IN_FISCAL_PERIOD, List.of((int) x, start));
+                yield new Condition(col, ConditionOperator.IN_FISCAL_PERIOD, List.of((int) x, calendar));
             }
             case "InFiscalPeriodAndYear", "InOrBeforeFiscalPeriodAndYear", "InOrAfterFiscalPeriodAndYear" -> {
                 if (values.size() != 2) {
@@ -364,10 +346,15 @@ public final class QueryFunctions {
                 }
                 long p = parseCount(function, values.get(0));
                 long y = parseCount(function, values.get(1));
-                LocalDate s = start.atYear((int) y).plusMonths((p - 1) * 3);
+                if (p < 1 || p > periods) {
+                    throw DataverseFault.query("The fiscal period of " + function + " must be between 1 and " + periods
+                            + " (the organization's fiscal periods per year).");
+                }
+                LocalDate s = calendar.periodStart(y, p);
+                LocalDate end = calendar.periodStart(y, p + 1);
                 yield switch (function) {
-                    case "InFiscalPeriodAndYear" -> range(col, day(s), day(s.plusMonths(3)));
-                    case "InOrBeforeFiscalPeriodAndYear" -> before(col, day(s.plusMonths(3)));
+                    case "InFiscalPeriodAndYear" -> range(col, day(s), day(end));
+                    case "InOrBeforeFiscalPeriodAndYear" -> before(col, day(end));
                     default -> notBefore(col, day(s));
                 };
             }

@@ -37,59 +37,48 @@ public final class RetrieveMultiple {
 
     /**
      * What the caller- and date-relative query functions are computed from for this caller: the emulator clock, the
-     * caller's user, unit and teams, the organization's fiscal calendar and language, and hierarchy walks that read
-     * only what the caller may read.
+     * caller's user, unit and teams, the organization's fiscal calendar and the caller's language.
      */
     public QueryFunctions.Context functionContext(CallerContext caller) {
         return new QueryFunctions.Context(clock.get(), caller.userId(), caller.businessUnitId(),
-                () -> service.securityPrincipalFor(caller.userId()).teams(), catalog, hierarchy(caller),
-                () -> organization("fiscalcalendarstart") instanceof java.time.Instant i
-                        ? java.time.MonthDay.from(i.atZone(java.time.ZoneOffset.UTC)) : java.time.MonthDay.of(1, 1),
-                () -> organization("languagecode") instanceof Number n ? n.intValue() : 1033);
+                () -> service.securityPrincipalFor(caller.userId()).teams(), catalog,
+                () -> fiscalCalendar(),
+                () -> userLanguage(caller.userId()));
+    }
+
+    /**
+     * The user interface language of a user: their own {@code usersettings.uilanguageid} when they have set one, else
+     * the organization's {@code languagecode} (read as the platform: the language is the caller's own fact).
+     */
+    private int userLanguage(java.util.UUID user) {
+        List<Entity> settings = service.retrieveMultiple(dev.dve.auth.WellKnownPrincipals.SYSTEM, new QueryExpression("usersettings")
+                .columns(List.of("uilanguageid")).where(dev.dve.query.Condition.of("systemuserid", dev.dve.query.ConditionOperator.EQUAL, user))
+                .top(1), false).entities();
+        if (!settings.isEmpty() && settings.get(0).get("uilanguageid") instanceof Number n && n.intValue() > 0) {
+            return n.intValue();
+        }
+        return organization("languagecode") instanceof Number n ? n.intValue() : 1033;
     }
 
     /** A column of the organization row (there is one), read as the platform. */
     private Object organization(String column) {
-        List<Entity> orgs = service.retrieveMultiple(dev.dve.auth.WellKnownPrincipals.SYSTEM,
-                new QueryExpression("organization").columns(List.of(column)).top(1), false).entities();
-        return orgs.isEmpty() ? null : orgs.get(0).get(column);
+        Entity org = organization(List.of(column));
+        return org == null ? null : org.get(column);
     }
 
-    /** Hierarchy walks for Above/Under: one query per level (at most 100), as the caller. */
-    private QueryFunctions.Hierarchy hierarchy(CallerContext caller) {
-        return new QueryFunctions.Hierarchy() {
-            @Override
-            public java.util.Set<java.util.UUID> below(String entity, String parent, java.util.UUID root) {
-                java.util.Set<java.util.UUID> out = new java.util.LinkedHashSet<>();
-                List<Object> frontier = List.of(root);
-                for (int level = 0; level < 100 && !frontier.isEmpty(); level++) {
-                    QueryExpression q = new QueryExpression(entity).columns(List.of())
-                            .where(new dev.dve.query.Condition(parent, dev.dve.query.ConditionOperator.IN, frontier));
-                    List<Object> next = new ArrayList<>();
-                    for (Entity row : service.retrieveMultiple(caller, q, false).entities()) {
-                        if (out.add(row.id())) {
-                            next.add(row.id());
-                        }
-                    }
-                    frontier = next;
-                }
-                return out;
-            }
+    private Entity organization(List<String> columns) {
+        List<Entity> orgs = service.retrieveMultiple(dev.dve.auth.WellKnownPrincipals.SYSTEM,
+                new QueryExpression("organization").columns(columns).top(1), false).entities();
+        return orgs.isEmpty() ? null : orgs.get(0);
+    }
 
-            @Override
-            public java.util.Set<java.util.UUID> above(String entity, String parent, java.util.UUID start) {
-                java.util.Set<java.util.UUID> out = new java.util.LinkedHashSet<>();
-                java.util.UUID current = start;
-                for (int level = 0; level < 100 && current != null; level++) {
-                    java.util.Optional<Entity> row = service.find(caller, entity, current);
-                    current = row.isPresent() && row.get().get(parent) instanceof dev.dve.record.EntityReference r ? r.id() : null;
-                    if (current != null && !out.add(current)) {
-                        break;
-                    }
-                }
-                return out;
-            }
-        };
+    /** The organization's fiscal calendar: its start ({@code fiscalcalendarstart}) and periods ({@code fiscalperiodtype}). */
+    private dev.dve.query.FiscalCalendar fiscalCalendar() {
+        Entity org = organization(List.of("fiscalcalendarstart", "fiscalperiodtype"));
+        java.time.MonthDay start = org != null && org.get("fiscalcalendarstart") instanceof java.time.Instant i
+                ? java.time.MonthDay.from(i.atZone(java.time.ZoneOffset.UTC)) : java.time.MonthDay.of(1, 1);
+        Integer type = org != null && org.get("fiscalperiodtype") instanceof Number n ? n.intValue() : null;
+        return new dev.dve.query.FiscalCalendar(start, dev.dve.query.FiscalCalendar.Template.of(type));
     }
 
     /**

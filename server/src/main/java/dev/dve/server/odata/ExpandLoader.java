@@ -32,8 +32,8 @@ import java.util.UUID;
 /**
  * $expand: for each navigation property, one query through the organization service for the related rows of all
  * the parent rows at once (by id, or by the lookup pointing back), so the caller's read access applies. A collection's
- * rows come back in the nested $orderby and are grouped per parent in that order; each parent keeps its first
- * $top rows, or at most {@link RetrieveMultiple#MAX_PAGE} — a parent with more gets a {@code nav@odata.nextLink} to
+ * rows come back in the nested $orderby, at most $top per parent (cut in the SQL), and are grouped per parent in that
+ * order; each parent keeps its first $top rows, or at most {@link RetrieveMultiple#MAX_PAGE} — a parent with more gets a {@code nav@odata.nextLink} to
  * the rest (the related collection's next page), as Dataverse pages an expanded collection.
  */
 final class ExpandLoader {
@@ -255,7 +255,8 @@ final class ExpandLoader {
 
     /**
      * One query for the related rows of every parent (an IN on the parents' ids, as the caller), ordered as the
-     * nested $orderby asks; each parent keeps its first $top rows, or its first page with a cookie for the rest.
+     * nested $orderby asks and limited per parent in SQL (a row number over each parent's rows); each parent keeps its
+     * first $top rows, or its first page with a cookie for the rest.
      */
     private void loadCollection(Expansion x, List<Entity> parents, List<Entity> loaded) {
         String attr = x.relationship.referencingAttribute();
@@ -263,7 +264,9 @@ final class ExpandLoader {
         parents.forEach(p -> ids.add(p.id()));
         Integer top = x.query.top();
         int perParent = top == null ? RetrieveMultiple.MAX_PAGE : Math.min(top, RetrieveMultiple.MAX_PAGE);
-        QueryExpression q = copy(x.query).top(null).where(new Condition(attr, ConditionOperator.IN, new ArrayList<>(ids)));
+        // each parent's first $top rows (or its first page and one more, to know that a next link is due), cut in SQL
+        QueryExpression q = copy(x.query).top(null).where(new Condition(attr, ConditionOperator.IN, new ArrayList<>(ids)))
+                .perGroupLimit(new QueryExpression.PerGroupLimit(attr, top == null ? perParent + 1 : perParent));
         Map<UUID, Entity> firstBeyond = new LinkedHashMap<>();
         for (Entity row : service.retrieveMultiple(caller, q, false).entities()) {
             if (!(row.get(attr) instanceof EntityReference r)) {

@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The fiscal query functions over several years and several fiscal calendars, in $filter and as FetchXML operators.
  * A fiscal year starts on the organization's {@code fiscalcalendarstart} (month and day), is named by the calendar
- * year it starts in, and has four quarters as periods (docs/queries.md). The clock stands still, so "this", "last"
+ * year it starts in, and is divided into the periods the organization's {@code fiscalperiodtype} names (quarters by
+ * default; annually, halves, months or four-week periods when set; docs/queries.md). The clock stands still, so "this", "last"
  * and "next" are fixed; each row is named after the moment it was created.
  */
 class FiscalFunctionTest extends EmulatorTest {
@@ -36,6 +37,10 @@ class FiscalFunctionTest extends EmulatorTest {
 
     private void fiscalStart(String monthDay) {
         api.patch(ORG, "{\"fiscalcalendarstart\":\"2000-" + monthDay + "T00:00:00Z\"}").expect(204);
+    }
+
+    private void periodType(int code) {
+        api.patch(ORG, "{\"fiscalperiodtype\":" + code + "}").expect(204);
     }
 
     /** The rows a fiscal function selects, checked to be the same through $filter and through FetchXML. */
@@ -145,6 +150,63 @@ class FiscalFunctionTest extends EmulatorTest {
         assertEquals(List.of(), rows("LastFiscalPeriod", "last-fiscal-period"), "2025-01-15 … 2025-04-14 holds no row");
         assertEquals(List.of("2024-12-31", "2025-01-01"), rows("InFiscalPeriodAndYear", "in-fiscal-period-and-year", 2, 2024),
                 "period 2 of FY2024 is 2024-10-15 … 2025-01-14");
+    }
+
+    @Test
+    void monthlyPeriods() {
+        // fiscalperiodtype 2003: twelve months; on 2025-06-18 it is period 6 (June 2025) of FY2025
+        periodType(2003);
+        assertEquals(List.of("2025-06-18"), rows("ThisFiscalPeriod", "this-fiscal-period"));
+        assertEquals(List.of(), rows("LastFiscalPeriod", "last-fiscal-period"), "May 2025 holds no row");
+        assertEquals(List.of(), rows("NextFiscalPeriod", "next-fiscal-period"));
+        assertEquals(List.of("2024-12-31", "2025-01-01"), rows("LastXFiscalPeriods", "last-x-fiscal-periods", 6), "December 2024 … May 2025");
+        assertEquals(List.of("2026-03-31", "2026-04-01"), rows("NextXFiscalPeriods", "next-x-fiscal-periods", 10), "July 2025 … April 2026");
+        assertEquals(List.of("2023-03-31", "2024-03-01", "2026-03-31"), rows("InFiscalPeriod", "in-fiscal-period", 3), "March of every year");
+        assertEquals(List.of("2024-02-29"), rows("InFiscalPeriodAndYear", "in-fiscal-period-and-year", 2, 2024));
+        assertEquals(List.of("2022-12-31"), rows("InFiscalPeriodAndYear", "in-fiscal-period-and-year", 12, 2022));
+        assertEquals(List.of("2021-05-05", "2022-12-31", "2023-01-01"), rows("InOrBeforeFiscalPeriodAndYear", "in-or-before-fiscal-period-and-year", 1, 2023));
+        assertEquals(List.of("2024-04-01", "2024-12-31", "2025-01-01", "2025-06-18", "2026-03-31", "2026-04-01"),
+                rows("InOrAfterFiscalPeriodAndYear", "in-or-after-fiscal-period-and-year", 4, 2024));
+        assertEquals(List.of("2025-01-01", "2025-06-18"), rows("ThisFiscalYear", "this-fiscal-year"), "the year is still the year");
+        Response thirteen = api.get("accounts?$filter=Microsoft.Dynamics.CRM.InFiscalPeriod(PropertyName='createdon',PropertyValue=13)");
+        assertEquals(400, thirteen.status(), "a monthly year has twelve periods: " + thirteen.body());
+        // with the year starting in April, period 1 is April and March is period 12 of the year before
+        fiscalStart("04-01");
+        assertEquals(List.of("2023-04-01", "2024-04-01", "2026-04-01"), rows("InFiscalPeriod", "in-fiscal-period", 1));
+        assertEquals(List.of("2025-06-18"), rows("ThisFiscalPeriod", "this-fiscal-period"));
+        assertEquals(List.of("2026-03-31"), rows("InFiscalPeriodAndYear", "in-fiscal-period-and-year", 12, 2025));
+    }
+
+    @Test
+    void semiannualPeriods() {
+        // fiscalperiodtype 2001 from April 1: halves April–September and October–March; on 2025-06-18 it is period 1 of FY2025
+        fiscalStart("04-01");
+        periodType(2001);
+        assertEquals(List.of("2025-06-18"), rows("ThisFiscalPeriod", "this-fiscal-period"));
+        assertEquals(List.of("2024-12-31", "2025-01-01"), rows("LastFiscalPeriod", "last-fiscal-period"), "October 2024 … March 2025");
+        assertEquals(List.of("2026-03-31"), rows("NextFiscalPeriod", "next-fiscal-period"));
+        assertEquals(List.of("2022-12-31", "2023-01-01", "2023-03-31", "2023-10-15", "2024-02-29", "2024-03-01", "2024-12-31", "2025-01-01", "2026-03-31"),
+                rows("InFiscalPeriod", "in-fiscal-period", 2), "October–March of every year");
+        assertEquals(List.of("2023-10-15", "2024-02-29", "2024-03-01"), rows("InFiscalPeriodAndYear", "in-fiscal-period-and-year", 2, 2023));
+        assertEquals(List.of("2023-10-15", "2024-02-29", "2024-03-01", "2024-04-01", "2024-12-31", "2025-01-01"),
+                rows("LastXFiscalPeriods", "last-x-fiscal-periods", 3), "October 2023 … March 2025");
+        Response third = api.get("accounts?$filter=Microsoft.Dynamics.CRM.InFiscalPeriod(PropertyName='createdon',PropertyValue=3)");
+        assertEquals(400, third.status(), third.body());
+    }
+
+    @Test
+    void annualAndFourWeekPeriods() {
+        periodType(2000);
+        assertEquals(List.of("2025-01-01", "2025-06-18"), rows("ThisFiscalPeriod", "this-fiscal-period"), "the one period is the year");
+        assertEquals(List.of("2024-02-29", "2024-03-01", "2024-04-01", "2024-12-31"), rows("LastFiscalPeriod", "last-fiscal-period"));
+        assertEquals(MOMENTS.length, rows("InFiscalPeriod", "in-fiscal-period", 1).size());
+        // fiscalperiodtype 2004: 28-day periods from January 1; 2025-06-18 is day 168, the first day of period 7
+        periodType(2004);
+        assertEquals(List.of("2025-06-18"), rows("ThisFiscalPeriod", "this-fiscal-period"));
+        assertEquals(List.of(), rows("LastFiscalPeriod", "last-fiscal-period"));
+        assertEquals(List.of("2023-01-01", "2025-01-01"), rows("InFiscalPeriod", "in-fiscal-period", 1), "January 1 … 28");
+        assertEquals(List.of("2022-12-31", "2024-12-31"), rows("InFiscalPeriod", "in-fiscal-period", 13), "the thirteenth keeps the year's last days");
+        assertEquals(List.of("2024-12-31"), rows("InFiscalPeriodAndYear", "in-fiscal-period-and-year", 13, 2024), "2024-12-02 … 2024-12-31");
     }
 
     @Test
