@@ -91,8 +91,9 @@ public final class OrganizationRuntime implements AutoCloseable {
             this.workflowExecution = new WorkflowExecution(service, workflows, catalog, database, access);
             this.bulkDelete = new BulkDeleteSubmission(service, catalog, database, access, clock::now);
             this.queries = new dev.dve.engine.query.RetrieveMultiple(service, database, catalog, clock::now);
-            // workflows first, then webhook steps: both in the operation's transaction
-            service.setPipeline(SequentialPipeline.of(workflows, new dev.dve.engine.webhook.WebhookTrigger(service, catalog, clock::now)));
+            // a new user's settings row, then workflows, then webhook steps: all in the operation's transaction
+            service.setPipeline(SequentialPipeline.of(new dev.dve.engine.security.UserSettingsProvisioner(service, catalog), workflows,
+                    new dev.dve.engine.webhook.WebhookTrigger(service, catalog, clock::now)));
             service.addUpdateRule(new dev.dve.engine.async.JobControl());
             this.jobs = new dev.dve.store.JobQueue(database, schema);
             this.async = new dev.dve.engine.async.AsyncService(config.async(), service, database, jobs, clock, java.time.Clock.systemUTC(),

@@ -10,11 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * usersettings ({@code usersettingscollection}): one row per user, keyed by the user's id, in the user's business
- * unit. Its {@code uilanguageid} is what EqualUserLanguage compares with; a user without a row (the fixtures' users)
- * has the organization's {@code languagecode}. A user reads and writes their own row; the System Administrator any.
+ * unit, created with the user. Its {@code uilanguageid} is what EqualUserLanguage compares with; while it is unset the
+ * user has the organization's {@code languagecode}. A user reads and writes their own row; the System Administrator any.
  */
 class UserSettingsTest extends EmulatorTest {
     private static final String ADMIN = "00000000-0000-0000-0000-000000000102";
@@ -71,8 +72,25 @@ class UserSettingsTest extends EmulatorTest {
         Response mine = basic.get("usersettingscollection?$select=timezonecode");
         assertEquals(200, mine.status(), mine.body());
         assertEquals(List.of(BASIC), mine.json().findValuesAsText("systemuserid"), "a collection read holds the caller's own row only");
-        assertEquals(2, api.get("usersettingscollection?$select=uilanguageid").json().path("value").size(), "the administrator reads every row");
+        assertEquals(api.get("systemusers?$select=systemuserid").json().path("value").size(),
+                api.get("usersettingscollection?$select=uilanguageid").json().path("value").size(), "the administrator reads every user's row");
         assertEquals(1031, api.get("usersettingscollection(" + ADMIN + ")").json().path("uilanguageid").asInt(), "the refused write changed nothing");
+    }
+
+    @Test
+    void everyUserHasSettingsFromTheStart() {
+        Response own = as("basic@emulator.local").get("usersettingscollection(" + BASIC + ")?$select=uilanguageid,paginglimit,_businessunitid_value");
+        assertEquals(200, own.status(), "a fixture user's row exists before anyone writes it: " + own.body());
+        assertTrue(own.json().path("uilanguageid").isNull(), "no language of their own: the organization's applies");
+        assertEquals(50, own.json().path("paginglimit").asInt());
+
+        Response created = api.post("systemusers", "{\"domainname\":\"newcomer@emulator.local\",\"firstname\":\"New\",\"lastname\":\"Comer\","
+                + "\"businessunitid@odata.bind\":\"/businessunits(" + BASIC_UNIT + ")\"}", "Prefer", "return=representation");
+        assertEquals(201, created.status(), created.body());
+        String user = created.json().path("systemuserid").asText();
+        Response settings = api.get("usersettingscollection(" + user + ")?$select=_businessunitid_value");
+        assertEquals(200, settings.status(), "created with the user: " + settings.body());
+        assertEquals(BASIC_UNIT, settings.json().path("_businessunitid_value").asText());
     }
 
     @Test
