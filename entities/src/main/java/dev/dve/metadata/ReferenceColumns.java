@@ -107,6 +107,23 @@ public final class ReferenceColumns {
     }
 
     /**
+     * A shipped definition of a documented lookup keeps only documented targets: a trait's owner column, say,
+     * loses {@code team} where Microsoft lists only {@code systemuser} (workflow.ownerid). The entity file's own
+     * targets are laid over afterwards, so an emulator addition stays.
+     */
+    public JsonNode documentedTargetsOnly(String attribute, JsonNode definition) {
+        JsonNode documented = reference.path("attributes").path(attribute).path("targets");
+        if (!documented.isArray() || documented.isEmpty() || !definition.path("targets").isObject()) {
+            return definition;
+        }
+        Set<String> allowed = new java.util.HashSet<>();
+        documented.forEach(t -> allowed.add(t.asText()));
+        ObjectNode out = ((ObjectNode) definition).deepCopy();
+        ((ObjectNode) out.get("targets")).retain(allowed);
+        return out;
+    }
+
+    /**
      * {@code top} laid over {@code base} field by field; lookup targets target by target, so a documented
      * relationship name replaces a trait's while the trait's navigation property stays.
      */

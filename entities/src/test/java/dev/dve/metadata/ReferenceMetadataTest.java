@@ -41,7 +41,7 @@ class ReferenceMetadataTest {
             checked.add(e.logicalName());
             compare(e, entityFile, reference, problems);
         }
-        assertTrue(checked.containsAll(List.of("account", "contact", "task", "email", "asyncoperation", "processsession",
+        assertTrue(checked.containsAll(List.of("account", "contact", "task", "email", "asyncoperation", "workflow", "processsession",
                 "workflowlog")), "checked " + checked);
         if (!problems.isEmpty()) {
             fail(String.join("\n", problems));
@@ -200,6 +200,61 @@ class ReferenceMetadataTest {
         assertEquals(Set.of("account", "asyncoperation", "contact"), targetsOf(email, "regardingobjectid"));
         assertEquals("AsyncOperation_Emails", email.attribute("regardingobjectid").orElseThrow().targets().stream()
                 .filter(t -> t.entity().equals("asyncoperation")).findFirst().orElseThrow().relationship());
+    }
+
+    @Test
+    void workflowTablesCarryTheDocumentedNamesAndColumns() {
+        EntityMetadata job = catalog.require("asyncoperation");
+        assertEquals("system_user_asyncoperation", relationship(job, "owninguser", "systemuser"));
+        assertEquals("team_asyncoperation", relationship(job, "owningteam", "team"));
+        assertEquals("business_unit_asyncoperation", relationship(job, "owningbusinessunit", "businessunit"));
+        assertEquals("SdkMessageProcessingStep_AsyncOperations", relationship(job, "owningextensionid", "sdkmessageprocessingstep"));
+        assertEquals("lk_asyncoperation_workflowactivationid", relationship(job, "workflowactivationid", "workflow"));
+        assertEquals("Team_AsyncOperations", relationship(job, "regardingobjectid", "team"));
+        for (String c : List.of("owneridtype", "regardingobjecttypecode", "owningextensiontypecode", "correlationid", "versionnumber")) {
+            assertTrue(job.hasAttribute(c), c);
+        }
+        assertFalse(job.hasAttribute("overriddencreatedon"), "not documented for system jobs");
+        assertFalse(job.hasAttribute("workflowstate"), "documented as not valid for read");
+        assertFalse(targetsOf(job, "regardingobjectid").contains("workflow"), "workflow is not a documented regarding target of system jobs");
+
+        EntityMetadata process = catalog.require("workflow");
+        for (String c : List.of("createdby", "createdonbehalfby", "modifiedby", "modifiedonbehalfby")) {
+            assertEquals("workflow_" + c, relationship(process, c, "systemuser"), c);
+        }
+        assertEquals("system_user_workflow", relationship(process, "owninguser", "systemuser"));
+        assertEquals(Set.of("systemuser"), targetsOf(process, "ownerid"), "Microsoft lists only users as process owners");
+        assertTrue(process.hasAttribute("versionnumber"));
+        assertFalse(process.hasAttribute("overriddencreatedon"));
+
+        EntityMetadata session = catalog.require("processsession");
+        assertEquals("lk_processsessionbase_createdonbehalfby", relationship(session, "createdonbehalfby", "systemuser"));
+        assertEquals("lk_processsessionbase_modifiedonbehalfby", relationship(session, "modifiedonbehalfby", "systemuser"));
+        assertEquals("Owning_businessunit_processsessions", relationship(session, "owningbusinessunit", "businessunit"));
+        assertEquals(AttributeType.STRING, session.attribute("processstate").orElseThrow().type());
+        assertEquals(Set.of("account", "businessunit", "contact", "email", "systemuser", "task", "team"), targetsOf(session, "regardingobjectid"));
+        assertTrue(session.hasAttribute("regardingobjecttypecode"));
+        for (String c : List.of("overriddencreatedon", "versionnumber", "protectionkey")) {
+            assertFalse(session.hasAttribute(c), c);
+        }
+
+        EntityMetadata log = catalog.require("workflowlog");
+        assertEquals("business_unit_workflowlogs", relationship(log, "owningbusinessunit", "businessunit"));
+        assertEquals("lk_workflowlog_asyncoperations", relationship(log, "asyncoperationid", "asyncoperation"));
+        assertEquals("lk_workflowlog_processsession", relationship(log, "asyncoperationid", "processsession"));
+        assertEquals("lk_workflowlog_asyncoperation_childworkflow", relationship(log, "childworkflowinstanceid", "asyncoperation"));
+        assertTrue(log.attribute("regardingobjectid").orElseThrow().targets().isEmpty(), "documented without targets");
+        for (String c : List.of("regardingobjecttypecode", "childworkflowinstanceobjecttypecode", "objecttypecode", "owneridtype")) {
+            assertTrue(log.hasAttribute(c), c);
+        }
+        for (String c : List.of("overriddencreatedon", "versionnumber")) {
+            assertFalse(log.hasAttribute(c), c);
+        }
+    }
+
+    private static String relationship(EntityMetadata e, String lookup, String target) {
+        return e.attribute(lookup).orElseThrow().targets().stream().filter(t -> t.entity().equals(target)).findFirst()
+                .orElseThrow(() -> new AssertionError(e.logicalName() + "." + lookup + " has no target " + target)).relationship();
     }
 
     private static Set<String> targetsOf(EntityMetadata e, String lookup) {
