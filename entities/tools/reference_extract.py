@@ -36,7 +36,20 @@ REFERENCING = {
     ("email", "Account_Emails"): "regardingobjectid",
     ("email", "Contact_Emails"): "regardingobjectid",
     ("email", "Account_Email_SendersAccount"): "sendersaccount",
+    # workflowlog.md names both lookups to system jobs and process sessions; processsession.md and asyncoperation.md
+    # (one-to-many sections) say which column each relationship belongs to
+    ("workflowlog", "lk_workflowlog_asyncoperations"): "asyncoperationid",
+    ("workflowlog", "lk_workflowlog_asyncoperation_childworkflow"): "childworkflowinstanceid",
+    ("workflowlog", "lk_workflowlog_processsession"): "asyncoperationid",
+    ("workflowlog", "lk_workflowlog_processsession_childworkflow"): "childworkflowinstanceid",
 }
+
+# Relationship-name prefixes of the platform's ownership relationships (team_<table>, system_user_<table>, ...): the
+# owning column they belong to, when no column-name rule finds one.
+# Matched case-sensitively: "Team_AsyncOperations" is the regarding relationship of a team, "team_asyncoperation" the
+# owning team's.
+OWNING = {"Owning_businessunit_": "owningbusinessunit", "business_unit_": "owningbusinessunit",
+          "system_user_": "owninguser", "user_": "owninguser", "team_": "owningteam"}
 
 ROW = re.compile(r"^\|([^|]*)\|([^|]*)\|(?:([^|]*)\|)?(?:([^|]*)\|)?\s*$")
 HEADING = re.compile(r"^###\s+(?:<a name=\"[^\"]*\"></a>\s*)?(\S+)\s*$")
@@ -130,7 +143,10 @@ def column(c):
             out[field] = number(c[key])
     if kind == "DateTime":
         out["format"] = c.get("Format", "DateAndTime")
+    if c.get("IsValidForRead", "True") != "True":
+        out["validForRead"] = False
     if "Targets" in c:
+        # an empty Targets row is a fact too: a lookup without documented targets (workflowlog.regardingobjectid)
         out["targets"] = [t for t in c["Targets"].split(",") if t]
     if c["options"]:
         options = {}
@@ -159,6 +175,19 @@ def referencing(table, rel, columns):
     key = (table, rel["name"])
     if key in REFERENCING:
         return REFERENCING[key]
+    found = referencing_by_columns(rel, columns)
+    if found is not None:
+        return found
+    for prefix, column in OWNING.items():
+        if rel["name"].startswith(prefix) and rel["target"] in columns.get(column, {}).get("targets", []):
+            return column
+    # "<Target>_<Tables>": the relationship every regarding target has to this table
+    if rel["name"].lower().startswith(rel["target"] + "_") and rel["target"] in columns.get("regardingobjectid", {}).get("targets", []):
+        return "regardingobjectid"
+    return None
+
+
+def referencing_by_columns(rel, columns):
     lookups = {n: c for n, c in columns.items() if c["type"] in ("Lookup", "Customer", "Owner")
                and rel["target"] in c.get("targets", [])}
     if rel["name"].lower().startswith("owner_"):

@@ -140,7 +140,7 @@ public final class MetadataLoader {
         if (n.hasNonNull("reference")) {
             ReferenceColumns reference = new ReferenceColumns(readResource("metadata/reference/" + n.path("reference").asText() + ".json"));
             reference.columns(allEntities.keySet()).forEach((name, column) -> {
-                definitions.put(name, ReferenceColumns.overlay(definitions.get(name), column));
+                definitions.put(name, reference.documentedTargetsOnly(name, ReferenceColumns.overlay(definitions.get(name), column)));
                 fromReference.add(name);
             });
         }

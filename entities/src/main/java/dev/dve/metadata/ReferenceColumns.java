@@ -40,7 +40,7 @@ public final class ReferenceColumns {
 
     private ObjectNode column(String name, JsonNode ref, Set<String> shippedEntities) {
         String type = ref.path("type").asText();
-        if (NOT_CARRIED.contains(type)) {
+        if (NOT_CARRIED.contains(type) || !readable(ref)) {
             return null;
         }
         ObjectNode a = JsonNodeFactory.instance.objectNode();
@@ -75,11 +75,24 @@ public final class ReferenceColumns {
                     targets.put(t.asText(), relationship);
                 }
             }
-            if (targets.isEmpty()) {
+            if (targets.isEmpty() && !untargeted(ref)) {
                 return "Owner".equals(type) ? a : null;
             }
         }
         return a;
+    }
+
+    /** A column the platform keeps for itself: documented, but not valid for read (so never a Web API property). */
+    public static boolean readable(JsonNode ref) {
+        return ref.path("validForRead").asBoolean(true);
+    }
+
+    /**
+     * A lookup documented without targets (workflowlog.regardingobjectid): it holds a record of any table and its
+     * logical name, with no relationship and no navigation property.
+     */
+    public static boolean untargeted(JsonNode ref) {
+        return "Lookup".equals(ref.path("type").asText()) && ref.path("targets").isArray() && ref.path("targets").isEmpty();
     }
 
     /** The documented many-to-one relationship of a lookup column to one of its targets. */
@@ -91,6 +104,23 @@ public final class ReferenceColumns {
             }
         }
         return null;
+    }
+
+    /**
+     * A shipped definition of a documented lookup keeps only documented targets: a trait's owner column, say,
+     * loses {@code team} where Microsoft lists only {@code systemuser} (workflow.ownerid). The entity file's own
+     * targets are laid over afterwards, so an emulator addition stays.
+     */
+    public JsonNode documentedTargetsOnly(String attribute, JsonNode definition) {
+        JsonNode documented = reference.path("attributes").path(attribute).path("targets");
+        if (!documented.isArray() || documented.isEmpty() || !definition.path("targets").isObject()) {
+            return definition;
+        }
+        Set<String> allowed = new java.util.HashSet<>();
+        documented.forEach(t -> allowed.add(t.asText()));
+        ObjectNode out = ((ObjectNode) definition).deepCopy();
+        ((ObjectNode) out.get("targets")).retain(allowed);
+        return out;
     }
 
     /**

@@ -41,7 +41,8 @@ class ReferenceMetadataTest {
             checked.add(e.logicalName());
             compare(e, entityFile, reference, problems);
         }
-        assertTrue(checked.containsAll(List.of("account", "contact", "task", "email")), "checked " + checked);
+        assertTrue(checked.containsAll(List.of("account", "contact", "task", "email", "asyncoperation", "workflow", "processsession",
+                "workflowlog")), "checked " + checked);
         if (!problems.isEmpty()) {
             fail(String.join("\n", problems));
         }
@@ -54,20 +55,31 @@ class ReferenceMetadataTest {
         assertEquals(reference.path("primaryId").asText(), e.primaryIdAttribute(), t);
         assertEquals(reference.path("primaryName").asText(null), e.primaryNameAttribute(), t);
         JsonNode overrides = entityFile.path("attributes");
+        JsonNode additions = entityFile.path("emulatorAdditions");
+        JsonNode deviations = entityFile.path("referenceDeviations");
+        deviations.fields().forEachRemaining(d -> {
+            if (d.getValue().asText().isBlank()) {
+                problems.add(t + "." + d.getKey() + ": a deviation from the reference needs a reason");
+            }
+        });
         for (Iterator<Map.Entry<String, JsonNode>> it = reference.path("attributes").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> f = it.next();
             String name = f.getKey();
             JsonNode ref = f.getValue();
             String type = ref.path("type").asText();
             AttributeMetadata a = e.attribute(name).orElse(null);
-            if (ReferenceColumns.NOT_CARRIED.contains(type)) {
+            if (deviations.has(name)) {
+                continue;
+            }
+            if (ReferenceColumns.NOT_CARRIED.contains(type) || !ReferenceColumns.readable(ref)) {
                 if (a != null) {
-                    problems.add(t + "." + name + ": a " + type + " column cannot be held, yet it is shipped");
+                    problems.add(t + "." + name + ": a " + type + " column " + (ReferenceColumns.readable(ref) ? "cannot be held" : "not valid for read")
+                            + ", yet it is shipped");
                 }
                 continue;
             }
             Set<String> targets = documentedTargets(reference, name, ref);
-            if (ref.has("targets") && targets.isEmpty() && !type.equals("Owner")) {
+            if (ref.has("targets") && targets.isEmpty() && !type.equals("Owner") && !ReferenceColumns.untargeted(ref)) {
                 if (a != null) {
                     problems.add(t + "." + name + ": no shipped target with a documented relationship, yet it is shipped");
                 }
@@ -79,6 +91,10 @@ class ReferenceMetadataTest {
             }
             if (AttributeType.parse(type) != a.type()) {
                 problems.add(t + "." + name + ": type " + a.type() + ", documented " + type);
+            }
+            RequiredLevel required = RequiredLevel.valueOf(ref.path("required").asText("None").toUpperCase(java.util.Locale.ROOT));
+            if (required != a.required()) {
+                problems.add(t + "." + name + ": required level " + a.required() + ", documented " + required);
             }
             if (ref.has("maxLength") && !Integer.valueOf(ref.path("maxLength").asInt()).equals(a.maxLength())) {
                 problems.add(t + "." + name + ": max length " + a.maxLength() + ", documented " + ref.path("maxLength"));
@@ -96,7 +112,12 @@ class ReferenceMetadataTest {
             if (ref.has("targets")) {
                 Set<String> shipped = new TreeSet<>();
                 a.targets().forEach(x -> shipped.add(x.entity()));
-                Set<String> expected = type.equals("Owner") ? shippedOf(ref) : targets;
+                Set<String> expected = new TreeSet<>(type.equals("Owner") ? shippedOf(ref) : targets);
+                for (String x : shipped) {
+                    if (additions.hasNonNull(name + " → " + x) && !additions.path(name + " → " + x).asText().isBlank()) {
+                        expected.add(x); // a target the emulator adds, with its reason
+                    }
+                }
                 if (!expected.equals(shipped)) {
                     problems.add(t + "." + name + ": targets " + shipped + ", documented and shipped " + expected);
                 }
@@ -108,7 +129,6 @@ class ReferenceMetadataTest {
                 }
             }
         }
-        JsonNode additions = entityFile.path("emulatorAdditions");
         for (AttributeMetadata a : e.attributes()) {
             if (!reference.path("attributes").has(a.logicalName())) {
                 if (!additions.hasNonNull(a.logicalName()) || additions.path(a.logicalName()).asText().isBlank()) {
@@ -180,6 +200,61 @@ class ReferenceMetadataTest {
         assertEquals(Set.of("account", "asyncoperation", "contact"), targetsOf(email, "regardingobjectid"));
         assertEquals("AsyncOperation_Emails", email.attribute("regardingobjectid").orElseThrow().targets().stream()
                 .filter(t -> t.entity().equals("asyncoperation")).findFirst().orElseThrow().relationship());
+    }
+
+    @Test
+    void workflowTablesCarryTheDocumentedNamesAndColumns() {
+        EntityMetadata job = catalog.require("asyncoperation");
+        assertEquals("system_user_asyncoperation", relationship(job, "owninguser", "systemuser"));
+        assertEquals("team_asyncoperation", relationship(job, "owningteam", "team"));
+        assertEquals("business_unit_asyncoperation", relationship(job, "owningbusinessunit", "businessunit"));
+        assertEquals("SdkMessageProcessingStep_AsyncOperations", relationship(job, "owningextensionid", "sdkmessageprocessingstep"));
+        assertEquals("lk_asyncoperation_workflowactivationid", relationship(job, "workflowactivationid", "workflow"));
+        assertEquals("Team_AsyncOperations", relationship(job, "regardingobjectid", "team"));
+        for (String c : List.of("owneridtype", "regardingobjecttypecode", "owningextensiontypecode", "correlationid", "versionnumber")) {
+            assertTrue(job.hasAttribute(c), c);
+        }
+        assertFalse(job.hasAttribute("overriddencreatedon"), "not documented for system jobs");
+        assertFalse(job.hasAttribute("workflowstate"), "documented as not valid for read");
+        assertFalse(targetsOf(job, "regardingobjectid").contains("workflow"), "workflow is not a documented regarding target of system jobs");
+
+        EntityMetadata process = catalog.require("workflow");
+        for (String c : List.of("createdby", "createdonbehalfby", "modifiedby", "modifiedonbehalfby")) {
+            assertEquals("workflow_" + c, relationship(process, c, "systemuser"), c);
+        }
+        assertEquals("system_user_workflow", relationship(process, "owninguser", "systemuser"));
+        assertEquals(Set.of("systemuser"), targetsOf(process, "ownerid"), "Microsoft lists only users as process owners");
+        assertTrue(process.hasAttribute("versionnumber"));
+        assertFalse(process.hasAttribute("overriddencreatedon"));
+
+        EntityMetadata session = catalog.require("processsession");
+        assertEquals("lk_processsessionbase_createdonbehalfby", relationship(session, "createdonbehalfby", "systemuser"));
+        assertEquals("lk_processsessionbase_modifiedonbehalfby", relationship(session, "modifiedonbehalfby", "systemuser"));
+        assertEquals("Owning_businessunit_processsessions", relationship(session, "owningbusinessunit", "businessunit"));
+        assertEquals(AttributeType.STRING, session.attribute("processstate").orElseThrow().type());
+        assertEquals(Set.of("account", "businessunit", "contact", "email", "systemuser", "task", "team"), targetsOf(session, "regardingobjectid"));
+        assertTrue(session.hasAttribute("regardingobjecttypecode"));
+        for (String c : List.of("overriddencreatedon", "versionnumber", "protectionkey")) {
+            assertFalse(session.hasAttribute(c), c);
+        }
+
+        EntityMetadata log = catalog.require("workflowlog");
+        assertEquals("business_unit_workflowlogs", relationship(log, "owningbusinessunit", "businessunit"));
+        assertEquals("lk_workflowlog_asyncoperations", relationship(log, "asyncoperationid", "asyncoperation"));
+        assertEquals("lk_workflowlog_processsession", relationship(log, "asyncoperationid", "processsession"));
+        assertEquals("lk_workflowlog_asyncoperation_childworkflow", relationship(log, "childworkflowinstanceid", "asyncoperation"));
+        assertTrue(log.attribute("regardingobjectid").orElseThrow().targets().isEmpty(), "documented without targets");
+        for (String c : List.of("regardingobjecttypecode", "childworkflowinstanceobjecttypecode", "objecttypecode", "owneridtype")) {
+            assertTrue(log.hasAttribute(c), c);
+        }
+        for (String c : List.of("overriddencreatedon", "versionnumber")) {
+            assertFalse(log.hasAttribute(c), c);
+        }
+    }
+
+    private static String relationship(EntityMetadata e, String lookup, String target) {
+        return e.attribute(lookup).orElseThrow().targets().stream().filter(t -> t.entity().equals(target)).findFirst()
+                .orElseThrow(() -> new AssertionError(e.logicalName() + "." + lookup + " has no target " + target)).relationship();
     }
 
     private static Set<String> targetsOf(EntityMetadata e, String lookup) {

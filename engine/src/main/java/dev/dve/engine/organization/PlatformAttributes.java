@@ -49,6 +49,13 @@ final class PlatformAttributes {
         if (e.hasAttribute("overriddencreatedon") && overridden != null) {
             row.set("overriddencreatedon", now);
         }
+        // a new system job's correlation (system-required): the one it was created with, otherwise a new one, as of now
+        if (e.hasAttribute("correlationid") && row.get("correlationid") == null) {
+            set(e, row, "correlationid", java.util.UUID.randomUUID());
+        }
+        if (e.hasAttribute("correlationupdatedtime") && row.get("correlationupdatedtime") == null) {
+            set(e, row, "correlationupdatedtime", now);
+        }
     }
 
     /** The modification stamps of a write by the caller (or by the platform on its behalf). */

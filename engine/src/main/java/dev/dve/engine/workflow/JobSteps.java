@@ -84,8 +84,10 @@ final class JobSteps extends ForwardingHost {
                 .set("startedon", started)
                 .set("completedon", status == 5 ? null : execution.now())
                 .set("ownerid", new EntityReference("systemuser", runAs.userId()));
+        // objecttypecode (system-required): the table the process runs on, named by the job when there is no regarding record
+        row.set("objecttypecode", regarding != null ? regarding.logicalName() : execution.job().get("primaryentitytype"));
         if (regarding != null) {
-            row.set("regardingobjectid", regarding).set("objecttypecode", regarding.logicalName());
+            row.set("regardingobjectid", regarding);
         }
         if (error != null) {
             String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();

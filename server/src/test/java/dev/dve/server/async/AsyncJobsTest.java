@@ -88,6 +88,9 @@ class AsyncJobsTest extends EmulatorTest {
         assertState(queued, 0, 0);
         assertEquals("account", queued.path("regardingobjecttypecode").asText(), "the regarding table follows the lookup: " + queued);
         assertTrue(queued.path("owningextensiontypecode").isNull(), "a workflow job has no owning extension: " + queued);
+        // correlationid and correlationupdatedtime are system-required: the platform fills them for the job it queues
+        assertTrue(queued.path("correlationid").asText().matches("[0-9a-f-]{36}"), queued.toString());
+        assertEquals("2026-03-02T09:00:00Z", queued.path("correlationupdatedtime").asText(), queued.toString());
         assertTrue(api.get("accounts(" + account + ")?$select=description").json().path("description").isNull(), "nothing runs before a worker does");
 
         JsonNode report = runUntilIdle();
@@ -304,8 +307,11 @@ class AsyncJobsTest extends EmulatorTest {
         assertEquals(1, logs.size(), logs.toString());
         assertEquals(5, logs.get(0).path("status").asInt(), "a Waiting log row");
         // regardingobjectid documents no targets: a plain lookup value the engine writes, with its logical name
-        JsonNode log = api.get("workflowlogs(" + logs.get(0).path("workflowlogid").asText() + ")?$select=_regardingobjectid_value",
+        JsonNode log = api.get("workflowlogs(" + logs.get(0).path("workflowlogid").asText()
+                        + ")?$select=_regardingobjectid_value,regardingobjecttypecode,objecttypecode",
                 "Prefer", "odata.include-annotations=\"Microsoft.Dynamics.CRM.lookuplogicalname\"").json();
+        assertEquals("account", log.path("regardingobjecttypecode").asText(), "the regarding table follows the lookup: " + log);
+        assertEquals("account", log.path("objecttypecode").asText(), "the table the process runs on (system-required): " + log);
         assertEquals(account, log.path("_regardingobjectid_value").asText(), log.toString());
         assertEquals("account", log.path("_regardingobjectid_value@Microsoft.Dynamics.CRM.lookuplogicalname").asText(), log.toString());
 
