@@ -97,8 +97,8 @@ public final class WorkflowBoard {
     }
 
     /**
-     * The Edit form: a running workflow keeps the change pending; a stopped one is written at once (and any change pending
-     * from before is dropped, since the form started from it). Fields left out (null) keep their current value.
+     * The Edit form: a running workflow keeps the change pending; a stopped one is written at once, together with what a
+     * change pending from before the Stop held for the fields this edit leaves out (null), which is then done with.
      */
     public Row edit(CallerContext caller, UUID id, String name, String description, String xaml) {
         Entity w = definition(caller, id);
@@ -120,15 +120,20 @@ public final class WorkflowBoard {
             // the console is for System Administrators only (its gate), so the caller may write the workflow later
             pending.put(new PendingChange(id, n, d, x, caller.userId(), now.get()));
         } else {
+            // a change still pending from before the Stop is not lost: the fields this edit leaves out come from it
+            Optional<PendingChange> before = pending.get(id);
             Entity changes = new Entity("workflow", id);
-            if (name != null) {
-                changes.set("name", name);
+            String n = name != null ? name : before.map(PendingChange::name).orElse(null);
+            String d = description != null ? description : before.map(PendingChange::description).orElse(null);
+            String x = xaml != null ? xaml : before.map(PendingChange::xaml).orElse(null);
+            if (n != null) {
+                changes.set("name", n);
             }
-            if (description != null) {
-                changes.set("description", description);
+            if (d != null || before.isPresent()) {
+                changes.set("description", d);
             }
-            if (xaml != null) {
-                changes.set("xaml", xaml);
+            if (x != null) {
+                changes.set("xaml", x);
             }
             service.inOneTransaction(() -> {
                 service.update(caller, changes, null);

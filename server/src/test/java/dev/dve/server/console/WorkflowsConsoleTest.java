@@ -205,6 +205,20 @@ class WorkflowsConsoleTest extends EmulatorTest {
     }
 
     @Test
+    void anEditAfterStopKeepsWhatThePendingChangeHeld() {
+        String id = active(api, "Describe later", "set-description.xaml", BACKGROUND_ON_CREATE);
+        String changed = xaml("set-description.xaml").replace("Created by workflow", "Changed by console");
+        assertEquals(200, anonymous.put("/console/api/workflows/" + id, edit("Pending name", changed)).status());
+        action(id, "stop");
+        Response saved = anonymous.put("/console/api/workflows/" + id, "{\"name\":\"Final name\"}");
+        assertEquals(200, saved.status(), saved.body());
+        assertFalse(saved.json().path("pending").asBoolean());
+        JsonNode w = workflow(id);
+        assertEquals("Final name", w.path("name").asText());
+        assertTrue(w.path("xaml").asText().contains("Changed by console"), "the pending XAML was written with the new name");
+    }
+
+    @Test
     void aPendingChangeTheEngineRefusesKeepsTheWorkflowStopped() {
         String id = active(api, "Describe later", "set-description.xaml", BACKGROUND_ON_CREATE);
         assertEquals(200, anonymous.put("/console/api/workflows/" + id, edit("Unregistered call-out", xaml("custom-activity.xaml").replace("Contoso.Workflows.NotifyErp", "Contoso.Workflows.NeverRegistered"))).status());
