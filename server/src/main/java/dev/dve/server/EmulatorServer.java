@@ -112,8 +112,8 @@ public final class EmulatorServer implements AutoCloseable {
 
     /**
      * The web console behind the admin API's gate: on loopback it runs as the fixtures' System Administrator
-     * ({@code admin@emulator.local}) unless a token is sent; elsewhere it needs a System Administrator's token, whose user
-     * it then runs as.
+     * ({@code admin@emulator.local}) unless a token is sent; elsewhere it needs a token. A token must be a System
+     * Administrator's (on loopback too), and the console then runs as its user.
      */
     private dev.dve.server.console.ConsoleServlet console(CallerResolver bearer) {
         dev.dve.store.platform.ConsolePendingChangeTable pending = new dev.dve.store.platform.ConsolePendingChangeTable(runtime.database(),
@@ -128,7 +128,7 @@ public final class EmulatorServer implements AutoCloseable {
                 return new CallerContext(admin.id(), ((dev.dve.record.EntityReference) admin.get("businessunitid")).id());
             }
             CallerContext caller = bearer.resolve(req);
-            if (!config.loopbackOnly() && !runtime.service().isSystemAdministrator(caller)) {
+            if (!runtime.service().isSystemAdministrator(caller)) {
                 throw new DataverseFault(ErrorCode.PRIVILEGE_DENIED, "The console needs a System Administrator token.");
             }
             return caller;

@@ -117,7 +117,7 @@ public final class WorkflowBoard {
             String n = name != null ? name : before.map(PendingChange::name).orElse((String) w.get("name"));
             String d = description != null ? description : before.map(PendingChange::description).orElse((String) w.get("description"));
             String x = xaml != null ? xaml : before.map(PendingChange::xaml).orElse((String) w.get("xaml"));
-            // the console is for System Administrators only (its gate), so the caller may write the workflow later
+            // only System Administrators get past the console's gate, so the caller may write the workflow when it starts
             pending.put(new PendingChange(id, n, d, x, caller.userId(), now.get()));
         } else {
             // a change still pending from before the Stop is not lost: the fields this edit leaves out come from it

@@ -252,6 +252,17 @@ class WorkflowsConsoleTest extends EmulatorTest {
     }
 
     @Test
+    void onLoopbackATokenMustStillBeASystemAdministrators() {
+        String id = active(api, "Describe later", "set-description.xaml", BACKGROUND_ON_CREATE);
+        Response basic = as("basic@emulator.local").post("/console/api/workflows/" + id + "/stop", "");
+        assertEquals(403, basic.status(), basic.body());
+        assertEquals(1, workflow(id).path("statecode").asInt(), "the refusal changed nothing");
+        Response admin = api.post("/console/api/workflows/" + id + "/stop", "");
+        assertEquals(200, admin.status(), admin.body());
+        assertEquals(0, workflow(id).path("statecode").asInt());
+    }
+
+    @Test
     void badInputIsRefusedWithDataverseErrors() {
         String id = active(api, "Describe later", "set-description.xaml", BACKGROUND_ON_CREATE);
         Response notGuid = anonymous.post("/console/api/workflows/not-a-guid/start", "");
