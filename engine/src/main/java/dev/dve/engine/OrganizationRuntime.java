@@ -63,6 +63,8 @@ public final class OrganizationRuntime implements AutoCloseable {
     private final dev.dve.engine.async.AsyncService async;
     private final dev.dve.store.InjectedFaults faults;
     private final dev.dve.engine.security.RecordSharing sharing;
+    /** What other rooms (the console) keep in their own tables and forget on a reset, run in the reset's transaction. */
+    private final java.util.List<Runnable> resetActions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public OrganizationRuntime(RuntimeConfig config) {
         this.config = config;
@@ -147,6 +149,7 @@ public final class OrganizationRuntime implements AutoCloseable {
             store.deleteAll(c);
             jobs.deleteAll(c);
             faults.clear(c);
+            resetActions.forEach(Runnable::run);
             credentials.clear();
             workflows.customActivities().clear();
             int loaded = new FixtureLoader(service, catalog, database, credentials).load(config.fixturesDirectory());
@@ -156,6 +159,11 @@ public final class OrganizationRuntime implements AutoCloseable {
         service.forgetCaches();
         changeClock(EmulatorClock::reset);
         return n;
+    }
+
+    /** Adds work a reset does in its transaction, e.g. emptying a table the server keeps (joins the reset's transaction). */
+    public void onReset(Runnable action) {
+        resetActions.add(action);
     }
 
     /** Registers the call-outs of {@code custom-activities.json} in the fixtures directory: {"Type.Name": "http://…"}. */

@@ -87,6 +87,7 @@ public final class EmulatorServer implements AutoCloseable {
         dev.dve.server.admin.AdminServlet admin = AdminRoutes.servlet(runtime, nodeId, protection)
                 .addOpen("GET", "/tls/certificate", new TlsCertificateTask(() -> certificate)).guard(adminOnly);
         context.addServlet(new ServletHolder("admin", admin), "/admin/*");
+        context.addServlet(new ServletHolder("console", console(bearer)), "/console/*");
         metrics = new dev.dve.server.ops.EmulatorMetrics(nodeId, runtime.async());
         runtime.async().observe(metrics);
         context.addServlet(new ServletHolder("metrics", new dev.dve.server.ops.MetricsServlet(metrics, adminOnly)), "/metrics");
@@ -107,6 +108,32 @@ public final class EmulatorServer implements AutoCloseable {
             throw e;
         }
         return this;
+    }
+
+    /**
+     * The web console behind the admin API's gate: on loopback it runs as the fixtures' System Administrator
+     * ({@code admin@emulator.local}) unless a token is sent; elsewhere it needs a token. A token must be a System
+     * Administrator's (on loopback too), and the console then runs as its user.
+     */
+    private dev.dve.server.console.ConsoleServlet console(CallerResolver bearer) {
+        dev.dve.store.platform.ConsolePendingChangeTable pending = new dev.dve.store.platform.ConsolePendingChangeTable(runtime.database(),
+                new SchemaBuilder(runtime.catalog(), runtime.database()));
+        runtime.onReset(pending::clear);
+        CallerResolver callers = req -> {
+            if (config.loopbackOnly() && req.getHeader("Authorization") == null) {
+                // not SYSTEM: the platform's own writes skip the workflow rules (activation checks, locked definitions)
+                dev.dve.record.Entity admin = runtime.principals().byId(dev.dve.auth.WellKnownPrincipals.ADMIN_USER)
+                        .orElseThrow(() -> new DataverseFault(ErrorCode.PRIVILEGE_DENIED,
+                                "The organization has no admin@emulator.local user: send a System Administrator's token."));
+                return new CallerContext(admin.id(), ((dev.dve.record.EntityReference) admin.get("businessunitid")).id());
+            }
+            CallerContext caller = bearer.resolve(req);
+            if (!runtime.service().isSystemAdministrator(caller)) {
+                throw new DataverseFault(ErrorCode.PRIVILEGE_DENIED, "The console needs a System Administrator token.");
+            }
+            return caller;
+        };
+        return new dev.dve.server.console.ConsoleServlet(new dev.dve.server.console.WorkflowBoard(runtime.service(), pending, runtime::now), callers);
     }
 
     public int port() {

@@ -45,6 +45,9 @@ public final class RouteTemplate {
             String rest = path.substring("/admin".length());
             return adminPath.test(rest) ? path : "/admin/{unmatched}";
         }
+        if (path.equals("/console") || path.startsWith("/console/")) {
+            return console(path.substring("/console".length()));
+        }
         if (path.equals("/metrics") || path.equals("/")) {
             return path;
         }
@@ -56,6 +59,24 @@ public final class RouteTemplate {
             return "/{tenant}" + path.substring(second);
         }
         return UNMATCHED;
+    }
+
+    private static final Pattern CONSOLE_FILE = Pattern.compile("^/[a-z0-9-]+\\.(html|js|css)$");
+    private static final Pattern CONSOLE_WORKFLOW = Pattern.compile("^/api/workflows/[^/]+(/(start|stop))?$");
+
+    /** The console's page, its files and its API, with the workflow id replaced. */
+    private static String console(String rest) {
+        if (rest.isEmpty() || rest.equals("/") || rest.equals("/api/workflows")) {
+            return "/console" + rest;
+        }
+        if (CONSOLE_FILE.matcher(rest).matches()) {
+            return "/console/{file}";
+        }
+        Matcher m = CONSOLE_WORKFLOW.matcher(rest);
+        if (m.matches()) {
+            return "/console/api/workflows/{id}" + (m.group(1) == null ? "" : m.group(1));
+        }
+        return "/console/{unmatched}";
     }
 
     private String webApi(String rest) {

@@ -48,4 +48,15 @@ class RouteTemplateTest {
         assertEquals(RouteTemplate.UNMATCHED, routes.of("/api/data/accounts"));
         assertEquals(RouteTemplate.UNMATCHED, routes.of(null));
     }
+
+    @Test
+    void consolePathsLoseTheirWorkflowIds() {
+        assertEquals("/console/", routes.of("/console/"));
+        assertEquals("/console/{file}", routes.of("/console/console.js"));
+        assertEquals("/console/api/workflows", routes.of("/console/api/workflows"));
+        assertEquals("/console/api/workflows/{id}", routes.of("/console/api/workflows/8d6a1b30-7c0a-4c1e-9a55-1c2b3d4e5f60"));
+        assertEquals("/console/api/workflows/{id}/start", routes.of("/console/api/workflows/x/start"));
+        assertEquals("/console/{unmatched}", routes.of("/console/api/workflows/x/delete"));
+        assertEquals("/console/{unmatched}", routes.of("/console/a/b/c.js"));
+    }
 }
