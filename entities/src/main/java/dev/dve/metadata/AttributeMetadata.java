@@ -21,6 +21,9 @@ import java.util.Optional;
  * @param formula         for platform-computed text: the attributes joined by a space
  * @param dateOnly        for date-times: the DateOnly format, a calendar date without time (Edm.Date)
  * @param indexed         whether the column gets an index of its own (filters and sorts on it are common)
+ * @param platformOnly    a column the platform keeps for itself (a table's {@code platformColumns}): stored, read and
+ *                        written by the emulator's own services, but no Web API property: not in {@code $metadata}, not
+ *                        in responses, unknown to {@code $select}, filters and FetchXML
  */
 public record AttributeMetadata(
         String logicalName,
@@ -37,7 +40,22 @@ public record AttributeMetadata(
         Object defaultValue,
         List<String> formula,
         boolean dateOnly,
-        boolean indexed) {
+        boolean indexed,
+        boolean platformOnly) {
+
+    public AttributeMetadata(String logicalName, AttributeType type, Integer maxLength, Number minValue, Number maxValue,
+                             Integer precision, RequiredLevel required, boolean validForCreate, boolean validForUpdate,
+                             OptionSetMetadata optionSet, List<LookupTarget> targets, Object defaultValue, List<String> formula,
+                             boolean dateOnly, boolean indexed) {
+        this(logicalName, type, maxLength, minValue, maxValue, precision, required, validForCreate, validForUpdate, optionSet,
+                targets, defaultValue, formula, dateOnly, indexed, false);
+    }
+
+    /** The same attribute kept for the platform only. */
+    public AttributeMetadata asPlatformOnly() {
+        return new AttributeMetadata(logicalName, type, maxLength, minValue, maxValue, precision, required, validForCreate,
+                validForUpdate, optionSet, targets, defaultValue, formula, dateOnly, indexed, true);
+    }
 
     /** The EDM type the Web API shows the attribute as. */
     public String edmType() {

@@ -81,7 +81,9 @@ public final class EntityMetadata {
         this.attributes = new LinkedHashMap<>();
         for (AttributeMetadata a : attributes) {
             this.attributes.put(a.logicalName(), a);
-            this.byWebApiName.put(a.webApiName(), a);
+            if (!a.platformOnly()) {
+                this.byWebApiName.put(a.webApiName(), a);
+            }
         }
     }
 
@@ -123,7 +125,32 @@ public final class EntityMetadata {
         return Optional.ofNullable(attributes.get(logicalName));
     }
 
-    /** The attribute a Web API property names: a plain attribute, or a lookup by its {@code _x_value} name. */
+    /**
+     * The attribute a client may name (in FetchXML, say): none for a platform-only column, which a client cannot
+     * tell from a column the table does not have.
+     */
+    public Optional<AttributeMetadata> clientAttribute(String logicalName) {
+        return attribute(logicalName).filter(a -> !a.platformOnly());
+    }
+
+    /** The attributes clients see: all but the platform-only columns. */
+    public List<AttributeMetadata> clientAttributes() {
+        return attributes.values().stream().filter(a -> !a.platformOnly()).toList();
+    }
+
+    /**
+     * Whether clients see the rows' versions: a {@code versionnumber} they can read, shown as the {@code @odata.etag}
+     * and checked against {@code If-Match}. A table without one, or keeping it for the platform (asyncoperation),
+     * answers no ETag, as one Dataverse does not version.
+     */
+    public boolean clientVersioned() {
+        return clientAttribute("versionnumber").isPresent();
+    }
+
+    /**
+     * The attribute a Web API property names: a plain attribute, or a lookup by its {@code _x_value} name; never a
+     * platform-only column.
+     */
     public Optional<AttributeMetadata> byWebApiName(String name) {
         return Optional.ofNullable(byWebApiName.get(name));
     }

@@ -156,6 +156,18 @@ public final class MetadataLoader {
                     ? ReferenceColumns.overlay(definitions.get(f.getKey()), (ObjectNode) f.getValue()) : f.getValue());
         });
         definitions.forEach((name, a) -> attrs.put(name, parseAttribute(logical, name, a, source)));
+        // "platformColumns": {"<column>": "<why the platform keeps it>"}: a column the emulator's services need and
+        // clients never see (Microsoft does not list it for the table)
+        n.path("platformColumns").fields().forEachRemaining(f -> {
+            AttributeMetadata a = attrs.get(f.getKey());
+            if (a == null || f.getKey().equals(primaryId)) {
+                throw new MetadataException(source + ": platform column '" + f.getKey() + "' is not an attribute of the table");
+            }
+            if (!f.getValue().isTextual() || f.getValue().asText().isBlank()) {
+                throw new MetadataException(source + ": platform column '" + f.getKey() + "' needs a reason");
+            }
+            attrs.put(f.getKey(), a.asPlatformOnly());
+        });
         String primaryName = n.path("primaryName").isMissingNode() ? null : n.path("primaryName").asText();
         if (primaryName != null && !attrs.containsKey(primaryName)) {
             throw new MetadataException(source + ": primary name '" + primaryName + "' is not an attribute");

@@ -265,7 +265,7 @@ public final class FetchXmlParser {
                         columns.add(attribute(e, c.getAttribute("name")).logicalName());
                     }
                 }
-                case "all-attributes" -> e.attributes().forEach(a -> columns.add(a.logicalName()));
+                case "all-attributes" -> e.clientAttributes().forEach(a -> columns.add(a.logicalName()));
                 case "filter" -> criteria.add(filter(e, c));
                 case "link-entity" -> nested.add(link(e, c));
                 case "order" -> {
@@ -435,7 +435,7 @@ public final class FetchXmlParser {
     }
 
     private static AttributeMetadata attribute(EntityMetadata e, String name) {
-        return e.attribute(name).orElseThrow(() -> fault("'" + e.logicalName() + "' entity doesn't contain attribute with Name = '" + name + "'."));
+        return e.clientAttribute(name).orElseThrow(() -> fault("'" + e.logicalName() + "' entity doesn't contain attribute with Name = '" + name + "'."));
     }
 
     private static Element single(Element parent, String tag) {

@@ -78,5 +78,15 @@ class MetadataLoaderTest {
         Files.writeString(dir.resolve("bad.json"), "{\"logicalName\":\"new_bad\",\"entitySetName\":\"accounts\"}");
         e = assertThrows(MetadataException.class, () -> new MetadataLoader().load(List.of(dir)));
         assertTrue(e.getMessage().contains("accounts"), e.getMessage());
+
+        Files.writeString(dir.resolve("bad.json"), "{\"logicalName\":\"new_bad\",\"entitySetName\":\"new_bads\","
+                + "\"platformColumns\":{\"nosuchcolumn\":\"why\"}}");
+        e = assertThrows(MetadataException.class, () -> new MetadataLoader().load(List.of(dir)));
+        assertTrue(e.getMessage().contains("'nosuchcolumn' is not an attribute"), e.getMessage());
+
+        Files.writeString(dir.resolve("bad.json"), "{\"logicalName\":\"new_bad\",\"entitySetName\":\"new_bads\",\"traits\":[\"audit\"],"
+                + "\"platformColumns\":{\"versionnumber\":\"\"}}");
+        e = assertThrows(MetadataException.class, () -> new MetadataLoader().load(List.of(dir)));
+        assertTrue(e.getMessage().contains("'versionnumber' needs a reason"), e.getMessage());
     }
 }

@@ -3,9 +3,12 @@ package dev.dve.metadata;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -129,7 +132,17 @@ class ReferenceMetadataTest {
                 }
             }
         }
+        JsonNode platformColumns = entityFile.path("platformColumns");
         for (AttributeMetadata a : e.attributes()) {
+            if (a.platformOnly()) {
+                // kept for the platform, never shown: allowed with a reason, but not for a column Microsoft documents
+                if (reference.path("attributes").has(a.logicalName())) {
+                    problems.add(t + "." + a.logicalName() + ": documented, yet kept from clients as a platform column");
+                } else if (platformColumns.path(a.logicalName()).asText().isBlank()) {
+                    problems.add(t + "." + a.logicalName() + ": a platform column without a reason");
+                }
+                continue;
+            }
             if (!reference.path("attributes").has(a.logicalName())) {
                 if (!additions.hasNonNull(a.logicalName()) || additions.path(a.logicalName()).asText().isBlank()) {
                     problems.add(t + "." + a.logicalName() + ": not in the reference and not listed as an emulator addition with a reason");
@@ -202,9 +215,41 @@ class ReferenceMetadataTest {
                 .filter(t -> t.entity().equals("asyncoperation")).findFirst().orElseThrow().relationship());
     }
 
+    /**
+     * A column Microsoft does not list passes as a platform column with its reason (kept from clients), and fails as a
+     * client-visible column without an emulator-addition reason.
+     */
+    @Test
+    void anUndocumentedColumnPassesOnlyAsAReasonedPlatformColumn(@TempDir Path dir) throws IOException {
+        JsonNode jobFile = resource("metadata/entities/asyncoperation.json");
+        JsonNode reference = resource("metadata/reference/asyncoperation.json");
+        assertFalse(reference.path("attributes").has("versionnumber"), "Microsoft lists no versionnumber for system jobs");
+
+        assertEquals(List.of(), problems(dir.resolve("shipped"), jobFile, reference));
+
+        com.fasterxml.jackson.databind.node.ObjectNode visible = jobFile.deepCopy();
+        visible.remove("platformColumns");
+        assertEquals(List.of("asyncoperation.versionnumber: not in the reference and not listed as an emulator addition with a reason"),
+                problems(dir.resolve("visible"), visible, reference));
+
+        com.fasterxml.jackson.databind.node.ObjectNode documented = jobFile.deepCopy();
+        documented.with("platformColumns").put("name", "a documented column");
+        assertEquals(List.of("asyncoperation.name: documented, yet kept from clients as a platform column"),
+                problems(dir.resolve("documented"), documented, reference));
+    }
+
+    private List<String> problems(Path dir, JsonNode entityFile, JsonNode reference) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("asyncoperation.json"), JSON.writeValueAsString(entityFile));
+        List<String> problems = new ArrayList<>();
+        compare(new MetadataLoader().load(List.of(dir)).require("asyncoperation"), entityFile, reference, problems);
+        return problems;
+    }
+
     @Test
     void workflowTablesCarryTheDocumentedNamesAndColumns() {
         EntityMetadata job = catalog.require("asyncoperation");
+        EntityMetadata process = catalog.require("workflow");
         assertEquals("system_user_asyncoperation", relationship(job, "owninguser", "systemuser"));
         assertEquals("team_asyncoperation", relationship(job, "owningteam", "team"));
         assertEquals("business_unit_asyncoperation", relationship(job, "owningbusinessunit", "businessunit"));
@@ -214,11 +259,15 @@ class ReferenceMetadataTest {
         for (String c : List.of("owneridtype", "regardingobjecttypecode", "owningextensiontypecode", "correlationid", "versionnumber")) {
             assertTrue(job.hasAttribute(c), c);
         }
+        assertTrue(job.attribute("versionnumber").orElseThrow().platformOnly(), "not documented: the async service's, never the client's");
+        assertFalse(job.clientVersioned());
+        assertTrue(job.clientAttribute("versionnumber").isEmpty());
+        assertTrue(job.byWebApiName("versionnumber").isEmpty());
+        assertTrue(process.hasAttribute("versionnumber") && process.clientVersioned(), "documented for processes");
         assertFalse(job.hasAttribute("overriddencreatedon"), "not documented for system jobs");
         assertFalse(job.hasAttribute("workflowstate"), "documented as not valid for read");
         assertFalse(targetsOf(job, "regardingobjectid").contains("workflow"), "workflow is not a documented regarding target of system jobs");
 
-        EntityMetadata process = catalog.require("workflow");
         for (String c : List.of("createdby", "createdonbehalfby", "modifiedby", "modifiedonbehalfby")) {
             assertEquals("workflow_" + c, relationship(process, c, "systemuser"), c);
         }

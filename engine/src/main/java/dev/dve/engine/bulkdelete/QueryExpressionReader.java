@@ -148,7 +148,7 @@ public final class QueryExpressionReader {
         if (!attributeName.isTextual()) {
             throw fault("The ConditionExpression has no AttributeName.");
         }
-        AttributeMetadata a = e.attribute(attributeName.asText().toLowerCase(Locale.ROOT)).orElseThrow(() -> fault("'" + e.logicalName()
+        AttributeMetadata a = e.clientAttribute(attributeName.asText().toLowerCase(Locale.ROOT)).orElseThrow(() -> fault("'" + e.logicalName()
                 + "' entity doesn't contain attribute with Name = '" + attributeName.asText() + "'."));
         String op = operator(c.path("Operator"));
         List<String> values = new ArrayList<>();

@@ -444,7 +444,9 @@ public final class OrganizationService {
             m.check(rule, p, existing);
         }
         Long currentVersion = existing == null ? null : (Long) existing.get("versionnumber");
-        if (m.expectedVersion != null && !m.expectedVersion.equals(currentVersion)) {
+        // a client's expected version (If-Match) meets the version it can see: none where the table keeps its
+        // versionnumber for the platform, as on a table without one
+        if (m.expectedVersion != null && !m.expectedVersion.equals(e.clientVersioned() ? currentVersion : null)) {
             throw versionMismatch();
         }
         Entity row = m.validate(c, caller, existing);

@@ -327,7 +327,7 @@ public final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
 
     private CsdlEntityType entityType(EntityMetadata e) {
         List<CsdlProperty> props = new ArrayList<>();
-        for (AttributeMetadata a : e.attributes()) {
+        for (AttributeMetadata a : e.clientAttributes()) {
             CsdlProperty p = new CsdlProperty().setName(a.webApiName())
                     .setType(EdmPrimitiveTypeKind.valueOfFQN(a.edmType()).getFullQualifiedName());
             if (a.logicalName().equals(e.primaryIdAttribute())) {
@@ -388,7 +388,7 @@ public final class CatalogEdmProvider extends CsdlAbstractEdmProvider {
 
     private CsdlEntitySet entitySet(EntityMetadata e) {
         List<CsdlNavigationPropertyBinding> bindings = new ArrayList<>();
-        for (AttributeMetadata a : e.attributes()) {
+        for (AttributeMetadata a : e.clientAttributes()) {
             if (a.type().isLookup()) {
                 for (LookupTarget t : a.targets()) {
                     if (bindings.stream().anyMatch(b -> b.getPath().equals(t.navigation()))

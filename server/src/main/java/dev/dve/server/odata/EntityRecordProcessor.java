@@ -346,7 +346,7 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
         List<ExpandLoader.Expansion> expansions = expander.plan(t.entity(), uriInfo.getExpandOption(), uriInfo, fetch);
         Entity row = service().retrieve(scope.caller(), t.entity().logicalName(), t.id(), withVersion(t.entity(), fetch),
                 annotations.needsLookupNames());
-        Long version = (Long) row.get("versionnumber");
+        Long version = t.entity().clientVersioned() ? (Long) row.get("versionnumber") : null;
         String ifNoneMatch = request.getHeader(HttpHeader.IF_NONE_MATCH);
         if (version != null && annotations.isEmpty() && expansions.isEmpty() && version.equals(version(ifNoneMatch))) {
             response.setStatusCode(HttpStatusCode.NOT_MODIFIED.getStatusCode());
@@ -457,7 +457,7 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
         List<AttributeMetadata> attrs = e.columns(columns);
         String context = request.getRawBaseUri() + "/$metadata#" + e.entitySetName() + selectSuffix(uri, expansions) + "/$entity";
         applyPreferences(response, prefer, representation);
-        Long version = (Long) row.get("versionnumber");
+        Long version = e.clientVersioned() ? (Long) row.get("versionnumber") : null;
         if (version != null) {
             response.setHeader(HttpHeader.ETAG, RecordJsonWriter.etag(version));
         }
@@ -531,7 +531,7 @@ final class EntityRecordProcessor extends DataverseProcessor implements EntityPr
     }
 
     private static List<String> withVersion(EntityMetadata e, List<String> columns) {
-        if (columns == null || !e.hasAttribute("versionnumber") || columns.contains("versionnumber")) {
+        if (columns == null || !e.clientVersioned() || columns.contains("versionnumber")) {
             return columns;
         }
         List<String> c = new java.util.ArrayList<>(columns);

@@ -159,7 +159,7 @@ final class ExpandLoader {
             if (collection && fetch != null && !fetch.contains(r.referencingAttribute())) {
                 fetch.add(r.referencingAttribute());
             }
-            if (fetch != null && target.hasAttribute("versionnumber") && !fetch.contains("versionnumber")) {
+            if (fetch != null && target.clientVersioned() && !fetch.contains("versionnumber")) {
                 fetch.add("versionnumber");
             }
             if (collection && fetch != null) {

@@ -27,7 +27,7 @@ final class RecordJsonWriter {
 
     void writeEntity(JsonGenerator g, EntityMetadata e, Entity row, List<AttributeMetadata> attributes,
                      AnnotationFilter annotations, boolean omitNulls, JsonFormat format) throws IOException {
-        Object version = row.get("versionnumber");
+        Object version = e.clientVersioned() ? row.get("versionnumber") : null;
         if (format.full()) {
             g.writeStringField("@odata.type", "#" + CatalogEdmProvider.NAMESPACE + "." + e.logicalName());
             if (row.id() != null) {
@@ -42,6 +42,9 @@ final class RecordJsonWriter {
         }
         boolean formatted = annotations.includes(AnnotationFilter.FORMATTED_VALUE);
         for (AttributeMetadata a : attributes) {
+            if (a.platformOnly()) {
+                continue;
+            }
             Object v = row.get(a.logicalName());
             if (v == null && omitNulls) {
                 continue;

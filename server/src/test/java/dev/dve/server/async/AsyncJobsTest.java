@@ -18,6 +18,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.dve.server.workflow.WorkflowTestSupport.active;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -234,6 +236,83 @@ class AsyncJobsTest extends EmulatorTest {
         assertEquals(1, runUntilIdle().path("succeeded").asInt(), "the postponed job runs when its time comes");
         assertState(job(b), 3, 30);
         assertEquals(204, api.delete("asyncoperations(" + b + ")").status(), "a completed job can be deleted");
+    }
+
+    /**
+     * A system job's versionnumber is the async service's (its claims compare and set it) and Microsoft lists none:
+     * clients see no such column and no ETag, and If-Match acts as on a process session, a table without versions.
+     */
+    @Test
+    void aSystemJobShowsNoRowVersionAndIfMatchActsAsOnAnUnversionedTable() {
+        active(api, "Describe later", "set-description.xaml", "{\"triggeroncreate\":true,\"mode\":0}");
+        String account = createAccount("Versioned by the platform only");
+        String a = jobOf(account).path("asyncoperationid").asText();
+        String b = jobOf(createAccount("Paused then resumed")).path("asyncoperationid").asText();
+
+        Response read = api.get("asyncoperations(" + a + ")");
+        assertEquals(200, read.status(), read.body());
+        assertFalse(read.json().has("versionnumber"), read.body());
+        assertFalse(read.json().has("@odata.etag"), read.body());
+        assertNull(read.header("ETag"));
+        for (JsonNode listed : api.get("asyncoperations").json().path("value")) {
+            assertFalse(listed.has("versionnumber") || listed.has("@odata.etag"), listed.toString());
+        }
+        JsonNode expanded = api.get("accounts(" + account + ")?$select=name&$expand=Account_AsyncOperations").json().path("Account_AsyncOperations");
+        assertEquals(1, expanded.size(), expanded.toString());
+        assertFalse(expanded.get(0).has("versionnumber") || expanded.get(0).has("@odata.etag"), expanded.toString());
+        Response account1 = api.get("accounts(" + account + ")");
+        assertTrue(account1.json().has("@odata.etag") && account1.json().has("versionnumber"), "an account still shows its version");
+
+        // named by a client, it is a column the table does not have
+        Response unknown = api.get("asyncoperations?$select=nosuch");
+        assertEquals(400, unknown.status(), unknown.body());
+        for (String query : new String[]{"$select=versionnumber", "$filter=versionnumber%20gt%200", "$orderby=versionnumber"}) {
+            Response r = api.get("asyncoperations?" + query);
+            assertEquals(400, r.status(), query + ": " + r.body());
+            assertEquals(unknown.errorCode(), r.errorCode(), query + ": " + r.body());
+            assertTrue(r.body().contains("Could not find a property named 'versionnumber'"), r.body());
+        }
+        Response fetch = api.get("asyncoperations?fetchXml=" + enc(
+                "<fetch><entity name='asyncoperation'><attribute name='versionnumber'/></entity></fetch>"));
+        assertEquals(400, fetch.status(), fetch.body());
+        Response fetchUnknown = api.get("asyncoperations?fetchXml=" + enc(
+                "<fetch><entity name='asyncoperation'><attribute name='nosuch'/></entity></fetch>"));
+        assertEquals(fetchUnknown.errorCode(), fetch.errorCode(), fetch.body());
+        assertTrue(fetch.body().contains("doesn't contain attribute with Name = 'versionnumber'"), fetch.body());
+        Response all = api.get("asyncoperations?fetchXml=" + enc(
+                "<fetch><entity name='asyncoperation'><all-attributes/></entity></fetch>"));
+        assertEquals(200, all.status(), all.body());
+        assertFalse(all.json().path("value").get(0).has("versionnumber"), all.body());
+        Response written = api.patch("asyncoperations(" + a + ")", "{\"versionnumber\":1}");
+        assertEquals(400, written.status(), written.body());
+
+        // If-Match as on a process session: "*" matches the row, a version matches none (there is none to see)
+        String location = api.post("processsessions", "{\"name\":\"unversioned\"}").expect(204).header("OData-EntityId");
+        String session = location.substring(location.lastIndexOf('(') + 1, location.length() - 1);
+        assertFalse(api.get("processsessions(" + session + ")").json().has("@odata.etag"));
+        Response sessionStale = api.patch("processsessions(" + session + ")", "{\"name\":\"v\"}", "If-Match", "W/\"1\"");
+        assertEquals(204, api.patch("processsessions(" + session + ")", "{\"name\":\"star\"}", "If-Match", "*").status());
+        long version = api.get("accounts(" + account + ")").json().path("versionnumber").asLong();
+        Response stale = api.patch("asyncoperations(" + a + ")", "{\"statecode\":3,\"statuscode\":32}", "If-Match", "W/\"" + version + "\"");
+        assertEquals(sessionStale.status(), stale.status(), stale.body());
+        assertEquals(412, stale.status(), stale.body());
+        assertEquals(sessionStale.errorCode(), stale.errorCode(), stale.body());
+        assertState(job(a), 0, 0);
+        Response canceled = api.patch("asyncoperations(" + a + ")", "{\"statecode\":3,\"statuscode\":32}", "If-Match", "*");
+        assertEquals(204, canceled.status(), canceled.body());
+        assertState(job(a), 3, 32);
+        Response represented = api.patch("asyncoperations(" + b + ")", "{\"postponeuntil\":\"2026-03-02T10:00:00Z\"}", "Prefer", "return=representation");
+        assertEquals(200, represented.status(), represented.body());
+        assertState(represented.json(), 1, 10);
+        assertFalse(represented.json().has("versionnumber") || represented.json().has("@odata.etag") || represented.header("ETag") != null,
+                represented.body());
+
+        // the platform still claims and settles by the version it keeps
+        assertEquals(0, runUntilIdle().path("succeeded").asInt(), "one job canceled, one postponed");
+        advance("PT1H");
+        assertEquals(1, runUntilIdle().path("succeeded").asInt());
+        assertState(job(b), 3, 30);
+        assertState(job(a), 3, 32);
     }
 
     @Test
@@ -476,6 +555,10 @@ class AsyncJobsTest extends EmulatorTest {
             Thread.onSpinWait();
         }
         return run;
+    }
+
+    private static String enc(String fetchXml) {
+        return java.net.URLEncoder.encode(fetchXml, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static void assertRefused(Response r, String code) {

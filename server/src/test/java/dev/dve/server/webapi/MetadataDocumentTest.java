@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The CSDL document clients read: entity sets, attributes with their types, lookups, navigation and option sets. */
@@ -90,6 +91,19 @@ class MetadataDocumentTest extends EmulatorTest {
             Element p = children(entityType(d, parts[0]), "Property").get(parts[1]);
             assertTrue(p != null, "property " + e.getKey());
             assertEquals(e.getValue(), p.getAttribute("Type"), e.getKey());
+        }
+    }
+
+    @Test
+    void aPlatformColumnIsNoProperty() throws Exception {
+        Document d = metadata();
+        assertFalse(children(entityType(d, "asyncoperation"), "Property").containsKey("versionnumber"),
+                "the async service's compare-and-set column; Microsoft lists none for system jobs");
+        assertTrue(children(entityType(d, "asyncoperation"), "Property").containsKey("sequence"));
+        for (String versioned : new String[]{"account", "workflow"}) {
+            Element v = children(entityType(d, versioned), "Property").get("versionnumber");
+            assertTrue(v != null, versioned);
+            assertEquals("Edm.Int64", v.getAttribute("Type"), versioned);
         }
     }
 
