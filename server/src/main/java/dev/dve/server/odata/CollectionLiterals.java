@@ -1,9 +1,5 @@
 package dev.dve.server.odata;
 
-import java.net.URLDecoder;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-
 /**
  * The collection arguments of Dataverse's query functions as Dataverse reads them. Microsoft documents
  * {@code PropertyValues=['2']} with OData string literals (single quotes, {@code ''} for a quote) as well as the
@@ -21,40 +17,12 @@ final class CollectionLiterals {
         if (rawQuery == null || rawQuery.isEmpty() || !rawQuery.contains("PropertyValues")) {
             return rawQuery;
         }
-        StringBuilder out = new StringBuilder(rawQuery.length());
-        String[] options = rawQuery.split("&", -1);
-        for (int i = 0; i < options.length; i++) {
-            String option = options[i];
-            int eq = option.indexOf('=');
-            String rewritten = option;
-            if (eq > 0) {
-                String name = decode(option.substring(0, eq));
-                if ("$filter".equals(name) || "$expand".equals(name)) {
-                    String value = decode(option.substring(eq + 1));
-                    String json = rewrite(value);
-                    if (value != null && json != null && !json.equals(value)) {
-                        rewritten = option.substring(0, eq + 1) + URLEncoder.encode(json, StandardCharsets.UTF_8).replace("+", "%20");
-                    }
-                }
-            }
-            out.append(i == 0 ? "" : "&").append(rewritten);
-        }
-        return out.toString();
+        return QueryOptionRewrite.apply(rawQuery, (name, value) -> "$filter".equals(name) || "$expand".equals(name) ? rewrite(value) : null);
     }
 
     /** The request with its query string {@linkplain #normalize normalised}; the request itself when nothing changes. */
     static jakarta.servlet.http.HttpServletRequest normalize(jakarta.servlet.http.HttpServletRequest req) {
-        String raw = req.getQueryString();
-        String normalized = normalize(raw);
-        if (normalized == null || normalized.equals(raw)) {
-            return req;
-        }
-        return new jakarta.servlet.http.HttpServletRequestWrapper(req) {
-            @Override
-            public String getQueryString() {
-                return normalized;
-            }
-        };
+        return QueryOptionRewrite.normalize(req, CollectionLiterals::normalize);
     }
 
     /** The expression with every {@code PropertyValues=[…]} outside a string literal in JSON form. */
@@ -200,14 +168,5 @@ final class CollectionLiterals {
             i++;
         }
         return i;
-    }
-
-    /** Percent-decoding; null when the text is not valid percent-encoding (left for Olingo to report). */
-    private static String decode(String s) {
-        try {
-            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 }
