@@ -34,7 +34,7 @@ public final class BareQuery {
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         JdbcConnectionPool pool = JdbcConnectionPool.create(args[1], "sa", "");
-        pool.setMaxConnections(16);
+        pool.setMaxConnections(10); // the emulator's pool size (DatabaseConfig)
         String sql = Files.readString(Path.of(args[2])).strip();
         JsonFactory json = new JsonFactory();
         Server server = new Server();
