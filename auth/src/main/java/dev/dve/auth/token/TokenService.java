@@ -35,9 +35,17 @@ public final class TokenService {
     public static final String PUBLIC_CLIENT_ID = "51f81489-12ee-4a9e-aaae-a2591f45987d";
     private static final Duration LIFETIME = Duration.ofHours(1);
     private static final long SKEW_SECONDS = 60;
+    /** Most tokens whose signature this node has checked and keeps (a client reuses its token for up to an hour). */
+    private static final int VERIFIED_CAPACITY = 4096;
     private final SigningKeys keys;
     private final SecretKey testSecret;
     private final Clock clock;
+    /**
+     * Tokens whose signature and claims this node has already checked, by signing key id and token text. A token's
+     * text fixes its claims and the key fixes the signature's outcome, so the entry is correct on every node without
+     * coordination; the times (expiry, not-before) are checked again on every use. Bounded: emptied when full.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Claims> verified = new java.util.concurrent.ConcurrentHashMap<>();
 
     public TokenService(SigningKeys keys, String testSecret, Clock clock) {
         this.keys = keys;
@@ -110,6 +118,41 @@ public final class TokenService {
      * sentences: it never repeats the token's content or the library's message (which can name key parameters).
      */
     public Claims validate(String token, Collection<String> audiences, Collection<String> issuers) throws TokenRejected {
+        String cacheKey = keys.keyId() + ' ' + token;
+        Claims known = verified.get(cacheKey);
+        if (known != null) {
+            requireCurrent(known);
+        } else {
+            known = verify(token);
+            if (verified.size() >= VERIFIED_CAPACITY) {
+                verified.clear();
+            }
+            verified.put(cacheKey, known);
+        }
+        Claims claims = known;
+        Set<String> aud = claims.getAudience();
+        if (aud == null || aud.stream().map(TokenService::strip).noneMatch(a -> audiences.stream().map(TokenService::strip).anyMatch(a::equalsIgnoreCase))) {
+            throw new TokenRejected("The token's audience is not this organization.");
+        }
+        if (claims.getIssuer() == null || issuers.stream().noneMatch(i -> i.equalsIgnoreCase(claims.getIssuer()))) {
+            throw new TokenRejected("The token's issuer is not trusted.");
+        }
+        return claims;
+    }
+
+    /** A token checked before is still within its lifetime, with the same skew the parser allows. */
+    private void requireCurrent(Claims claims) throws TokenRejected {
+        Instant now = clock.instant();
+        if (!now.isBefore(claims.getExpiration().toInstant().plusSeconds(SKEW_SECONDS))) {
+            throw new TokenRejected("The token is expired.");
+        }
+        if (claims.getNotBefore() != null && now.isBefore(claims.getNotBefore().toInstant().minusSeconds(SKEW_SECONDS))) {
+            throw new TokenRejected("The token is not yet valid.");
+        }
+    }
+
+    /** The signature, the times and the claims that do not depend on the caller's URL. */
+    private Claims verify(String token) throws TokenRejected {
         Claims claims;
         try {
             claims = Jwts.parser()
@@ -148,13 +191,6 @@ public final class TokenService {
         if ("refresh".equals(claims.get("typ"))) {
             // the emulator's refresh tokens are signed with the same key; they are never access tokens
             throw new TokenRejected("The token is not an access token.");
-        }
-        Set<String> aud = claims.getAudience();
-        if (aud == null || aud.stream().map(TokenService::strip).noneMatch(a -> audiences.stream().map(TokenService::strip).anyMatch(a::equalsIgnoreCase))) {
-            throw new TokenRejected("The token's audience is not this organization.");
-        }
-        if (claims.getIssuer() == null || issuers.stream().noneMatch(i -> i.equalsIgnoreCase(claims.getIssuer()))) {
-            throw new TokenRejected("The token's issuer is not trusted.");
         }
         Object tid = claims.get("tid");
         if (tid != null && !TENANT_ID.equalsIgnoreCase(String.valueOf(tid))) {

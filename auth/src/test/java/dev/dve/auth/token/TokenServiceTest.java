@@ -96,6 +96,37 @@ class TokenServiceTest {
     }
 
     @Test
+    void aTokenCheckedBeforeIsStillRefusedOnceExpiredOrForAnotherAudience() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(T0);
+        Clock moving = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        TokenService s = new TokenService(keys, null, moving);
+        String token = s.issue(USER, ORG, ISSUER, false);
+        assertEquals(USER.objectId().toString(), s.validate(token, AUDIENCES, ISSUERS).get("oid"));
+        assertEquals(USER.objectId().toString(), s.validate(token, AUDIENCES, ISSUERS).get("oid"), "again, from what this node checked");
+        assertEquals("The token's audience is not this organization.",
+                assertThrows(TokenRejected.class, () -> s.validate(token, List.of("https://other.crm.dynamics.com"), ISSUERS)).getMessage());
+        now.set(T0.plus(Duration.ofMinutes(61)).plusSeconds(1));
+        assertEquals("The token is expired.", rejected(s, token), "a token checked before expires like any other");
+        now.set(T0.minus(Duration.ofMinutes(2)));
+        assertEquals("The token is not yet valid.", rejected(s, token));
+    }
+
+    @Test
     void aTokenFromTheFutureIsNotYetValid() {
         String token = service(T0.plus(Duration.ofMinutes(10))).issue(USER, ORG, ISSUER, false);
         assertEquals("The token is not yet valid.", rejected(service(T0), token));
