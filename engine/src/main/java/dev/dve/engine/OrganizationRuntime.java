@@ -51,6 +51,7 @@ public final class OrganizationRuntime implements AutoCloseable {
     private final AccessPolicy access;
     private final ClockStore clockStore;
     private final OrganizationService service;
+    private final dev.dve.auth.security.SecurityModel security;
     private final CredentialStore credentials;
     private final TokenService tokens;
     private final PrincipalDirectory principals;
@@ -78,13 +79,15 @@ public final class OrganizationRuntime implements AutoCloseable {
             this.clockStore = new ClockStore(database, schema);
             clock.restore(clockStore.load());
             this.access = new AccessPolicy(catalog);
-            this.service = new OrganizationService(catalog, database, store, clock, access);
+            // one security model for the node: its principals are kept while the shared security stamp holds
+            this.security = new dev.dve.auth.security.SecurityModel(store, new dev.dve.store.platform.SecurityStampTable(database, schema));
+            this.service = new OrganizationService(catalog, database, store, clock, access, security);
             // the workflow room's rules on writes of workflows and system jobs: registered here, so the organization
             // service knows nothing of workflows
             service.addUpdateRule(new dev.dve.engine.workflow.WorkflowRules(access));
             // record sharing: access checks read the shares; a deleted record (or principal) takes its shares along
             access.useShares(new dev.dve.auth.security.StoredShares(database, store));
-            this.sharing = new dev.dve.engine.security.RecordSharing(service, catalog, database, store, access, clock::now);
+            this.sharing = new dev.dve.engine.security.RecordSharing(service, catalog, database, store, access, clock::now, security);
             service.addUpdateRule(sharing);
             this.credentials = new CredentialStore(database, schema, clock::now);
             this.tokens = new TokenService(new SigningKeys(database, schema), config.tokenTestSecret(), java.time.Clock.systemUTC());
@@ -147,6 +150,7 @@ public final class OrganizationRuntime implements AutoCloseable {
     public int reset() {
         int n = database.inTransaction(c -> {
             store.deleteAll(c);
+            security.changed(c);
             jobs.deleteAll(c);
             faults.clear(c);
             resetActions.forEach(Runnable::run);

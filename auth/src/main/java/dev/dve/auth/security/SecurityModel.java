@@ -26,13 +26,65 @@ import java.util.UUID;
  * entities, read through the record store like any other (as the platform: no security applies to these reads).
  */
 public final class SecurityModel {
+    /** The tables a principal is computed from: a write to any of them changes the security stamp. */
+    public static final Set<String> TABLES = Set.of("systemuser", "team", "teammembership", "systemuserroles", "teamroles",
+            "role", "roleprivileges", "privilege", "businessunit");
+    /** Most users whose principal one node keeps. */
+    private static final int CAPACITY = 10_000;
     private final RecordStore store;
+    private final dev.dve.store.platform.SecurityStampTable stamps;
+    /**
+     * Principals computed on this node, each with the security stamp read in the same transaction as its rows. An
+     * entry serves while the stamp is unchanged: every node's writes to {@link #TABLES} change the shared stamp in their
+     * own transaction, so an entry never outlives the rows it was computed from, on any node.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<UUID, Computed> computed = new java.util.concurrent.ConcurrentHashMap<>();
 
+    private record Computed(String stamp, SecurityPrincipal principal) {
+    }
+
+    /** Without a stamp: every principal is computed from the rows on every call. */
     public SecurityModel(RecordStore store) {
+        this(store, null);
+    }
+
+    public SecurityModel(RecordStore store, dev.dve.store.platform.SecurityStampTable stamps) {
         this.store = store;
+        this.stamps = stamps;
+    }
+
+    /** Whether writes to this table change what principals are computed from. */
+    public boolean governs(String table) {
+        return TABLES.contains(table);
+    }
+
+    /** A write in this transaction changed a table of {@link #TABLES}: every node computes its principals again. */
+    public void changed(Connection c) throws SQLException {
+        if (stamps != null) {
+            stamps.change(c);
+        }
     }
 
     public SecurityPrincipal principal(Connection c, UUID userId) throws SQLException {
+        if (stamps == null) {
+            return compute(c, userId);
+        }
+        String stamp = stamps.read(c);
+        Computed known = computed.get(userId);
+        if (known != null && stamp != null && stamp.equals(known.stamp())) {
+            return known.principal();
+        }
+        SecurityPrincipal p = compute(c, userId);
+        if (stamp != null) {
+            if (computed.size() >= CAPACITY) {
+                computed.clear();
+            }
+            computed.put(userId, new Computed(stamp, p));
+        }
+        return p;
+    }
+
+    private SecurityPrincipal compute(Connection c, UUID userId) throws SQLException {
         Entity user = store.retrieve(c, "systemuser", userId, List.of("businessunitid", "accessmode", "azureactivedirectoryobjectid"), false)
                 .orElseThrow(() -> new DataverseFault(ErrorCode.OBJECT_DOES_NOT_EXIST, "systemuser With Id = " + userId + " Does Not Exist"));
         int mode = user.get("accessmode") instanceof Number n ? n.intValue() : 0;

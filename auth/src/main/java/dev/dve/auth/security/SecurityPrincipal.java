@@ -11,6 +11,11 @@ import java.util.UUID;
 public record SecurityPrincipal(UUID userId, UUID businessUnitId, Set<UUID> teams, PrivilegeSet privileges,
                                 Map<UUID, UUID> businessUnitParents, int roleCount, String accessMode,
                                 UUID aadObjectId) {
+    public SecurityPrincipal {
+        // a principal may be kept and shared between requests: nothing may change it
+        teams = java.util.Collections.unmodifiableSet(new java.util.HashSet<>(teams));
+        businessUnitParents = java.util.Collections.unmodifiableMap(new java.util.HashMap<>(businessUnitParents));
+    }
 
     /** Whether the business unit is the principal's own or one below it. */
     public boolean inOwnSubtree(UUID businessUnit) {

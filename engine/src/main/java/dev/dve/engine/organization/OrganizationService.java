@@ -81,6 +81,12 @@ public final class OrganizationService {
     }
 
     public OrganizationService(MetadataCatalog catalog, Database database, RecordStore store, EmulatorClock clock, AccessPolicy access) {
+        this(catalog, database, store, clock, access, new SecurityModel(store));
+    }
+
+    /** With the security model the runtime shares (its principals kept while the shared security stamp holds). */
+    public OrganizationService(MetadataCatalog catalog, Database database, RecordStore store, EmulatorClock clock, AccessPolicy access,
+                               SecurityModel security) {
         this.catalog = catalog;
         this.database = database;
         this.store = store;
@@ -88,7 +94,14 @@ public final class OrganizationService {
         this.access = access;
         this.platform = new PlatformAttributes(clock::now);
         this.querySecurity = new dev.dve.auth.security.QuerySecurity(access, catalog);
-        this.security = new SecurityModel(store);
+        this.security = security;
+    }
+
+    /** A write of a table principals are computed from changes the security stamp, in the write's transaction. */
+    private void written(Connection c, EntityMetadata e) throws SQLException {
+        if (security.governs(e.logicalName())) {
+            security.changed(c);
+        }
     }
 
     /**
@@ -170,6 +183,7 @@ public final class OrganizationService {
                 checkLookups(c, null, e, row, entity.attributes().keySet());
             }
             store.insert(c, row);
+            written(c, e);
             return row.id();
         });
     }
@@ -200,7 +214,11 @@ public final class OrganizationService {
             }
             platform.modified(e, row, caller);
             setIfPresent(e, row, "versionnumber", store.nextVersion(c));
-            return store.update(c, row, expectedVersion);
+            boolean updated = store.update(c, row, expectedVersion);
+            if (updated) {
+                written(c, e);
+            }
+            return updated;
         });
     }
 
@@ -472,6 +490,7 @@ public final class OrganizationService {
             m.stamp(c, caller, row);
         }
         m.write(c, caller, row, currentVersion);
+        written(c, e);
         pipeline.postOperation(m.message(), caller, e, existing, row);
         return row;
     }
@@ -747,6 +766,7 @@ public final class OrganizationService {
         platform.modified(e, row, caller);
         setIfPresent(e, row, "versionnumber", store.nextVersion(c));
         store.update(c, row, null);
+        written(c, e);
     }
 
     /**

@@ -51,14 +51,14 @@ public final class RecordSharing implements OrganizationService.UpdateRule {
     }
 
     public RecordSharing(OrganizationService service, MetadataCatalog catalog, Database database, RecordStore store, AccessPolicy access,
-                         java.util.function.Supplier<java.time.Instant> clock) {
+                         java.util.function.Supplier<java.time.Instant> clock, SecurityModel security) {
         this.service = service;
         this.clock = clock;
         this.catalog = catalog;
         this.database = database;
         this.store = store;
         this.access = access;
-        this.security = new SecurityModel(store);
+        this.security = security;
     }
 
     /** GrantAccess: adds the rights to the principal's share of the record (creating the share). */
