@@ -26,8 +26,8 @@ public final class SecurityStampTable extends PlatformTable {
                     ps.setString(1, UUID.randomUUID().toString());
                     ps.executeUpdate();
                 } catch (SQLException e) {
-                    // another node inserted the row first: its stamp serves as well
-                    if (read(c) == null) {
+                    // a duplicate key (SQLSTATE class 23): another node inserted the row first, and its stamp serves as well
+                    if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
                         throw e;
                     }
                 }
